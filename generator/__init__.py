@@ -1,0 +1,3 @@
+"""newsdigest: turn scraped news pages into a static digest site and its feeds."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""One module per `digest` subcommand, each exporting `command`."""

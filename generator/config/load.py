@@ -1,0 +1,81 @@
+"""Read `config.yaml` once, validate it, and resolve its paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import msgspec
+import yaml
+
+from generator import yamlio
+from generator.config.schema import (
+    BuildConfig,
+    ConfigFile,
+    DigestConfig,
+    FeedsConfig,
+    IngestConfig,
+    SiteConfig,
+)
+from generator.problems import ConfigError, Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Validated configuration with absolute paths; built once per command."""
+
+    path: Path
+    site: SiteConfig
+    digest: DigestConfig
+    feeds: FeedsConfig
+    ingest: IngestConfig
+    build: BuildConfig
+    content_dir: Path
+    templates_dir: Path
+    output_dir: Path
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site.timezone)
+
+    @property
+    def base_url(self) -> str:
+        """Site URL that always ends with a slash, ready for joining."""
+        return self.site.url if self.site.url.endswith("/") else self.site.url + "/"
+
+    def with_output(self, output: Path | None) -> Config:
+        return self if output is None else replace(self, output_dir=output.resolve())
+
+
+def load_config(path: Path) -> Config:
+    """Load and validate the config file; raise ConfigError naming key and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(Problem(path, "config file not found", hint="pass --config PATH or run `digest init`")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(Problem(path, f"cannot read config: {exc}")) from None
+    try:
+        raw = yamlio.parse(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(Problem(path, yamlio.error_text(exc), yamlio.error_line(exc))) from None
+    if not isinstance(raw, dict):
+        raise ConfigError(Problem(path, "config must be a YAML mapping of sections (site:, paths:, ...)", 1))
+    try:
+        parsed = msgspec.convert(raw, ConfigFile)
+    except msgspec.ValidationError as exc:
+        keys, message, hint = yamlio.explain(exc, ConfigFile)
+        raise ConfigError(Problem(path, message, yamlio.key_line(text, keys), hint)) from None
+    root = path.resolve().parent
+    return Config(
+        path=path.resolve(),
+        site=parsed.site,
+        digest=parsed.digest,
+        feeds=parsed.feeds,
+        ingest=parsed.ingest,
+        build=parsed.build,
+        content_dir=(root / parsed.paths.content).resolve(),
+        templates_dir=(root / parsed.paths.templates).resolve(),
+        output_dir=(root / parsed.paths.output).resolve(),
+    )

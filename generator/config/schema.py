@@ -1,0 +1,80 @@
+"""The shape of `config.yaml`, validated by msgspec.
+
+Every section forbids unknown keys so a typo is an error, not a silently
+ignored setting.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+
+class _Section(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    pass
+
+
+class SiteConfig(_Section):
+    title: str
+    url: str
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"must be an absolute http(s) URL like https://example.org/, got {self.url!r}")
+        if parts.query or parts.fragment:
+            raise ValueError(f"must not have a query or fragment, got {self.url!r}")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {self.timezone!r} (use an IANA name like Europe/London)") from None
+
+
+class PathsConfig(_Section):
+    content: str = "content"
+    templates: str = "templates"
+    output: str = "site"
+
+
+class DigestConfig(_Section):
+    period: Literal["day", "week"] = "day"
+    index_issues: int = 7
+    per_page: int = 20
+
+    def __post_init__(self) -> None:
+        if self.index_issues < 1 or self.per_page < 1:
+            raise ValueError("index_issues and per_page must be at least 1")
+
+
+class FeedsConfig(_Section):
+    limit: int = 50
+    teasers: bool = True
+    full_content: bool = True
+
+    def __post_init__(self) -> None:
+        if self.limit < 1:
+            raise ValueError("limit must be at least 1")
+
+
+class IngestConfig(_Section):
+    max_bytes: int = 2_000_000
+
+
+class BuildConfig(_Section):
+    max_entry_bytes: int = 5_000_000
+
+
+class ConfigFile(_Section):
+    site: SiteConfig
+    paths: PathsConfig = PathsConfig()
+    digest: DigestConfig = DigestConfig()
+    feeds: FeedsConfig = FeedsConfig()
+    ingest: IngestConfig = IngestConfig()
+    build: BuildConfig = BuildConfig()

@@ -1,0 +1,81 @@
+"""Split a markdown entry into front matter and body, and write one back.
+
+This is the file format contract shared by hand-written entries, `digest
+ingest` (which writes them) and the loader (which reads them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+FENCE = "---"
+
+
+class FrontMatterMissing(ValueError):
+    """The text does not start with a `---` front matter block."""
+
+
+def split(text: str) -> tuple[str, str, int]:
+    """Return (front matter YAML, body, line number where the YAML starts).
+
+    Accepts a UTF-8 BOM and CRLF line endings; the closing fence may be
+    `---` or `...`.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if not text.startswith(FENCE + "\n") and text.rstrip("\n") != FENCE:
+        raise FrontMatterMissing("entry must start with a `---` line opening the YAML front matter")
+    start = len(FENCE) + 1
+    pos = start
+    while True:
+        end = text.find("\n", pos)
+        line = text[pos:] if end == -1 else text[pos:end]
+        if line.rstrip() in (FENCE, "..."):
+            body = "" if end == -1 else text[end + 1 :]
+            return text[start:pos], body, 2
+        if end == -1:
+            raise FrontMatterMissing("front matter is not closed: add a `---` line after it")
+        pos = end + 1
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes ISO dates unquoted (we read them back as text, then parse)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+    }
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(fields: Mapping[str, Any], body: str) -> str:
+    """Render an entry file: front matter in the given key order, then the body."""
+    clean = {k: _plain(v) for k, v in fields.items() if v is not None}
+    front = yaml.dump(clean, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    body = body.strip("\n")
+    return f"{FENCE}\n{front}{FENCE}\n" + (f"\n{body}\n" if body else "")
+
+
+def _plain(value: Any) -> Any:
+    """Tuples become lists and datetimes ISO strings so the YAML stays portable."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,42 @@
+"""The loaded entry: what every later stage (structure, pages, feeds) reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Kind = Literal["article", "teaser"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article or teaser, validated, with dates resolved to the site's time zone."""
+
+    id: str
+    title: str
+    slug: str
+    kind: Kind
+    when: dt.datetime  # digest key: `added`, falling back to `date`; always aware
+    date: dt.date | None  # publication / edition date (a datetime when the entry gave a time)
+    added: dt.datetime | None
+    body: str
+    path: Path  # relative to the content folder
+    source: str | None = None
+    edition: str | None = None
+    lang: str | None = None
+    summary: str | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    url: str | None = None
+    from_id: str | None = None
+    title_derived: bool = False
+    origin: Mapping[str, Any] | None = None
+    draft: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_article(self) -> bool:
+        return self.kind == "article"

@@ -1,0 +1,135 @@
+"""Turn the text of one entry file into an `Entry` (pure: no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import msgspec
+import yaml
+from slugify import slugify
+
+from generator import yamlio
+from generator.entries import frontmatter
+from generator.entries.dates import parse_when, start_of
+from generator.entries.model import Entry
+from generator.entries.schema import DATE_KEYS, KNOWN_KEYS, LIST_KEYS, TEXT_KEYS, FrontMatter
+from generator.entries.text import clean
+from generator.problems import DigestError, Problem
+
+SLUG_MAX = 80
+
+
+class EntryError(DigestError):
+    """One entry file is invalid."""
+
+
+def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
+    """Parse and validate an entry; raise EntryError naming file and line."""
+    try:
+        front, body, first_line = frontmatter.split(text)
+    except frontmatter.FrontMatterMissing as exc:
+        raise EntryError(Problem(path, str(exc), 1)) from None
+
+    def fail(message: str, keys: list[str | int] | None = None, hint: str | None = None) -> EntryError:
+        line = yamlio.key_line(front, keys) if keys else None
+        return EntryError(Problem(path, message, first_line - 1 + line if line else None, hint))
+
+    try:
+        raw = yamlio.parse(front)
+    except yaml.YAMLError as exc:
+        line = yamlio.error_line(exc)
+        raise EntryError(Problem(path, yamlio.error_text(exc), first_line - 1 + line if line else None)) from None
+    if not isinstance(raw, dict):
+        raise EntryError(Problem(path, "front matter must be a YAML mapping of `key: value` lines", first_line))
+    if "title" not in raw:
+        raise EntryError(Problem(path, "missing required key `title`", first_line, "add `title: Headline`"))
+    data = _coerce(raw)
+    try:
+        meta = msgspec.convert({k: v for k, v in data.items() if k in KNOWN_KEYS and k not in DATE_KEYS}, FrontMatter)
+    except msgspec.ValidationError as exc:
+        keys, message, hint = yamlio.explain(exc, FrontMatter)
+        raise fail(message, keys, hint) from None
+    dates: dict[str, dt.date | None] = {}
+    for key in DATE_KEYS:
+        try:
+            dates[key] = None if data.get(key) is None else parse_when(data[key], tz)
+        except ValueError as exc:
+            raise fail(f"`{key}`: {exc}", [key]) from None
+    day, added_day = dates["date"], dates["added"]
+    if day is None and added_day is None:
+        raise fail("needs `date` or `added`", None, "add `date: 2024-06-23`")
+    added = start_of(added_day, tz) if added_day is not None else None
+    title = clean(meta.title).strip()
+    if not title:
+        raise fail("`title` is empty", ["title"])
+    slug = _slug(meta.slug, title, fail)
+    if meta.url is not None and urlsplit(meta.url).scheme not in ("http", "https"):
+        raise fail(f"`url` must be an absolute http(s) URL, got {meta.url!r}", ["url"])
+    return Entry(
+        id=meta.id or derive_id(meta.kind, meta.source, title, day),
+        title=title,
+        slug=slug,
+        kind=meta.kind,
+        when=added or start_of(day, tz),  # type: ignore[arg-type]
+        date=day,
+        added=added,
+        body=clean(body).strip("\n"),
+        path=path,
+        source=_text(meta.source),
+        edition=_text(meta.edition),
+        lang=_text(meta.lang),
+        summary=_text(meta.summary),
+        authors=tuple(a for a in (clean(x).strip() for x in meta.authors) if a),
+        tags=tuple(dict.fromkeys(t for t in (clean(x).strip() for x in meta.tags) if t)),
+        url=meta.url,
+        from_id=meta.from_id,
+        title_derived=meta.title_derived,
+        origin=meta.origin,
+        draft=meta.draft,
+        extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+    )
+
+
+def derive_id(kind: str, source: str | None, title: str, day: dt.date | None) -> str:
+    """Stable id for entries that give none: body edits do not change it."""
+    key = "\x1f".join([kind, source or "", " ".join(title.casefold().split()), day.isoformat()[:10] if day else ""])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _slug(given: str | None, title: str, fail: Any) -> str:
+    if given is None:
+        return slugify(title, max_length=SLUG_MAX, word_boundary=True) or "untitled"
+    safe = slugify(given, max_length=SLUG_MAX, word_boundary=True)
+    if safe != given:
+        raise fail(
+            f"`slug` may hold only lowercase letters, digits and hyphens, got {given!r}",
+            ["slug"],
+            f"use `slug: {safe}`" if safe else "remove it to derive one from the title",
+        )
+    return safe
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = clean(value).strip()
+    return value or None
+
+
+def _coerce(raw: dict[Any, Any]) -> dict[str, Any]:
+    """Forgive the YAML-isms people write by hand: `title: 1984`, `tags: economy`."""
+    data = {str(k): v for k, v in raw.items()}
+    for key in TEXT_KEYS:
+        if isinstance(data.get(key), int | float) and not isinstance(data[key], bool):
+            data[key] = str(data[key])
+    for key in LIST_KEYS:
+        if isinstance(data.get(key), str):
+            data[key] = [data[key]]
+        elif data.get(key) is None and key in data:
+            data[key] = []
+    return data
