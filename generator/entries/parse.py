@@ -101,9 +101,13 @@ def derive_id(kind: str, source: str | None, title: str, day: dt.date | None) ->
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+# "Editor's note" → editors-note, not editor-s-note.
+_APOSTROPHES = [("'", ""), ("\u2019", "")]
+
+
 def _slug(given: str | None, title: str, fail: Any) -> str:
     if given is None:
-        return slugify(title, max_length=SLUG_MAX, word_boundary=True) or "untitled"
+        return slugify(title, max_length=SLUG_MAX, word_boundary=True, replacements=_APOSTROPHES) or "untitled"
     safe = slugify(given, max_length=SLUG_MAX, word_boundary=True)
     if safe != given:
         raise fail(

@@ -1,0 +1,22 @@
+"""`digest check`: validate the config and every entry; build nothing."""
+
+from __future__ import annotations
+
+import click
+
+from generator.build import collect
+from generator.commands.options import config_option
+from generator.config import Config
+from generator.problems import DigestError
+
+
+@click.command("check")
+@config_option
+def command(config: Config) -> None:
+    """Validate config.yaml and every entry in content/, writing nothing."""
+    site, problems = collect(config)
+    for problem in site.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    if problems:
+        raise DigestError(problems)
+    click.echo(f"OK: {len(site.entries)} entries in {len(site.issues)} issues")

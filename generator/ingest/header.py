@@ -1,0 +1,82 @@
+"""The header block some pages print above the article.
+
+Two shapes (PUB = publication, DATE = edition):
+  TITLE / PUB|DATE / dek / author / TITLE        (title printed again)
+  TITLE / PUB / |DATE / dek / - AUTHOR NAME
+A header gives the real title, summary, authors, source and edition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.ingest.dates import Edition, parse_edition
+
+_PUB_DATE = re.compile(r"(?P<pub>[^|]{1,120}?)\s*\|\s*(?P<date>[^|]{4,60})")
+_BAR_DATE = re.compile(r"\|\s*(?P<date>[^|]{4,60})")
+_AUTHOR = re.compile(r"(?:[-–—]\s*|by\s+)(?P<name>\S.{0,100})", re.IGNORECASE)
+_NAME_WORD = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w.’'-]*|de|da|van|von|der|den|la|le|bin|al|and|&)")
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]+)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What the header says, and the label of each of its lines (by position)."""
+
+    title: str
+    source: str | None
+    edition: Edition | None
+    summary: str | None
+    authors: tuple[str, ...]
+    fields: tuple[str, ...]  # one per consumed content line: title, source, date, dek, author, title_repeat
+
+
+def author_name(line: str) -> str | None:
+    """The name on an author line ("- Jane Roe", "By Jane Roe", "Jane Roe")."""
+    m = _AUTHOR.fullmatch(line)
+    if m:
+        return m["name"].strip()
+    words = line.split()
+    if 1 < len(words) <= 5 and len(line) <= 60 and line[-1] not in ".!?:" and all(_NAME_WORD.fullmatch(w) for w in words):
+        return line
+    return None
+
+
+def find_header(lines: Sequence[str]) -> Header | None:
+    """Match a header at the start of the page's content lines (blank and boilerplate lines removed)."""
+    if len(lines) < 3:
+        return None
+    title = lines[0]
+    m = _PUB_DATE.fullmatch(lines[1])
+    if m and (edition := parse_edition(m["date"])) is not None:
+        return _after(title, m["pub"].strip(), edition, ("title", "source_date"), lines[2:])
+    b = _BAR_DATE.fullmatch(lines[2])
+    if "|" not in lines[1] and len(lines[1]) <= 120 and b and (edition := parse_edition(b["date"])) is not None:
+        return _after(title, lines[1].strip(), edition, ("title", "source", "date"), lines[3:])
+    return None
+
+
+def _after(title: str, source: str, edition: Edition, fields: tuple[str, ...], rest: Sequence[str]) -> Header:
+    """Dek and author lines after the source/date line, up to the repeated title if any."""
+    window = list(rest[:4])
+    key = title.casefold()
+    end = next((i for i, line in enumerate(window) if line.casefold() == key), None)
+    between = window[:end] if end is not None else window[:2]
+    summary: str | None = None
+    authors: list[str] = []
+    used: list[str] = []
+    for line in between:
+        name = author_name(line)
+        if name is not None and (summary is not None or len(between) == 1 or end is None):
+            authors.append(name)
+            used.append("author")
+        elif summary is None and not authors and (end is not None or name is None):
+            summary = line
+            used.append("dek")
+        else:
+            break
+    if end is not None and len(used) == end:
+        used.append("title_repeat")
+    return Header(title, source, edition, summary, tuple(authors), fields + tuple(used))

@@ -1,0 +1,116 @@
+"""Label every line of a page: title, header, body, boilerplate(rule), teaser(field).
+
+The page is read top to bottom in three zones: an optional header, the
+article body, and — from the first line of a `tail` rule (story-from line,
+trial pitch, sign-in, "MORE STORIES FROM") — the teaser area.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.ingest.dates import parse_edition
+from generator.ingest.header import IMAGE, Header, find_header
+from generator.ingest.rules import Hit, RuleSet
+from generator.ingest.teasers import Item, Teaser, parse_teasers
+
+MIN_DUPLICATE = 20  # shorter body lines ("***", "—") may repeat on purpose
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    kind: str  # blank, title, header, body, boilerplate, teaser, duplicate
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}({self.detail})" if self.detail else self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What the platform lines and header say about the page."""
+
+    source: str | None
+    edition: str | None  # as printed; None for a dateline, which gives only `date`
+    date: dt.date | None
+    platform: str
+    ui_lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    lines: tuple[str, ...]
+    labels: tuple[Label, ...]
+    header: Header | None
+    body: tuple[str, ...]
+    teasers: tuple[Teaser, ...]
+    meta: PageMeta
+
+
+def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
+    hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
+    labels: list[Label] = [Label("blank") if not line else Label("boilerplate", h.rule.name) if h else Label("body") for line, h in zip(lines, hits, strict=True)]
+    tail = next((i for i, h in enumerate(hits) if h is not None and h.rule.role == "tail"), len(lines))
+    content = [i for i in range(tail) if lines[i] and hits[i] is None]
+    content = _image_lines(content, lines, labels)
+    header = find_header([lines[i] for i in content[:8]])
+    if header is not None:
+        for i, field in zip(content, header.fields, strict=False):
+            labels[i] = Label("title") if field == "title" else Label("header", field)
+        content = content[len(header.fields) :]
+    body = _body(content, lines, labels)
+    meta = _meta(hits, header)
+    items = [Item(i, lines[i], marker=hits[i] is not None and hits[i].rule.role == "marker") for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or hits[i].rule.role == "marker")]  # type: ignore[union-attr]
+    parsed = parse_teasers(items, meta.source)
+    for i, field in parsed.fields.items():
+        labels[i] = Label("teaser", field)
+    return Labelled(tuple(lines), tuple(labels), header, body, parsed.teasers, meta)
+
+
+def _image_lines(content: list[int], lines: Sequence[str], labels: list[Label]) -> list[int]:
+    """A markdown image line opening the page is part of the header, not prose."""
+    while content and IMAGE.fullmatch(lines[content[0]]):
+        labels[content[0]] = Label("header", "image")
+        content = content[1:]
+    return content
+
+
+def _body(content: list[int], lines: Sequence[str], labels: list[Label]) -> tuple[str, ...]:
+    """Article paragraphs in order; a long line printed again is counted once."""
+    seen: set[str] = set()
+    body: list[str] = []
+    for i in content:
+        text = lines[i]
+        if len(text) >= MIN_DUPLICATE and text in seen:
+            labels[i] = Label("duplicate")
+            continue
+        seen.add(text)
+        body.append(text)
+    return tuple(body)
+
+
+def _meta(hits: Sequence[Hit | None], header: Header | None) -> PageMeta:
+    found = [h for h in hits if h is not None]
+    story = next((h for h in found if h.rule.name == "story_from" and (h.pub or h.date)), None)
+    more = next((h.pub for h in found if h.pub and h.rule.name != "story_from"), None)
+    source = (story.pub if story else None) or (header.source if header else None) or more
+    edition, day = _edition(story.date if story else None)
+    if edition is None and header is not None and header.edition is not None:
+        edition, day = header.edition.printed, header.edition.date
+    if edition is None:  # generic pages: a dateline gives the date only
+        day = next((e.date for h in found if h.date and (e := parse_edition(h.date)) is not None), None)
+    langs = [h.rule.lang for h in found if h.rule.lang]
+    ui_lang = story.rule.lang if story and story.rule.lang else (Counter(langs).most_common(1)[0][0] if langs else None)
+    platform = "magzter" if langs or any(h.rule.platform == "magzter" and h.rule.role != "marker" and h.rule.name != "price" for h in found) else "generic"
+    return PageMeta(source, edition, day, platform, ui_lang)
+
+
+def _edition(printed: str | None) -> tuple[str | None, dt.date | None]:
+    """Edition as printed (a glued "-utgaven" cut off) and its first day."""
+    if printed is None:
+        return None, None
+    parsed = parse_edition(printed)
+    return (printed, None) if parsed is None else (parsed.printed, parsed.date)

@@ -1,0 +1,1 @@
+"""Rendering: markdown bodies, HTML pages through Jinja2, and feeds."""

@@ -1,0 +1,96 @@
+"""The Jinja2 environment: the site's templates over the default theme.
+
+Autoescaping is on for every template and undefined variables are errors,
+so a typo in a template fails the build with its file and line instead of
+silently printing nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.config import Config
+from generator.problems import Problem, TemplateError
+from generator.render.markdown import to_html
+
+WORDS_PER_MINUTE = 230
+
+
+def default_theme_dir() -> Path:
+    """The default templates: packaged in the wheel, or the checkout's `templates/`."""
+    packaged = Path(str(resources.files("generator"))) / "theme"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """Search path: the site's own templates first, then the default theme."""
+    dirs = [config.templates_dir, default_theme_dir()]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in unique:
+            unique.append(d.resolve())
+    return unique
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(markdown=markdown_filter, isodate=isodate, longdate=longdate, reading_minutes=reading_minutes)
+    return env
+
+
+def markdown_filter(text: str) -> Markup:
+    return Markup(to_html(text))  # noqa: S704 - markdown-it escapes raw HTML
+
+
+def isodate(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def longdate(value: dt.date) -> str:
+    """`23 June 2024`, independent of the machine's locale."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def reading_minutes(text: str) -> int:
+    return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render a template, turning Jinja errors into a TemplateError with file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(Problem(Path(exc.filename or name), f"template syntax error: {exc.message}", exc.lineno)) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(Problem(Path(name), f"template not found: {exc.name}")) from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(exc)
+        raise TemplateError(Problem(path or Path(name), f"undefined in template: {exc.message}", line)) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
+    """The innermost template file and line in a traceback (Jinja rewrites frames)."""
+    tb = exc.__traceback__
+    found: tuple[Path | None, int | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+            found = (Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,1 @@
+"""Structure: entries arranged into the digest's issues, sources, tags and URLs."""

@@ -1,0 +1,95 @@
+"""The digest model: issues of what entered the collection in one period.
+
+An issue collects entries by `when` (`added`, falling back to `date`) in the
+site's time zone; inside an issue, entries are grouped by source, articles
+first, then that source's teasers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from generator.entries.model import Entry
+
+Period = Literal["day", "week"]
+NO_SOURCE = "Other sources"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    """One source's entries within an issue."""
+
+    name: str
+    slug: str
+    articles: tuple[Entry, ...]
+    teasers: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """Everything that entered the collection in one day or week."""
+
+    key: str  # 2024-06-23 or 2024-W25
+    start: dt.date
+    period: Period
+    groups: tuple[SourceGroup, ...]
+
+    @property
+    def url(self) -> str:
+        return f"issues/{self.key}/"
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for g in self.groups for e in (*g.articles, *g.teasers))
+
+    @property
+    def articles(self) -> tuple[Entry, ...]:
+        return tuple(e for g in self.groups for e in g.articles)
+
+
+def source_slug(name: str) -> str:
+    return slugify(name) or "source"
+
+
+def issue_key(moment: dt.datetime, tz: ZoneInfo, period: Period) -> tuple[str, dt.date]:
+    """The issue an instant belongs to, as (key, first day)."""
+    day = moment.astimezone(tz).date()
+    if period == "day":
+        return day.isoformat(), day
+    year, week, weekday = day.isocalendar()
+    return f"{year}-W{week:02d}", day - dt.timedelta(days=weekday - 1)
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    """Newest `when` first; ties broken by title then id so order is stable."""
+    return sorted(entries, key=lambda e: (-e.when.timestamp(), e.title.casefold(), e.id))
+
+
+def build_issues(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> tuple[Issue, ...]:
+    """Group published entries into issues, newest issue first."""
+    by_issue: dict[tuple[str, dt.date], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_issue[issue_key(entry.when, tz, period)].append(entry)
+    issues = [Issue(key, start, period, _groups(members)) for (key, start), members in by_issue.items()]
+    return tuple(sorted(issues, key=lambda i: i.start, reverse=True))
+
+
+def _groups(entries: list[Entry]) -> tuple[SourceGroup, ...]:
+    by_source: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_source[entry.source or NO_SOURCE].append(entry)
+    names = sorted(by_source, key=lambda n: (n == NO_SOURCE, n.casefold()))
+    return tuple(_group(name, by_source[name]) for name in names)
+
+
+def _group(name: str, members: list[Entry]) -> SourceGroup:
+    ordered = newest_first(members)
+    teasers = sorted((e for e in members if not e.is_article), key=lambda e: (e.from_id or "", str(e.path)))
+    return SourceGroup(name, source_slug(name), tuple(e for e in ordered if e.is_article), tuple(teasers))

@@ -1,0 +1,52 @@
+"""The whole site's structure: which pages exist and where every entry lives."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from generator.entries.model import Entry
+from generator.problems import Problem
+from generator.structure.digest import Issue, Period, build_issues, newest_first
+from generator.structure.urls import assign_article_urls, teaser_anchor
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Published entries arranged for rendering; built once per build."""
+
+    entries: tuple[Entry, ...]  # newest first
+    issues: tuple[Issue, ...]  # newest first
+    urls: Mapping[str, str]  # entry id → site-relative URL (article page or teaser anchor)
+    issue_of: Mapping[str, Issue]  # entry id → its issue
+    teasers_of: Mapping[str, tuple[Entry, ...]]  # article id → teasers listed on its page
+    warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def articles(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.is_article)
+
+
+def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> Site:
+    """Arrange published (non-draft) entries into issues and give each a URL."""
+    published = newest_first(e for e in entries if not e.draft)
+    issues = build_issues(published, tz, period)
+    issue_of = {e.id: issue for issue in issues for e in issue.entries}
+    urls, warnings = assign_article_urls((e for e in published if e.is_article), tz)
+    all_urls = dict(urls)
+    teasers_of: dict[str, list[Entry]] = defaultdict(list)
+    for entry in published:
+        if not entry.is_article:
+            all_urls[entry.id] = f"{issue_of[entry.id].url}#{teaser_anchor(entry)}"
+            if entry.from_id:
+                teasers_of[entry.from_id].append(entry)
+    return Site(
+        entries=tuple(published),
+        issues=issues,
+        urls=all_urls,
+        issue_of=issue_of,
+        teasers_of={k: tuple(v) for k, v in teasers_of.items()},
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,46 @@
+"""Shared fixtures: tiny digests written into temporary folders."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CONFIG = """\
+site:
+  title: Test Digest
+  url: https://news.example.org/digest/
+  description: A digest used by the tests.
+  language: en
+  timezone: Europe/Berlin
+"""
+
+
+def entry_text(title: str = "A headline", body: str = "Some text.", **fields: object) -> str:
+    """An entry file with the given front matter fields (YAML flow values)."""
+    fields.setdefault("added", "2024-12-14T08:30:00+00:00")
+    lines = [f"title: {title!r}"] + [f"{k}: {v}" for k, v in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@pytest.fixture
+def make_digest(tmp_path: Path) -> Callable[..., Config]:
+    """Write config.yaml and entries {relative path: text} and load the config."""
+
+    def make(entries: dict[str, str] | None = None, config: str = CONFIG) -> Config:
+        (tmp_path / "config.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+        content = tmp_path / "content"
+        content.mkdir(exist_ok=True)
+        for rel, text in (entries or {}).items():
+            path = content / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return load_config(tmp_path / "config.yaml")
+
+    return make

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.entries.frontmatter import dump
+from generator.entries.load import load_entries
+from generator.entries.parse import EntryError, parse_entry
+
+from tests.conftest import entry_text
+
+TZ = ZoneInfo("Europe/Berlin")
+P = Path("story.md")
+
+
+def parse(text: str):  # type: ignore[no-untyped-def]
+    return parse_entry(text, P, TZ)
+
+
+def error(text: str) -> str:
+    with pytest.raises(EntryError) as info:
+        parse(text)
+    return str(info.value)
+
+
+def test_full_entry_round_trips_through_dump() -> None:
+    fields = {
+        "title": "Ports reopen: a long night",
+        "kind": "article",
+        "date": dt.date(2024, 6, 23),
+        "added": dt.datetime(2024, 12, 14, 8, 30, tzinfo=dt.UTC),
+        "source": "The Harbour Gazette",
+        "edition": "June 23, 2024",
+        "lang": "no",
+        "summary": "Cranes move again.",
+        "authors": ["Ana Ruiz"],
+        "tags": ["economy", "shipping"],
+        "url": "https://example.org/original",
+        "id": "3f2a9c01d4e5b6a7",
+        "from": "9b1c",
+        "title_derived": True,
+        "origin": {"file": "raw/page.txt", "platform": "magzter"},
+        "custom_field": {"nested": [1, 2]},
+    }
+    entry = parse(dump(fields, "First paragraph.\n\nSecond."))
+    assert entry.title == "Ports reopen: a long night"
+    assert entry.date == dt.date(2024, 6, 23)
+    assert entry.added == dt.datetime(2024, 12, 14, 8, 30, tzinfo=dt.UTC)
+    assert entry.when == entry.added
+    assert entry.lang == "no"  # YAML 1.1 would have made this False
+    assert entry.authors == ("Ana Ruiz",) and entry.tags == ("economy", "shipping")
+    assert entry.from_id == "9b1c" and entry.title_derived
+    assert entry.slug == "ports-reopen-a-long-night"
+    assert entry.extra == {"custom_field": {"nested": [1, 2]}}
+    assert entry.body == "First paragraph.\n\nSecond."
+
+
+def test_defaults_and_derived_fields() -> None:
+    entry = parse("---\ntitle: Editor's note\ndate: 2024-06-23\n---\n")
+    assert entry.kind == "article" and not entry.draft
+    assert entry.slug == "editors-note"
+    assert entry.when == dt.datetime(2024, 6, 23, tzinfo=TZ)  # no `added`: falls back to `date`
+    assert len(entry.id) == 16
+    # the derived id ignores the body, so fixing a typo keeps the feed guid
+    assert parse("---\ntitle: Editor's note\ndate: 2024-06-23\n---\nNew body\n").id == entry.id
+
+
+def test_naive_datetime_is_read_in_site_time_zone() -> None:
+    entry = parse("---\ntitle: T\nadded: 2024-12-14 08:30:00\n---\n")
+    assert entry.when == dt.datetime(2024, 12, 14, 8, 30, tzinfo=TZ)
+
+
+def test_bom_and_crlf_are_accepted() -> None:
+    entry = parse("\ufeff---\r\ntitle: T\r\ndate: 2024-06-23\r\n---\r\nLine one\r\n")
+    assert entry.body == "Line one"
+
+
+def test_control_characters_are_removed() -> None:
+    entry = parse("---\ntitle: \"Bad\\x07 title\"\ndate: 2024-06-23\n---\nText\x00with\x1bcontrols\n")
+    assert entry.title == "Bad title"
+    assert entry.body == "Textwithcontrols"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no front matter\n", "story.md:1: entry must start with a `---` line"),
+        ("---\ntitle: T\n", "front matter is not closed"),
+        ("---\ntitle: T\ndate: [2024\n---\n", "story.md:4: invalid YAML"),
+        ("---\n- a\n- b\n---\n", "must be a YAML mapping"),
+        ("---\ndate: 2024-06-23\n---\n", "missing required key `title`"),
+        ("---\ntitle: T\ndate: 2024-06-23\ntags: 5\n---\n", "story.md:4: `tags`: expected `array`, got `int`"),
+        ("---\ntitle: T\ndate: 2024-02-30\n---\n", "story.md:3: `date`: invalid date '2024-02-30'"),
+        ("---\ntitle: T\nadded: yesterday\n---\n", "story.md:3: `added`: invalid date"),
+        ("---\ntitle: T\ndate: 2024-06-23\nkind: opinion\n---\n", "story.md:4: `kind`: invalid enum value 'opinion'"),
+        ("---\ntitle: T\n---\n", "needs `date` or `added`"),
+        ("---\ntitle: T\ndate: 2024-06-23\nslug: ../../etc/passwd\n---\n", "story.md:4: `slug` may hold only"),
+        ("---\ntitle: T\ndate: 2024-06-23\nurl: javascript:alert(1)\n---\n", "`url` must be an absolute http(s) URL"),
+        ("---\ntitle: ''\ndate: 2024-06-23\n---\n", "`title` is empty"),
+    ],
+)
+def test_bad_entries_name_file_line_and_problem(text: str, expected: str) -> None:
+    assert expected in error(text)
+
+
+def test_loader_collects_every_problem_and_keeps_good_entries(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "good.md").write_text(entry_text("Good", id="aaa"), encoding="utf-8")
+    (content / "twin.md").write_text(entry_text("Twin", id="aaa"), encoding="utf-8")
+    (content / "bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (content / "latin1.md").write_bytes("---\ntitle: Caf\xe9\ndate: 2024-01-01\n---\n".encode("latin-1"))
+    (content / "empty.md").write_text("", encoding="utf-8")
+    (content / "binary.md").write_bytes(b"\x00\x01\x02---")
+    (content / "notes.txt").write_text("not an entry", encoding="utf-8")
+    loaded = load_entries(content, TZ, max_bytes=10_000)
+    assert [e.title for e in loaded.entries] == ["Good"]
+    messages = "\n".join(str(p) for p in loaded.problems)
+    assert "twin.md: duplicate id 'aaa', already used by good.md" in messages
+    assert "bad.md:3: invalid YAML" in messages
+    assert "latin1.md:2: not valid UTF-8 (byte 0xe9)" in messages
+    assert "empty.md: file is empty" in messages
+    assert "binary.md: binary file" in messages
+    assert len(loaded.problems) == 5
+
+
+def test_oversized_file_and_outside_symlink_are_refused(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "big.md").write_text(entry_text("Big", body="x" * 5000), encoding="utf-8")
+    secret = tmp_path / "secret.md"
+    secret.write_text(entry_text("Secret"), encoding="utf-8")
+    (content / "link.md").symlink_to(secret)
+    loaded = load_entries(content, TZ, max_bytes=1000)
+    messages = "\n".join(str(p) for p in loaded.problems)
+    assert "big.md: file is" in messages and "over the 1,000-byte limit" in messages
+    assert "link.md: symlink points outside the content folder" in messages
+    assert loaded.entries == []

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.config import Config
+from generator.problems import TemplateError
+from generator.render.markdown import to_html
+
+from tests.conftest import entry_text
+
+
+def test_markdown_escapes_raw_html_and_neutralises_script_links() -> None:
+    html = to_html('<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](data:text/html,hi) [z](https://ok.example/) <img src=x onerror=alert(1)>')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html and 'href="data:' not in html
+    assert "<img" not in html
+    assert '<a href="https://ok.example/">z</a>' in html
+
+
+def test_front_matter_is_autoescaped_in_every_page(make_digest: Callable[..., Config]) -> None:
+    hostile = "<script>alert('t')</script>"
+    config = make_digest({"x.md": entry_text(hostile, summary=repr(hostile), source=repr(hostile), tags=f"[{hostile!r}]")})
+    build(config)
+    for page in config.output_dir.rglob("*.html"):
+        assert "<script>" not in page.read_text(encoding="utf-8"), page
+
+
+def test_site_templates_override_the_default_theme(make_digest: Callable[..., Config], tmp_path: Path) -> None:
+    config = make_digest({"x.md": entry_text("Story")})
+    config.templates_dir.mkdir()
+    (config.templates_dir / "article.html").write_text("custom {{ entry.title }} {{ entry.extra.mood }}", encoding="utf-8")
+    config = make_digest({"x.md": entry_text("Story", mood="calm")})
+    build(config)
+    article = next(config.output_dir.glob("2024/12/14/*/index.html"))
+    assert article.read_text(encoding="utf-8") == "custom Story calm"
+    assert (config.output_dir / "static" / "style.css").is_file()  # rest of the theme still used
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [("{% if %}", "article.html:1: template syntax error"), ("line one\n{{ entry.nonexistent_field }}", "article.html:2: undefined in template")],
+)
+def test_template_errors_name_file_and_line(make_digest: Callable[..., Config], template: str, expected: str) -> None:
+    config = make_digest({"x.md": entry_text("Story")})
+    config.templates_dir.mkdir()
+    (config.templates_dir / "article.html").write_text(template, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        build(config)
+    assert expected in str(info.value)
+    assert not config.output_dir.exists()  # nothing half-written
