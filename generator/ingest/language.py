@@ -1,0 +1,33 @@
+"""Language of the article text (not of the UI around it), as a BCP 47 primary tag."""
+
+from __future__ import annotations
+
+import functools
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+SAMPLE_CHARS = 2000  # enough for a confident guess; keeps big pages fast
+# Languages a news article may plausibly be in; restricting the model avoids
+# rare look-alikes (la, an, wa, ...) winning on short texts.
+LANGUAGES = (
+    "af ar bg bn ca cs cy da de el en es et eu fa fi fr ga gl gu he hi hr hu hy id is it ja ka kk km kn ko "
+    "lt lv mk ml mn mr ms mt my ne nl nn no pa pl ps pt ro ru si sk sl so sq sr sv sw ta te th tl tr uk ur uz vi zh"
+).split()
+# py3langid codes that BCP 47 spells differently for our purposes.
+ALIASES = {"no": "nb"}
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(LANGUAGES)
+    return identifier
+
+
+def detect(text: str) -> str | None:
+    """Primary language tag of `text`, or None when there is no text to judge."""
+    sample = text[:SAMPLE_CHARS]
+    if not any(ch.isalpha() for ch in sample):
+        return None
+    code, _score = _identifier().classify(sample)
+    return ALIASES.get(code, code)

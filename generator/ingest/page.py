@@ -1,0 +1,57 @@
+"""One raw page (bytes) → its entries, or the reason it cannot be ingested. Pure."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from generator.ingest.article import Draft, build_article, build_teaser
+from generator.ingest.decode import NotText, decode, looks_binary, text_lines
+from generator.ingest.labels import Labelled, label_page
+from generator.ingest.rules import RuleSet
+
+
+class PageFailure(ValueError):
+    """The page yields no entries; the message is the one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    name: str
+    labelled: Labelled
+    article: Draft
+    teasers: tuple[Draft, ...]
+    origin: dict[str, Any]
+
+    @property
+    def drafts(self) -> tuple[Draft, ...]:
+        return (self.article, *self.teasers)
+
+
+def read_page(data: bytes, rules: RuleSet) -> Labelled:
+    """Decode and label a page; raises PageFailure for input that is no text page."""
+    if not data.strip():
+        raise PageFailure("file is empty")
+    if looks_binary(data):
+        raise PageFailure("binary file, not a text page")
+    try:
+        text = decode(data)
+    except NotText as exc:
+        raise PageFailure(str(exc)) from None
+    return label_page(text_lines(text), rules)
+
+
+def ingest_page(data: bytes, name: str, rules: RuleSet) -> Page:
+    labelled = read_page(data, rules)
+    if not labelled.body:
+        raise PageFailure("no article text found (every line is a header, boilerplate or teaser)")
+    article = build_article(labelled)
+    teasers = tuple(build_teaser(t, article) for t in labelled.teasers)
+    origin = {
+        "file": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "platform": labelled.meta.platform,
+        "ui_lang": labelled.meta.ui_lang,
+    }
+    return Page(name, labelled, article, teasers, {k: v for k, v in origin.items() if v is not None})
