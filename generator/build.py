@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from generator.config import Config
 from generator.entries.load import load_entries
 from generator.problems import DigestError, Problem
-from generator.render.feeds import FeedSpec, render_feeds
+from generator.render.feeds import render_all_feeds
 from generator.render.pages import plan_pages
 from generator.render.templates import make_environment, render, template_dirs
 from generator.output import write_site
@@ -48,8 +48,7 @@ def render_site(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
     base = _globals(config)
     for page in plan_pages(site, config):
         yield page.path, render(env, page.template, {**base, **page.context, "page": page, "digest": site}).encode()
-    spec = FeedSpec("", config.site.title, config.site.description, "")
-    yield from render_feeds(spec, site.entries, site, config).items()
+    yield from render_all_feeds(site, config)
     yield from static_files(config)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
@@ -32,6 +32,16 @@ class FeedSpec:
     title: str
     description: str
     page_url: str  # site-relative URL of the HTML page the feed mirrors
+
+
+def plan_feeds(site: Site, config: Config) -> Iterator[tuple[FeedSpec, Sequence[Entry]]]:
+    """Every feed of the site with its entries (newest first)."""
+    yield FeedSpec("", config.site.title, config.site.description, ""), site.entries
+
+
+def render_all_feeds(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
+    for spec, entries in plan_feeds(site, config):
+        yield from render_feeds(spec, entries, site, config).items()
 
 
 def guid(entry: Entry) -> str:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from generator.entries.model import Entry
 from generator.problems import Problem
-from generator.structure.digest import Issue, Period, build_issues, newest_first
+from generator.structure.digest import Issue, Period, build_issues, newest_first, source_slug
 from generator.structure.urls import assign_article_urls, teaser_anchor
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """Entries sharing a source or a tag, newest first."""
+
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +31,8 @@ class Site:
     urls: Mapping[str, str]  # entry id → site-relative URL (article page or teaser anchor)
     issue_of: Mapping[str, Issue]  # entry id → its issue
     teasers_of: Mapping[str, tuple[Entry, ...]]  # article id → teasers listed on its page
+    sources: tuple[Collection, ...] = ()  # by name
+    tags: tuple[Collection, ...] = ()  # by name
     warnings: tuple[Problem, ...] = field(default=())
 
     @property
@@ -48,5 +59,20 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> Site:
         urls=all_urls,
         issue_of=issue_of,
         teasers_of={k: tuple(v) for k, v in teasers_of.items()},
+        sources=_collections(published, lambda e: (e.source,) if e.source else ()),
+        tags=_collections(published, lambda e: e.tags),
         warnings=tuple(warnings),
     )
+
+
+def _collections(entries: list[Entry], names: Callable[[Entry], Iterable[str]]) -> tuple[Collection, ...]:
+    """Group entries by source or tag; names that slugify alike share one page."""
+    members: dict[str, list[Entry]] = defaultdict(list)
+    first_name: dict[str, str] = {}
+    for entry in entries:
+        for name in names(entry):
+            slug = source_slug(name)
+            first_name.setdefault(slug, name)
+            members[slug].append(entry)
+    ordered = sorted(members, key=lambda slug: (first_name[slug].casefold(), slug))
+    return tuple(Collection(first_name[slug], slug, tuple(members[slug])) for slug in ordered)
