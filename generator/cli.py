@@ -19,6 +19,7 @@ from generator.problems import DigestError
 COMMANDS = {
     "build": "generator.commands.build",
     "check": "generator.commands.check",
+    "ingest": "generator.commands.ingest",
     "init": "generator.commands.init",
 }
 

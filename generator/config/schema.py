@@ -6,6 +6,7 @@ ignored setting.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -63,8 +64,35 @@ class FeedsConfig(_Section):
             raise ValueError("limit must be at least 1")
 
 
+class IngestRule(_Section):
+    """A user boilerplate pattern: a regex matched against the whole line, case-insensitively."""
+
+    pattern: str
+    name: str = "user"
+    role: Literal["drop", "tail", "marker"] = "drop"
+
+    def __post_init__(self) -> None:
+        _check_pattern(self.pattern)
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        re.compile(pattern.replace("{MONTH}", "may"))
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+
+
 class IngestConfig(_Section):
     max_bytes: int = 2_000_000
+    # Extra boilerplate lines to drop: a regex string, or {pattern, name, role}.
+    boilerplate: list[str | IngestRule] = []
+
+    def __post_init__(self) -> None:
+        if self.max_bytes < 1:
+            raise ValueError("max_bytes must be at least 1")
+        for rule in self.boilerplate:
+            if isinstance(rule, str):
+                _check_pattern(rule)
 
 
 class BuildConfig(_Section):

@@ -1,0 +1,125 @@
+"""`digest ingest`: clean raw scraped pages into article and teaser entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.commands.options import config_option
+from generator.config import Config
+from generator.config.schema import IngestRule
+from generator.ingest.page import Page, PageFailure, read_page
+from generator.ingest.rules import Rule, RuleSet, build_rules
+from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw
+from generator.ingest.write import Planned
+from generator.problems import EXIT_CONTENT, ConfigError, Problem
+
+_SAID = {  # entry status → (what happened, what a dry run would do)
+    "new": ("written", "would write"),
+    "updated": ("updated", "would update"),
+    "unchanged": ("unchanged", "unchanged"),
+    "edited": ("edited by hand, left alone", "edited by hand, would be left alone"),
+}
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines instead of writing files.")
+@click.option("--explain", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Print every raw line of FILE with its label.")
+@click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]), hidden=True, help="Ingest time (tests).")
+@config_option
+def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, config: Config) -> None:
+    """Clean raw pages (.txt files or folders of them) into entries in content/."""
+    rules = _rules(config)
+    if explain is not None:
+        _explain(explain, rules, config.ingest.max_bytes)
+        return
+    if not paths:
+        raise click.UsageError("give at least one file or folder of raw pages (.txt)")
+    added = _aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    summary = Summary()
+    outcomes = ingest_files(page_files(paths), rules, config.content_dir, config.ingest.max_bytes, added, write=not (dry_run or as_json))
+    for outcome in outcomes:
+        summary.add(outcome)
+        if outcome.status == "failed":
+            click.echo(f"error: {outcome.path}: {outcome.reason}", err=True)
+        elif as_json:
+            _print_json(outcome)
+        else:
+            _report(outcome, config.content_dir, dry_run)
+    click.echo(("dry run, nothing written: " if dry_run else "") + str(summary), err=as_json)
+    if summary.counts["failed"]:
+        raise SystemExit(EXIT_CONTENT)
+
+
+def _rules(config: Config) -> RuleSet:
+    user = [
+        Rule(r.name, r.pattern, r.role) if isinstance(r, IngestRule) else Rule("user", r)
+        for r in config.ingest.boilerplate
+    ]
+    try:
+        return build_rules(user)
+    except re.error as exc:
+        raise ConfigError(Problem(config.path, f"ingest.boilerplate: {exc}")) from None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _report(outcome: Outcome, content_dir: Path, dry_run: bool) -> None:
+    counts: dict[str, int] = {}
+    for entry in outcome.entries:
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+        if entry.status != "unchanged" and (dry_run or entry.status == "edited"):
+            click.echo(f"  {_SAID[entry.status][dry_run]}: {_shown(content_dir, entry)}")
+    detail = ", ".join(f"{n} {_SAID[status][dry_run]}" for status, n in counts.items())
+    click.echo(f"{outcome.path}: {outcome.status} ({detail})")
+
+
+def _shown(content_dir: Path, entry: Planned) -> str:
+    return f"{content_dir.name}/{entry.path.as_posix()} ({entry.draft.kind}: {entry.draft.title})"
+
+
+def _print_json(outcome: Outcome) -> None:
+    page: Page = outcome.page  # type: ignore[assignment]
+    for entry in outcome.entries:
+        record: dict[str, Any] = {**entry.draft.fields(), "added": None, "origin": page.origin, "body": entry.draft.body}
+        record["added"] = _added(entry)
+        click.echo(json.dumps(record, ensure_ascii=False, default=_iso))
+
+
+def _added(entry: Planned) -> str:
+    """The `added` value rendered into the entry text (one source of truth)."""
+    for line in entry.text.splitlines():
+        if line.startswith("added: "):
+            return line.removeprefix("added: ").strip("'\"")
+    return ""
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def _explain(path: Path, rules: RuleSet, max_bytes: int) -> None:
+    try:
+        labelled = read_page(read_raw(path, max_bytes), rules)
+    except PageFailure as exc:
+        click.echo(f"error: {path}: {exc}", err=True)
+        raise SystemExit(EXIT_CONTENT) from None
+    width = len(str(len(labelled.lines)))
+    for number, (label, line) in enumerate(zip(labelled.labels, labelled.lines, strict=True), start=1):
+        click.echo(f"{number:>{width}}  {str(label):<26} {line}".rstrip())
+    meta = labelled.meta
+    click.echo(
+        f"-- platform {meta.platform}, ui_lang {meta.ui_lang or '-'}, source {meta.source or '-'}, "
+        f"edition {meta.edition or '-'}, date {meta.date or '-'}, {len(labelled.body)} paragraphs, {len(labelled.teasers)} teasers"
+    )
