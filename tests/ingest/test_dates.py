@@ -1,0 +1,38 @@
+import datetime as dt
+
+import pytest
+
+from generator.ingest.dates import parse_edition, parse_full
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "day"),
+    [
+        ("June 23, 2024", "June 23, 2024", dt.date(2024, 6, 23)),
+        ("JULY 2018", "JULY 2018", dt.date(2018, 7, 1)),
+        ("September 14,2024", "September 14,2024", dt.date(2024, 9, 14)),
+        ("April First 2018", "April First 2018", dt.date(2018, 4, 1)),
+        ("July Second 2023", "July Second 2023", dt.date(2023, 7, 16)),
+        ("May-June, 2024", "May-June, 2024", dt.date(2024, 5, 1)),
+        ("September - October 2022", "September - October 2022", dt.date(2022, 9, 1)),
+        ("December 2024 - January 2025", "December 2024 - January 2025", dt.date(2024, 12, 1)),
+        ("June 29, 2019-utgaven", "June 29, 2019", dt.date(2019, 6, 29)),
+        ("Oct 01, 2018 13:22 IST", "Oct 01, 2018", dt.date(2018, 10, 1)),
+        ("2024-06-23", "2024-06-23", dt.date(2024, 6, 23)),
+        ("3 March 2021", "3 March 2021", dt.date(2021, 3, 3)),
+    ],
+)
+def test_edition_forms(text: str, printed: str, day: dt.date) -> None:
+    edition = parse_edition(text)
+    assert edition is not None
+    assert (edition.printed, edition.date) == (printed, day)
+
+
+@pytest.mark.parametrize("text", ["", "Mayday 2020", "February 30, 2024", "last week", "Summer reading", "13 minutes ago"])
+def test_not_dates(text: str) -> None:
+    assert parse_edition(text) is None
+
+
+def test_full_line_only() -> None:
+    assert parse_full("March 3, 2024") is not None
+    assert parse_full("March 3, 2024 was a Sunday") is None

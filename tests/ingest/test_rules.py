@@ -1,0 +1,72 @@
+import pytest
+
+from generator.ingest.rules import Rule, build_rules, default_rules
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "pub", "date"),
+    [
+        ("This story is from the March 2, 2024 edition of The Harbour Gazette.", "story_from", "The Harbour Gazette", "March 2, 2024"),
+        ("This story is from the {{IssueName}} edition of {{MagazineName}}.", "story_from", None, None),
+        ("この記事は Valley Weekly の May 5, 2023 版に掲載されています。", "story_from", "Valley Weekly", "May 5, 2023"),
+        ("هذه القصة مأخوذة من طبعة JULY 2018 من Desert Review.", "story_from", "Desert Review", "JULY 2018"),
+        ("هذه القصة من طبعة JULY 2018 من Desert Review.", "story_from", "Desert Review", "JULY 2018"),
+        ("Bu hikaye Kuzey Postası dergisinin April First 2018 sayısından alınmıştır.", "story_from", "Kuzey Postası", "April First 2018"),
+        ("Denne historien er fra June 29, 2019-utgaven av Fjordposten.", "story_from", "Fjordposten", "June 29, 2019"),
+        ("Diese Geschichte stammt aus der May-June, 2024-Ausgabe von Bergblatt.", "story_from", "Bergblatt", "May-June, 2024"),
+        ("Esta historia es de la edición September 14,2024 de Diario del Sur.", "story_from", "Diario del Sur", "September 14,2024"),
+        ("Cette histoire est tirée de l'édition December 2024 - January 2025 de Revue Lumière.", "story_from", "Revue Lumière", "December 2024 - January 2025"),
+        ("MORE STORIES FROM The Harbour GazetteView all", "more_stories", "The Harbour Gazette", None),
+        ("Already a subscriber ? Sign In", "sign_in", None, None),
+        ("Already a subscriber? Sign In", "sign_in", None, None),
+        ("すでに購読者です? サインイン", "sign_in", None, None),
+        ("Try GOLD - Free", "try_gold", None, None),
+        ("Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories, and 8,500+ magazines and newspapers.", "trial", None, None),
+        ("Subscribe to Magzter GOLD to access thousands of curated premium stories, and 10,000+ magazines and newspapers.", "subscribe", None, None),
+        ("$149.99 $74.99/Year", "price", None, None),
+        ("7 mins  |", "minutes", None, None),
+        ("10+ minutos  |", "minutes", None, None),
+        ("6 dak  |", "minutes", None, None),
+        ("Advertisement", "advertisement", None, None),
+        ("First Published: Oct 01, 2018 13:22 IST", "dateline", None, "Oct 01, 2018 13:22 IST"),
+        ("{{^userSubscribed}}", "template", None, None),
+        ("[vc_row][vc_column]", "template", None, None),
+        ("© Ann Lee/Coastal Times", "image_credit", None, None),
+        ("Read more: Ferry fares to rise in spring", "read_more", None, None),
+        ("Home > Politics > Local", "breadcrumb", None, None),
+    ],
+)
+def test_boilerplate_lines(line: str, rule: str, pub: str | None, date: str | None) -> None:
+    hit = default_rules().match(line)
+    assert hit is not None, line
+    assert (hit.rule.name, hit.pub, hit.date) == (rule, pub, date)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Prose that mentions the platform, subscriptions, signing in, cookies...
+        "Readers who already have a subscription can sign in to the archive, the editor said, but few do.",
+        "She started her 7-day Magzter GOLD free trial on a train and read three magazines before Leeds.",
+        "Magzter, the digital news-stand, said more stories from regional papers would follow this year.",
+        "The bakery uses cookies from a family recipe, and the queue starts at six.",
+        "We use cookies as a metaphor, the researcher said, because everyone understands crumbs.",
+        "Advertisement revenue fell by a third, the company reported on Thursday.",
+        "Sign in sheets at the clinic showed that nobody had checked the generator since March.",
+        "Share prices fell sharply after the announcement.",
+        "Copyright law was never meant for this, the judge wrote in a sharp dissent.",
+        "Published in 2003, the novel sold poorly until a film adaptation revived it.",
+        "Home is where the work is now for millions of office staff.",
+        "Photography was her first love; journalism came later.",
+        "Subscribe to what, exactly? The question hung over the meeting.",
+    ],
+)
+def test_prose_is_kept(line: str) -> None:
+    assert default_rules().match(line) is None, default_rules().match(line)
+
+
+def test_user_rules_come_first_and_may_capture() -> None:
+    rules = build_rules([Rule("listen", r"Listen to this story \(\d+ min\)"), Rule("stamp", r"From (?P<pub>.+) on (?P<date>{MONTH} \d+, \d{4})")])
+    assert rules.match("Listen to this story (4 min)").rule.name == "listen"  # type: ignore[union-attr]
+    hit = rules.match("From Lake News on March 3, 2024")
+    assert hit is not None and (hit.pub, hit.date) == ("Lake News", "March 3, 2024")
