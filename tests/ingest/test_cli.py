@@ -1,0 +1,127 @@
+"""`digest ingest` end to end through the Click command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+from generator.entries.load import entry_files
+from generator.entries.parse import parse_entry
+from tests.ingest import pages
+
+NOW = "2025-01-02T03:04:05+00:00"
+CONFIG = "site:\n  title: T\n  url: https://example.org/\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bridge.txt").write_bytes(pages.STANDARD)
+    return tmp_path
+
+
+def run(site: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["ingest", "--config", str(site / "config.yaml"), "--now", NOW, *args], catch_exceptions=False)
+
+
+def written(site: Path) -> dict[Path, str]:
+    content = site / "content"
+    return {p.relative_to(content): p.read_text(encoding="utf-8") for p in entry_files(content)} if content.exists() else {}
+
+
+def test_ingest_writes_entries_that_load(site: Path) -> None:
+    result = run(site, str(site / "raw"))
+    assert result.exit_code == 0, result.output
+    assert "1 page: 1 ingested, 0 unchanged, 0 skipped, 0 failed" in result.output
+    files = written(site)
+    assert len(files) == 3  # one article, two teasers
+    entries = [parse_entry(text, path, ZoneInfo("UTC")) for path, text in files.items()]
+    article = next(e for e in entries if e.kind == "article")
+    assert article.source == "The Lowmouth Courier" and article.added is not None and article.added.isoformat() == NOW
+    assert article.origin and article.origin["file"] == "bridge.txt" and article.origin["platform"] == "magzter"
+    assert {e.from_id for e in entries if e.kind == "teaser"} == {article.id}
+    assert Path("the-lowmouth-courier") in {p.parents[len(p.parents) - 2] for p in files}
+
+
+def test_reingest_changes_nothing_and_says_so(site: Path) -> None:
+    run(site, str(site / "raw"))
+    before = written(site)
+    again = CliRunner().invoke(cli, ["ingest", "--config", str(site / "config.yaml"), "--now", "2030-01-01T00:00:00+00:00", str(site / "raw")])
+    assert again.exit_code == 0
+    assert "unchanged" in again.output and "0 ingested, 1 unchanged" in again.output
+    assert written(site) == before
+
+
+def test_hand_edited_entry_left_alone(site: Path) -> None:
+    run(site, str(site / "raw"))
+    content = site / "content"
+    article = next(p for p in entry_files(content) if "teasers" not in p.parts)
+    edited = article.read_text(encoding="utf-8").replace("Ferry crews", "Ferry staff")
+    article.write_text(edited, encoding="utf-8")
+    result = run(site, str(site / "raw"))
+    assert result.exit_code == 0
+    assert "edited by hand, left alone" in result.output and article.name in result.output
+    assert article.read_text(encoding="utf-8") == edited
+
+
+def test_dry_run_writes_nothing(site: Path) -> None:
+    result = run(site, "--dry-run", str(site / "raw"))
+    assert result.exit_code == 0
+    assert "would write" in result.output and "nothing written" in result.output
+    assert not (site / "content").exists()
+
+
+def test_json_lines(site: Path) -> None:
+    result = CliRunner().invoke(cli, ["ingest", "--config", str(site / "config.yaml"), "--now", NOW, "--json", str(site / "raw")])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["kind"] for r in records] == ["article", "teaser", "teaser"]
+    article = records[0]
+    assert article["date"] == "2024-06-23" and article["added"] == NOW and article["edition"] == "June 23, 2024"
+    assert article["body"].split("\n\n") == pages.ARTICLE and article["lang"] == "en"
+    assert records[1]["from"] == article["id"]
+    assert not (site / "content").exists()
+
+
+def test_explain_labels_every_line(site: Path) -> None:
+    result = run(site, "--explain", str(site / "raw" / "bridge.txt"))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == pages.STANDARD.decode().count("\n") + 1  # plus the closing summary
+    assert "boilerplate(story_from)" in lines[4] and "body" in lines[0] and "teaser(title)" in lines[10]
+    assert "source The Lowmouth Courier" in lines[-1]
+
+
+def test_failing_pages_among_good_ones(site: Path) -> None:
+    raw = site / "raw"
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (raw / "only-boilerplate.txt").write_bytes(pages.page(pages.PLATFORM_BLOCK))
+    (site / "config.yaml").write_text(CONFIG + "ingest:\n  max_bytes: 2000\n", encoding="utf-8")
+    (raw / "huge.txt").write_bytes(pages.page(pages.ARTICLE * 10))
+    result = run(site, str(raw))
+    assert result.exit_code == 1
+    assert "5 pages: 1 ingested, 0 unchanged, 0 skipped, 4 failed" in result.output
+    for name, reason in [("empty.txt", "empty"), ("image.txt", "binary"), ("only-boilerplate.txt", "no article text"), ("huge.txt", "over the 2,000-byte limit")]:
+        assert any(name in line and reason in line for line in result.output.splitlines()), name
+    assert len(written(site)) == 3
+
+
+def test_user_patterns_from_config(site: Path) -> None:
+    (site / "config.yaml").write_text(CONFIG + "ingest:\n  boilerplate:\n    - 'Listen to this story \\(\\d+ min\\)'\n    - {name: promo, pattern: 'Lowmouth Courier app: .*'}\n", encoding="utf-8")
+    (site / "raw" / "bridge.txt").write_bytes(pages.page(["Listen to this story (4 min)"], pages.ARTICLE, ["Lowmouth Courier app: read it anywhere"]))
+    result = run(site, "--explain", str(site / "raw" / "bridge.txt"))
+    assert "boilerplate(user)" in result.output.splitlines()[0] and "boilerplate(promo)" in result.output.splitlines()[5]
+
+
+def test_bad_user_pattern_is_a_config_error(site: Path) -> None:
+    (site / "config.yaml").write_text(CONFIG + "ingest:\n  boilerplate: ['(unclosed']\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", "--config", str(site / "config.yaml"), str(site / "raw")])
+    assert result.exit_code == 2 and "invalid regular expression" in result.output
