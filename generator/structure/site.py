@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from generator.entries.model import Entry
 from generator.problems import Problem
+from generator.structure.archive import Month, build_archive
 from generator.structure.digest import Issue, Period, build_issues, newest_first, source_slug
+from generator.structure.matching import match_teasers
 from generator.structure.urls import assign_article_urls, teaser_anchor
 
 
@@ -34,10 +36,16 @@ class Site:
     sources: tuple[Collection, ...] = ()  # by name
     tags: tuple[Collection, ...] = ()  # by name
     warnings: tuple[Problem, ...] = field(default=())
+    matches: Mapping[str, str] = field(default_factory=dict)  # teaser id → id of the article it announces
+    months: tuple[Month, ...] = ()  # the archive, newest first
 
     @property
     def articles(self) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.is_article)
+
+    def link(self, entry_id: str) -> str:
+        """Where a link to this entry should go: a matched teaser's article, else its own URL."""
+        return self.urls[self.matches.get(entry_id, entry_id)]
 
 
 def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> Site:
@@ -62,6 +70,8 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> Site:
         sources=_collections(published, lambda e: (e.source,) if e.source else ()),
         tags=_collections(published, lambda e: e.tags),
         warnings=tuple(warnings),
+        matches=match_teasers(published),
+        months=build_archive(issues),
     )
 
 

@@ -1,0 +1,102 @@
+"""Match teasers to articles in the collection: same source, close title.
+
+A teaser whose headline is an article we also have should link to that
+article instead of repeating it. Titles are compared after normalising case,
+accents and punctuation; an exact normalised match wins, otherwise a fuzzy
+score (rapidfuzz) decides among the source's articles that share one of the
+teaser's rarest words. That keeps matching near-linear for 100k entries:
+a teaser is only ever scored against a handful of candidates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from generator.entries.model import Entry
+
+MIN_SCORE = 90.0  # token_sort_ratio: allows an article or a word more, not another story
+RARE_WORDS = 3  # candidate articles must share one of the teaser's rarest words
+MAX_CANDIDATES = 500  # bounds the work for very common words
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_title(title: str) -> str:
+    """Lowercase, accents and punctuation removed, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", letters).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceIndex:
+    """One source's articles, indexed by normalised title and by word."""
+
+    titles: tuple[str, ...]  # normalised, parallel to ids
+    ids: tuple[str, ...]
+    exact: Mapping[str, str]  # normalised title → first article id
+    postings: Mapping[str, tuple[int, ...]]  # word → positions in titles
+
+
+def index_source(articles: Sequence[Entry]) -> SourceIndex:
+    ordered = sorted(articles, key=lambda e: (e.when, e.id))  # oldest wins ties, like URLs
+    titles = tuple(normalise_title(e.title) for e in ordered)
+    exact: dict[str, str] = {}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for position, (title, entry) in enumerate(zip(titles, ordered, strict=True)):
+        exact.setdefault(title, entry.id)
+        for word in set(title.split()):
+            postings[word].append(position)
+    return SourceIndex(titles, tuple(e.id for e in ordered), exact, {w: tuple(p) for w, p in postings.items()})
+
+
+def match_one(teaser: Entry, index: SourceIndex) -> str | None:
+    """The id of the article this teaser announces, if any."""
+    title = normalise_title(teaser.title)
+    if not title:
+        return None
+    if title in index.exact:
+        return index.exact[title]
+    candidates = _candidates(title, index)
+    if not candidates:
+        return None
+    choices = {position: index.titles[position] for position in candidates}
+    best = process.extractOne(title, choices, scorer=fuzz.token_sort_ratio, score_cutoff=MIN_SCORE)
+    return index.ids[best[2]] if best else None
+
+
+def _candidates(title: str, index: SourceIndex) -> list[int]:
+    words = sorted(set(title.split()), key=lambda w: (len(index.postings.get(w, ())), w))
+    found: set[int] = set()
+    for word in words[:RARE_WORDS]:
+        found.update(index.postings.get(word, ())[:MAX_CANDIDATES])
+    return sorted(found)
+
+
+def match_teasers(entries: Iterable[Entry]) -> dict[str, str]:
+    """Teaser id → matched article id, for every teaser that has a match."""
+    articles: dict[str, list[Entry]] = defaultdict(list)
+    teasers: list[Entry] = []
+    for entry in entries:
+        if entry.source is None:
+            continue  # without a source there is nothing to be sure about
+        if entry.is_article:
+            articles[entry.source].append(entry)
+        else:
+            teasers.append(entry)
+    indexes = {source: index_source(members) for source, members in articles.items()}
+    matches: dict[str, str] = {}
+    for teaser in teasers:
+        index = indexes.get(teaser.source or "")
+        found = match_one(teaser, index) if index else None
+        if found:
+            matches[teaser.id] = found
+    return matches
+
+
