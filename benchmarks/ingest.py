@@ -1,0 +1,118 @@
+"""Throughput of `digest ingest` on typical raw pages (5–10 KB), one core.
+
+Builds a deterministic set of synthetic pages shaped like real scrapes
+(article paragraphs, the platform block printed twice in a random UI
+language, 8–12 teasers in layouts A/B/C, some with a header, some generic
+with ads and datelines, a few with mojibake) and times the whole pure
+pipeline: decode, label, build entries, ids, language, and render each
+entry file (no disk writes, which depend on the machine's disk).
+
+    .venv/bin/python -m benchmarks.ingest              # 2000 pages
+    .venv/bin/python -m benchmarks.ingest 500 --profile  # cProfile top 25
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import pstats
+import random
+import time
+
+from generator.ingest.page import ingest_page
+from generator.ingest.rules import default_rules
+from generator.ingest.write import render
+
+WORDS = (
+    "the council said on monday that new plans for harbour town river bridge would be ready by spring after months of "
+    "talks with residents who have long complained about traffic noise and rising costs while local shops reported fewer "
+    "visitors than last year and officials promised a review of parking rules before the summer season begins in earnest"
+).split()
+NAMES = ["Mara Tell", "Ola Brenn", "Nell Ashby", "Pat Lund", "Ines Varga"]
+PUBS = ["The Lowmouth Courier", "Valley Weekly", "Harbour Review", "North Star Daily"]
+UI = {
+    "en": ["This story is from the {d} edition of {p}.", "Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories, and 9,000+ magazines and newspapers.", "Already a subscriber ? Sign In"],
+    "ja": ["この記事は {p} の {d} 版に掲載されています。", "7 日間の Magzter GOLD 無料トライアルを開始して、何千もの厳選されたプレミアム ストーリーにアクセスしてください。", "すでに購読者です ? サインイン"],
+    "de": ["Diese Geschichte stammt aus der {d}-Ausgabe von {p}.", "Starten Sie Ihre 7-tägige kostenlose Testversion von Magzter GOLD, um auf Tausende kuratierte Premium-Storys zuzugreifen.", "Bereits Abonnent ? Anmelden"],
+    "tr": ["Bu hikaye {p} dergisinin {d} sayısından alınmıştır.", "Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories, and 9,000+ magazines and newspapers.", "Already a subscriber ? Giriş Yap"],
+}
+DATES = ["June 23, 2024", "JULY 2018", "April First 2018", "May-June, 2024", "September 14,2024"]
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(9, 22))]
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng: random.Random) -> str:
+    return " ".join(sentence(rng) for _ in range(rng.randint(3, 6)))
+
+
+def make_page(rng: random.Random) -> bytes:
+    pub, day = rng.choice(PUBS), rng.choice(DATES)
+    lines: list[str] = []
+    if rng.random() < 0.3:
+        title = sentence(rng)[:-1]
+        lines += ["Try GOLD - Free", title, f"{pub}|{day}", sentence(rng), rng.choice(NAMES), title]
+    generic = rng.random() < 0.2
+    target = rng.randint(4500, 8500)
+    size = 0
+    while size < target:
+        text = paragraph(rng)
+        if rng.random() < 0.1:
+            text = text.replace("the", "donâ€™t", 1)
+        lines.append(text)
+        size += len(text)
+        if generic and rng.random() < 0.3:
+            lines.append(rng.choice(["Advertisement", "Read more: " + sentence(rng), "© Pat Lund/Lowmouth Courier"]))
+    if generic:
+        lines.insert(0, "First Published: Oct 01, 2018 13:22 IST")
+        return ("\n".join(lines) + "\n").encode()
+    block = [line.format(p=pub, d=day) for line in UI[rng.choice(list(UI))]]
+    lines += block + block
+    for _ in range(rng.randint(8, 12)):
+        kind = rng.random()
+        if kind < 0.6:
+            lines += [sentence(rng)[:-1], sentence(rng)]
+        elif kind < 0.8:
+            lines += [sentence(rng)[:-1], sentence(rng), rng.choice(NAMES), "Columnist, @handle"]
+        else:
+            lines += [pub, sentence(rng)[:-1], sentence(rng), "time-read", "7 mins  |", rng.choice(DATES)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def run(pages: list[bytes]) -> int:
+    rules = default_rules()
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    entries = 0
+    for i, data in enumerate(pages):
+        page = ingest_page(data, f"{i}.txt", rules)
+        for draft in page.drafts:
+            render(draft, now, page.origin)
+            entries += 1
+    return entries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pages", type=int, nargs="?", default=2000)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(1)
+    pages = [make_page(rng) for _ in range(args.pages)]
+    run(pages[:20])  # warm up: load the language model and compile the rules once
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(run, pages)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        return
+    start = time.perf_counter()
+    entries = run(pages)
+    seconds = time.perf_counter() - start
+    kb = sum(map(len, pages)) / len(pages) / 1024
+    print(f"{len(pages)} pages (avg {kb:.1f} KB), {entries} entries in {seconds:.2f} s: {len(pages) / seconds:.0f} pages/s on one core")
+
+
+if __name__ == "__main__":
+    main()
