@@ -1,0 +1,56 @@
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.entries import frontmatter
+from generator.entries.parse import parse_entry
+from generator.ingest.article import Draft
+from generator.ingest.write import dump, edited_by_hand, entry_path, render, same_content, write_atomic
+
+DRAFT = Draft(kind="article", id="0123456789abcdef", title="Bridge: “reopens” #1", body="One.\n\nTwo.", source="The Lowmouth Courier", date=dt.date(2024, 6, 23), lang="en", authors=("Nell Ashby",))
+NOW = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+ORIGIN = {"file": "a.txt", "sha256": "ab" * 32, "platform": "magzter", "ui_lang": "ja"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "summary", "source", "edition"]), st.text(max_size=40)), st.lists(st.text(max_size=20), max_size=3))
+def test_fast_dump_is_byte_identical(fields: dict[str, str], authors: list[str]) -> None:
+    data = {**fields, "authors": authors, "date": dt.date(2024, 1, 1), "origin": {"file": fields.get("title", "x")}}
+    assert dump(data, "body") == frontmatter.dump(data, "body")
+
+
+def test_rendered_entry_loads_and_carries_its_hash() -> None:
+    text = render(DRAFT, NOW, ORIGIN)
+    entry = parse_entry(text, Path("x.md"), ZoneInfo("UTC"))
+    assert entry.title == DRAFT.title and entry.authors == ("Nell Ashby",) and entry.origin is not None
+    assert len(entry.origin["entry_sha256"]) == 64
+    assert not edited_by_hand(text)
+    assert edited_by_hand(text.replace("Two.", "Two!"))
+    assert edited_by_hand(text.replace("lang: en", "lang: fr"))
+
+
+def test_same_content_ignores_added_and_origin() -> None:
+    a = render(DRAFT, NOW, ORIGIN)
+    b = render(DRAFT, NOW + dt.timedelta(days=3), {**ORIGIN, "file": "b.txt", "ui_lang": "de"})
+    assert same_content(a, b)
+    assert not same_content(a, render(Draft(**{**_fields(DRAFT), "body": "One."}), NOW, ORIGIN))
+
+
+def _fields(draft: Draft) -> dict:  # type: ignore[type-arg]
+    return {name: getattr(draft, name) for name in draft.__slots__}  # type: ignore[attr-defined]
+
+
+def test_entry_paths_are_readable_and_unique_by_id() -> None:
+    assert entry_path(DRAFT) == Path("the-lowmouth-courier/2024-06-23-bridge-reopens-1-01234567.md")
+    teaser = Draft(kind="teaser", id="fedcba9876543210", title="Ferry fares", from_id=DRAFT.id)
+    assert entry_path(teaser) == Path("unknown-source/teasers/undated-ferry-fares-fedcba98.md")
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.md"
+    write_atomic(target, "one")
+    write_atomic(target, "two")
+    assert target.read_text() == "two" and [p.name for p in target.parent.iterdir()] == ["b.md"]
