@@ -1,47 +1,79 @@
-"""RSS 2.0 and Atom 1.0 feeds, written with feedgen.
+"""The site's feeds: site-wide, per source and per tag, as RSS, Atom and JSON Feed.
 
 Feeds are deterministic: channel dates come from the newest item (never the
 build time) and every item's guid/id is derived from the entry's `id`, so a
-rebuild with no change gives byte-identical files.
+rebuild with no change gives byte-identical files. Each entry becomes a
+`FeedItem` once per build (its body rendered once) and is shared by every
+feed it appears in, through a cache the caller owns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-
-from feedgen.feed import FeedGenerator
+from collections.abc import Iterator, MutableMapping, Sequence
 
 from generator.config import Config
 from generator.entries.model import Entry
-from generator.render.markdown import first_paragraph_text, to_html
-from generator.structure.site import Site
+from generator.entries.text import clean
+from generator.render.feedhtml import absolute_html
+from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, Feed, FeedItem, FeedSpec
+from generator.render.jsonfeed import json_feed
+from generator.render.markdown import first_paragraph_text
+from generator.render.xmlfeeds import rss_and_atom
+from generator.structure.site import Collection, Site
+
+__all__ = ["ATOM_FILE", "JSON_FILE", "RSS_FILE", "FeedSpec", "plan_feeds", "render_all_feeds"]
 
 # Fixed namespace: an entry's guid depends on its id alone, not on the site URL.
 GUID_NAMESPACE = uuid.UUID("6f1c2a3e-5b7d-4c8e-9f10-2a3b4c5d6e7f")
 EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
-
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
-    """One feed pair (RSS + Atom) over a list of entries."""
-
-    folder: str  # site-relative folder holding feed.xml and atom.xml ("" for the root)
-    title: str
-    description: str
-    page_url: str  # site-relative URL of the HTML page the feed mirrors
+ItemCache = MutableMapping[str, FeedItem]  # entry id → its item, for one build
 
 
 def plan_feeds(site: Site, config: Config) -> Iterator[tuple[FeedSpec, Sequence[Entry]]]:
     """Every feed of the site with its entries (newest first)."""
-    yield FeedSpec("", config.site.title, config.site.description, ""), site.entries
+    title = config.site.title
+    yield FeedSpec("", title, config.site.description, ""), site.entries
+    for source in site.sources:
+        yield _collection_spec("sources", source, f"{source.name} — {title}", f"{source.name} in {title}"), source.entries
+    for tag in site.tags:
+        yield _collection_spec("tags", tag, f"{tag.name} — {title}", f"Entries tagged “{tag.name}” in {title}"), tag.entries
+
+
+def _collection_spec(kind: str, collection: Collection, title: str, description: str) -> FeedSpec:
+    folder = f"{kind}/{collection.slug}/"
+    return FeedSpec(folder, title, description, folder)
 
 
 def render_all_feeds(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
+    """Every feed file as (site-relative path, bytes)."""
+    cache: ItemCache = {}
     for spec, entries in plan_feeds(site, config):
-        yield from render_feeds(spec, entries, site, config).items()
+        yield from render_feeds(spec, entries, site, config, cache).items()
+
+
+def render_feeds(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache | None = None) -> dict[str, bytes]:
+    """Return {path: bytes} for the RSS, Atom and JSON Feed files of one feed."""
+    feed = make_feed(spec, entries, site, config, {} if cache is None else cache)
+    rss, atom = rss_and_atom(feed)
+    return {spec.folder + RSS_FILE: rss, spec.folder + ATOM_FILE: atom, spec.folder + JSON_FILE: json_feed(feed)}
+
+
+def make_feed(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache) -> Feed:
+    items = tuple(_cached_item(entry, site, config, cache) for entry in feed_entries(entries, config))
+    base = config.base_url
+    return Feed(
+        id=_safe(base + spec.page_url),
+        folder_url=_safe(base + spec.folder),
+        title=_safe(spec.title),
+        description=_safe(spec.description),
+        language=_safe(config.site.language),
+        author=_safe(config.site.author or config.site.title),
+        updated=max((item.when for item in items), default=EMPTY_FEED_DATE.astimezone(config.tz)),
+        items=items,
+    )
 
 
 def guid(entry: Entry) -> str:
@@ -50,51 +82,36 @@ def guid(entry: Entry) -> str:
 
 def feed_entries(entries: Sequence[Entry], config: Config) -> list[Entry]:
     """Items for a feed: newest first, teasers only if configured, up to the limit."""
-    chosen = [e for e in entries if e.is_article or config.feeds.teasers]
-    return chosen[: config.feeds.limit]
+    chosen = (e for e in entries if e.is_article or config.feeds.teasers)
+    return [e for _, e in zip(range(config.feeds.limit), chosen)]
 
 
-def render_feeds(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config) -> dict[str, bytes]:
-    """Return {path: bytes} for the RSS and Atom files of one feed."""
-    items = feed_entries(entries, config)
-    rss_path, atom_path = f"{spec.folder}feed.xml", f"{spec.folder}atom.xml"
-    rss = _generator(spec, items, site, config, rss_path).rss_str(pretty=True)
-    atom = _generator(spec, items, site, config, atom_path).atom_str(pretty=True)
-    return {rss_path: rss, atom_path: atom}
+def _cached_item(entry: Entry, site: Site, config: Config, cache: ItemCache) -> FeedItem:
+    item = cache.get(entry.id)
+    if item is None:
+        item = cache[entry.id] = feed_item(entry, site, config)
+    return item
 
 
-def _generator(spec: FeedSpec, items: list[Entry], site: Site, config: Config, self_path: str) -> FeedGenerator:
-    base = config.base_url
-    fg = FeedGenerator()
-    fg.id(base + spec.page_url)
-    fg.title(spec.title)
-    fg.subtitle(spec.description or spec.title)
-    fg.link(href=base + self_path, rel="self")
-    fg.link(href=base + spec.page_url, rel="alternate")  # last link is RSS's <link>
-    fg.language(config.site.language)
-    fg.author(name=config.site.author or config.site.title)
-    fg.generator("newsdigest")
-    newest = max((e.when for e in items), default=EMPTY_FEED_DATE).astimezone(config.tz)
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
-    for entry in items:
-        _add_item(fg, entry, site, config)
-    return fg
+def feed_item(entry: Entry, site: Site, config: Config) -> FeedItem:
+    """One entry as a feed item: absolute URLs, XML-safe text, dates in the site's zone."""
+    url = _safe(config.base_url + site.urls[entry.id])
+    full = entry.is_article and config.feeds.full_content and entry.body
+    return FeedItem(
+        guid=guid(entry),
+        title=_safe(entry.title),
+        url=url,
+        when=entry.when.astimezone(config.tz),
+        summary=_safe(entry.summary or first_paragraph_text(entry.body) or entry.title),
+        content_html=_safe(absolute_html(entry.body, url)) if full else None,
+        authors=tuple(_safe(a) for a in entry.authors),
+        categories=tuple(_safe(t) for t in (entry.source, *entry.tags) if t),
+        tags=tuple(_safe(t) for t in entry.tags),
+        external_url=_safe(entry.url) if entry.url else None,
+        language=_safe(entry.lang) if entry.lang else None,
+    )
 
 
-def _add_item(fg: FeedGenerator, entry: Entry, site: Site, config: Config) -> None:
-    fe = fg.add_entry(order="append")
-    fe.guid(guid(entry), permalink=False)
-    fe.title(entry.title)
-    fe.link(href=config.base_url + site.urls[entry.id])
-    when = entry.when.astimezone(config.tz)
-    fe.published(when)
-    fe.updated(when)
-    for name in entry.authors:
-        fe.author(name=name)
-    for term in (entry.source, *entry.tags):
-        if term:
-            fe.category(term=term)
-    fe.summary(entry.summary or first_paragraph_text(entry.body) or entry.title)
-    if entry.is_article and config.feeds.full_content and entry.body:
-        fe.content(to_html(entry.body), type="html")
+def _safe(text: str) -> str:
+    """XML-illegal characters out: entries are cleaned at load, but config text and ids are not."""
+    return clean(text)
