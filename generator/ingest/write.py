@@ -67,7 +67,7 @@ def dump(fields: dict[str, Any], body: str) -> str:
     escapes characters beyond the BMP and some controls differently, so
     such texts take the reference path.
     """
-    if _CDumper is None or any(_UNSAFE_FOR_C.search(v) for v in _strings(fields)):
+    if _CDumper is None or _UNSAFE_FOR_C.search(" ".join(_strings(fields))):
         return frontmatter.dump(fields, body)
     clean = {k: frontmatter._plain(v) for k, v in fields.items() if v is not None}
     front = yaml.dump(clean, Dumper=_CDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
@@ -86,7 +86,9 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-_UNSAFE_FOR_C = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]|[\u2028\u2029\ufeff]")
+# Printable BMP text only: no line breaks (block scalars end differently),
+# controls, astral characters (escaped by libyaml) or BOMs.
+_UNSAFE_FOR_C = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]|[\u2028\u2029\ufeff]")
 
 
 def _c_dumper() -> type | None:

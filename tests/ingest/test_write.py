@@ -15,7 +15,7 @@ NOW = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 ORIGIN = {"file": "a.txt", "sha256": "ab" * 32, "platform": "magzter", "ui_lang": "ja"}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.dictionaries(st.sampled_from(["title", "summary", "source", "edition"]), st.text(max_size=40)), st.lists(st.text(max_size=20), max_size=3))
 def test_fast_dump_is_byte_identical(fields: dict[str, str], authors: list[str]) -> None:
     data = {**fields, "authors": authors, "date": dt.date(2024, 1, 1), "origin": {"file": fields.get("title", "x")}}
