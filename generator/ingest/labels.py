@@ -8,15 +8,19 @@ trial pitch, sign-in, "MORE STORIES FROM") — the teaser area.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.ingest.dates import parse_edition
 from generator.ingest.header import IMAGE, Header, find_header
-from generator.ingest.rules import Hit, RuleSet
+from generator.ingest.rules import Hit, Rule, RuleSet
 from generator.ingest.teasers import Item, Teaser, parse_teasers
 
+MAX_SECTION = 6  # lines a leaked template section may hold
+_SECTION_OPEN = re.compile(r"\{\{\s*[#^]\s*(\w[\w.]*)\s*\}\}")
+_SECTION_RULE = Rule("template", "")
 MIN_DUPLICATE = 20  # shorter body lines ("***", "—") may repeat on purpose
 
 
@@ -53,6 +57,7 @@ class Labelled:
 def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
     hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
     labels: list[Label] = [Label("blank") if not line else Label("boilerplate", h.rule.name) if h else Label("body") for line, h in zip(lines, hits, strict=True)]
+    _template_sections(lines, hits, labels)
     tail = next((i for i, h in enumerate(hits) if h is not None and h.rule.role == "tail"), len(lines))
     content = [i for i in range(tail) if lines[i] and hits[i] is None]
     content = _image_lines(content, lines, labels)
@@ -68,6 +73,20 @@ def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
     for i, field in parsed.fields.items():
         labels[i] = Label("teaser", field)
     return Labelled(tuple(lines), tuple(labels), header, body, parsed.teasers, meta)
+
+
+def _template_sections(lines: Sequence[str], hits: list[Hit | None], labels: list[Label]) -> None:
+    """Lines inside a leaked `{{^name}} … {{/name}}` section are template output (paywall pitches)."""
+    for i, line in enumerate(lines):
+        opened = _SECTION_OPEN.fullmatch(line)
+        if opened is None:
+            continue
+        close = "{{/" + opened[1] + "}}"
+        end = next((j for j in range(i + 1, min(i + 1 + MAX_SECTION, len(lines))) if lines[j].replace(" ", "") == close), None)
+        for j in range(i + 1, end or i + 1):
+            if lines[j] and hits[j] is None:
+                hits[j] = Hit(_SECTION_RULE)
+                labels[j] = Label("boilerplate", "template")
 
 
 def _image_lines(content: list[int], lines: Sequence[str], labels: list[Label]) -> list[int]:
