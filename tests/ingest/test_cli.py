@@ -125,3 +125,17 @@ def test_bad_user_pattern_is_a_config_error(site: Path) -> None:
     (site / "config.yaml").write_text(CONFIG + "ingest:\n  boilerplate: ['(unclosed']\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["ingest", "--config", str(site / "config.yaml"), str(site / "raw")])
     assert result.exit_code == 2 and "invalid regular expression" in result.output
+
+
+@pytest.mark.skipif(not (Path(__file__).parent / "corpus").is_dir(), reason="no corpus")
+def test_whole_corpus_writes_loadable_entries(site: Path) -> None:
+    corpus = Path(__file__).parent / "corpus"
+    result = run(site, str(corpus))
+    assert result.exit_code == 1  # the corpus holds pages that must be rejected
+    failed = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert failed and all(".txt: " in line for line in failed)
+    files = written(site)
+    entries = [parse_entry(text, path, ZoneInfo("UTC")) for path, text in files.items()]
+    assert len({e.id for e in entries}) == len(entries)
+    again = run(site, str(corpus))
+    assert "0 ingested" in again.output and written(site) == files
