@@ -1,26 +1,50 @@
-"""Which HTML pages the site has, and the template context of each."""
+"""Which pages the site has, and the template context of each.
+
+Every page kind is planned here, in a stable order; the sitemap is planned
+last from the HTML pages before it, so it can never list a page that is not
+built (or miss one that is).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.config import Config
 from generator.entries.model import Entry
+from generator.render.markdown import first_paragraph_text
+from generator.structure.archive import Month
 from generator.structure.digest import Issue
-from generator.structure.site import Site
+from generator.structure.pagination import Pagination, paginate
+from generator.structure.site import Collection, Site
+
+DESCRIPTION_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """One `<link rel="alternate">` to a feed."""
+
+    type: str  # MIME type
+    title: str
+    href: str  # site-relative
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One HTML page to render: where it goes, with which template and data."""
+    """One output page: where it goes, with which template and data."""
 
-    url: str  # site-relative URL: "" for the home page, "issues/2024-06-23/", ...
+    url: str  # site-relative URL: "" for the home page, "issues/2024-06-23/", "404.html", ...
     template: str
     title: str
     context: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    kind: str = "page"  # home, issue, article, source, tag, ... (tests and og:type read it)
+    feeds: tuple[FeedLink, ...] = ()  # the page's own feeds, besides the site's
+    lastmod: dt.date | None = None  # for the sitemap
+    indexed: bool = True  # canonical URL and sitemap entry (not for 404)
 
     @property
     def path(self) -> str:
@@ -28,26 +52,98 @@ class Page:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 
 
+def feed_links(folder: str, name: str) -> tuple[FeedLink, ...]:
+    """The three feeds the feed renderer writes into a folder (`""`, `sources/x/`, `tags/y/`)."""
+    return (
+        FeedLink("application/rss+xml", f"{name} (RSS)", f"{folder}feed.xml"),
+        FeedLink("application/atom+xml", f"{name} (Atom)", f"{folder}atom.xml"),
+        FeedLink("application/feed+json", f"{name} (JSON Feed)", f"{folder}feed.json"),
+    )
+
+
 def plan_pages(site: Site, config: Config) -> Iterator[Page]:
-    """Every HTML page of the site, in a stable order."""
-    yield Page("", "index.html", config.site.title, {"issues": site.issues[: config.digest.index_issues]}, config.site.description)
-    for issue in site.issues:
-        yield issue_page(issue)
+    """Every page of the site, in a stable order: HTML pages, then 404, sitemap and robots.txt."""
+    html = list(_html_pages(site, config))
+    yield from html
+    yield Page("404.html", "404.html", "Page not found", {}, "There is no page at this address.", kind="404", indexed=False)
+    yield Page("sitemap.xml", "sitemap.xml", "Sitemap", {"pages": [p for p in html if p.indexed]}, kind="sitemap", indexed=False)
+    yield Page("robots.txt", "robots.txt", "robots.txt", {}, kind="robots", indexed=False)
+
+
+def _html_pages(site: Site, config: Config) -> Iterator[Page]:
+    per_page = config.digest.per_page
+    yield home_page(site, config)
+    yield from list_pages(paginate(site.issues, per_page, "issues/"), "issues.html", "All issues", "issues")
+    for position, issue in enumerate(site.issues):
+        yield issue_page(issue, newer=site.issues[position - 1] if position else None, older=_at(site.issues, position + 1))
     for issue in site.issues:
         articles = issue.articles
         for position, entry in enumerate(articles):
-            yield article_page(entry, issue, site, previous=articles[position - 1] if position else None, following=articles[position + 1] if position + 1 < len(articles) else None)
+            yield article_page(entry, issue, site, previous=articles[position - 1] if position else None, following=_at(articles, position + 1))
+    yield from collection_pages(site.sources, "sources/", "source", "Sources", per_page)
+    yield from collection_pages(site.tags, "tags/", "tag", "Tags", per_page)
+    yield Page("archive/", "archive.html", "Archive", {"months": site.months}, "Every issue of the digest, by month.", kind="archive")
+    for month in site.months:
+        yield month_page(month)
 
 
-def issue_page(issue: Issue) -> Page:
-    return Page(issue.url, "issue.html", f"Digest of {issue.key}", {"issue": issue})
+def _at(items: Sequence[Any], position: int) -> Any:
+    return items[position] if position < len(items) else None
+
+
+def home_page(site: Site, config: Config) -> Page:
+    latest = site.issues[0] if site.issues else None
+    recent = site.issues[1 : config.digest.index_issues]
+    lastmod = latest.start if latest else None
+    return Page("", "index.html", config.site.title, {"latest": latest, "recent": recent}, config.site.description, kind="home", lastmod=lastmod)
+
+
+def list_pages(pages: Sequence[Pagination[Any]], template: str, title: str, kind: str) -> Iterator[Page]:
+    for pager in pages:
+        numbered = title if pager.number == 1 else f"{title}, page {pager.number}"
+        yield Page(pager.url, template, numbered, {"pager": pager}, f"{title} of the digest, newest first.", kind=kind)
+
+
+def issue_page(issue: Issue, newer: Issue | None, older: Issue | None) -> Page:
+    sources = ", ".join(g.name for g in issue.groups)
+    description = f"{len(issue.articles)} articles from {sources}." if issue.articles else f"Headlines from {sources}."
+    context = {"issue": issue, "newer": newer, "older": older}
+    return Page(issue.url, "issue.html", f"Issue of {issue_label(issue)}", context, description, kind="issue", lastmod=issue.start)
 
 
 def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None, following: Entry | None) -> Page:
-    return Page(
-        site.urls[entry.id],
-        "article.html",
-        entry.title,
-        {"entry": entry, "issue": issue, "teasers": site.teasers_of.get(entry.id, ()), "previous": previous, "next": following},
-        entry.summary or "",
-    )
+    context = {"entry": entry, "issue": issue, "teasers": site.teasers_of.get(entry.id, ()), "previous": previous, "next": following}
+    description = clip(entry.summary or first_paragraph_text(entry.body))
+    return Page(site.urls[entry.id], "article.html", entry.title, context, description, kind="article", lastmod=entry.when.date())
+
+
+def collection_pages(collections: Sequence[Collection], folder: str, kind: str, title: str, per_page: int) -> Iterator[Page]:
+    """An index of every source (or tag), then each one's paginated list with its feeds."""
+    yield Page(folder, "collections.html", title, {"collections": collections, "kind": kind}, f"{title} in the digest.", kind=f"{kind}s")
+    for collection in collections:
+        base = f"{folder}{collection.slug}/"
+        feeds = feed_links(base, collection.name)
+        for pager in paginate(collection.entries, per_page, base):
+            numbered = collection.name if pager.number == 1 else f"{collection.name}, page {pager.number}"
+            context = {"collection": collection, "pager": pager, "kind": kind}
+            description = f"Stories {'from' if kind == 'source' else 'tagged'} {collection.name}, newest first."
+            yield Page(pager.url, "collection.html", numbered, context, description, kind=kind, feeds=feeds)
+
+
+def month_page(month: Month) -> Page:
+    title = f"{month.start:%B %Y}"
+    return Page(month.url, "month.html", title, {"month": month}, f"Issues of the digest in {title}.", kind="month")
+
+
+def issue_label(issue: Issue) -> str:
+    """`14 December 2024`, or `the week of 9 December 2024`."""
+    day = f"{issue.start.day} {issue.start:%B %Y}"
+    return day if issue.period == "day" else f"the week of {day}"
+
+
+def clip(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """Shorten to a word boundary for meta descriptions."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

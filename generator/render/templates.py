@@ -18,7 +18,9 @@ from markupsafe import Markup
 
 from generator.config import Config
 from generator.problems import Problem, TemplateError
-from generator.render.markdown import to_html
+from generator.render.markdown import first_paragraph_text, to_html
+from generator.render.pages import clip, feed_links, issue_label
+from generator.structure.digest import source_slug
 
 WORDS_PER_MINUTE = 230
 
@@ -50,7 +52,18 @@ def make_environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(markdown=markdown_filter, isodate=isodate, longdate=longdate, reading_minutes=reading_minutes)
+    env.filters.update(
+        markdown=markdown_filter,
+        isodate=isodate,
+        longdate=longdate,
+        reading_minutes=reading_minutes,
+        lead=lead,
+        slug=source_slug,
+        issue_label=issue_label,
+        clip=clip,
+        other_lang=other_lang,
+    )
+    env.globals["site_feeds"] = feed_links("", config.site.title)
     return env
 
 
@@ -59,12 +72,25 @@ def markdown_filter(text: str) -> Markup:
 
 
 def isodate(value: dt.date) -> str:
+    """Machine-readable date for `<time datetime>`: a date, or a datetime with its offset."""
     return value.isoformat()
 
 
 def longdate(value: dt.date) -> str:
     """`23 June 2024`, independent of the machine's locale."""
     return f"{value.day} {value:%B %Y}"
+
+
+def lead(entry: Any) -> str:
+    """The standfirst a list shows: the summary, else the body's opening paragraph."""
+    return str(entry.summary or clip(first_paragraph_text(entry.body), 320))
+
+
+def other_lang(lang: str | None, site_lang: str) -> str:
+    """The entry's language when its primary subtag differs from the site's, else ""."""
+    if not lang or lang.split("-")[0].casefold() == site_lang.split("-")[0].casefold():
+        return ""
+    return lang
 
 
 def reading_minutes(text: str) -> int:
