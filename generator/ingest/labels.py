@@ -78,7 +78,7 @@ def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
 def _template_sections(lines: Sequence[str], hits: list[Hit | None], labels: list[Label]) -> None:
     """Lines inside a leaked `{{^name}} … {{/name}}` section are template output (paywall pitches)."""
     for i, line in enumerate(lines):
-        opened = _SECTION_OPEN.fullmatch(line)
+        opened = _SECTION_OPEN.fullmatch(line) if "{{" in line else None
         if opened is None:
             continue
         close = "{{/" + opened[1] + "}}"
