@@ -1,0 +1,65 @@
+"""The example digest built once for the site tests, with a small `per_page`
+so that paginated lists show up, and helpers that require the checkers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+BASE = "https://digest.example.org/"
+PER_PAGE = 3
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site-example")
+    config = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    assert "per_page: 20" in config
+    (root / "config.yaml").write_text(config.replace("per_page: 20", f"per_page: {PER_PAGE}"), encoding="utf-8")
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=root, check=True)
+    return root / "site"
+
+
+def require(available: bool, what: str) -> None:
+    """Skip on a developer machine without the tool; fail in CI, where ./scripts/test installs it."""
+    if available:
+        return
+    message = f"{what} is not installed: run ./scripts/test, which installs it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def page_kinds(site: Path) -> dict[str, Path]:
+    """One built page of every kind (the first in path order)."""
+    patterns = {
+        "home": "index.html",
+        "issues": "issues/index.html",
+        "issues-page-2": "issues/page/2/index.html",
+        "issue": "issues/2024-12-14/index.html",
+        "article": "2024/12/14/ports-reopen-after-the-storm/index.html",
+        "article-other-language": "2024/12/14/nordlysturismen-slar-rekord-i-vinter/index.html",
+        "sources": "sources/index.html",
+        "source": "sources/the-harbour-gazette/index.html",
+        "source-page-2": "sources/the-harbour-gazette/page/2/index.html",
+        "tags": "tags/index.html",
+        "tag": "tags/economy/index.html",
+        "tag-page-2": "tags/economy/page/2/index.html",
+        "archive": "archive/index.html",
+        "month": "archive/2024/12/index.html",
+        "404": "404.html",
+    }
+    return {kind: site / rel for kind, rel in patterns.items()}
