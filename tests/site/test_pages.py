@@ -123,7 +123,7 @@ def test_article_page(site_dir: Path) -> None:
     assert 'href="/tags/economy/">economy</a>' in page and 'href="/tags/shipping/">shipping</a>' in page
     assert "Island ferry returns to its summer timetable" in page  # a teaser from the same page
     assert 'rel="prev"' in page and 'rel="next"' in page and 'href="/issues/2024-12-14/"' in page
-    assert 'lang="' not in page.split("<body>")[1].split('<footer class="story-foot"')[0]  # English, like the site
+    assert 'lang="' not in page.split("<main")[1].split('<footer class="story-foot"')[0]  # English, like the site
 
 
 def test_article_in_another_language_is_marked(site_dir: Path) -> None:
