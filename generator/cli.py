@@ -21,6 +21,7 @@ COMMANDS = {
     "check": "generator.commands.check",
     "ingest": "generator.commands.ingest",
     "init": "generator.commands.init",
+    "serve": "generator.commands.serve",
 }
 
 

@@ -16,6 +16,7 @@ from generator.config.schema import (
     DigestConfig,
     FeedsConfig,
     IngestConfig,
+    ServeConfig,
     SiteConfig,
 )
 from generator.problems import ConfigError, Problem
@@ -34,6 +35,7 @@ class Config:
     content_dir: Path
     templates_dir: Path
     output_dir: Path
+    serve: ServeConfig = ServeConfig()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -78,4 +80,5 @@ def load_config(path: Path) -> Config:
         content_dir=(root / parsed.paths.content).resolve(),
         templates_dir=(root / parsed.paths.templates).resolve(),
         output_dir=(root / parsed.paths.output).resolve(),
+        serve=parsed.serve,
     )

@@ -64,6 +64,19 @@ class FeedsConfig(_Section):
             raise ValueError("limit must be at least 1")
 
 
+class ServeConfig(_Section):
+    """`digest serve`: where the preview server listens (the command line overrides)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000  # 0 picks a free port
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, got {self.port}")
+        if not self.host.strip():
+            raise ValueError("host must not be empty")
+
+
 class IngestRule(_Section):
     """A user boilerplate pattern: a regex matched against the whole line, case-insensitively."""
 
@@ -106,3 +119,4 @@ class ConfigFile(_Section):
     feeds: FeedsConfig = FeedsConfig()
     ingest: IngestConfig = IngestConfig()
     build: BuildConfig = BuildConfig()
+    serve: ServeConfig = ServeConfig()

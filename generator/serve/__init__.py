@@ -1,0 +1,1 @@
+"""`digest serve`: a local preview that rebuilds on change and reloads the browser."""

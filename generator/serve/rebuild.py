@@ -1,0 +1,138 @@
+"""Rebuild when content, templates or config.yaml change.
+
+Folders are watched with watchfiles; config.yaml is compared by its stat on
+every wake-up instead, because editors save it by renaming a new file over
+it, which a watch on the file itself stops seeing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import watchfiles
+
+from generator.build import build
+from generator.config import Config, load_config
+from generator.problems import DigestError
+from generator.render.templates import template_dirs
+
+WAKE_MS = 400  # how often config.yaml and the stop flag are looked at
+DEBOUNCE_MS = 300  # changes closer together than this make one rebuild
+
+Report = Callable[[str], None]
+FileSignature = tuple[int, int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    ok: bool
+    lines: tuple[str, ...]  # warnings, or the problems that stopped the build
+    seconds: float
+
+
+def rebuild(config: Config) -> BuildReport:
+    """Build once; a failed build leaves the last good site in place."""
+    started = time.perf_counter()
+    try:
+        result = build(config)
+    except DigestError as exc:
+        return BuildReport(False, tuple(f"error: {p}" for p in exc.problems), time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - a preview outlives a crashing build: report it, keep serving
+        return BuildReport(False, (f"error: build crashed: {type(exc).__name__}: {exc}",), time.perf_counter() - started)
+    warnings = tuple(f"warning: {p}" for p in [*result.warnings, *result.skipped])
+    return BuildReport(True, warnings, time.perf_counter() - started)
+
+
+def watched_dirs(config: Config) -> tuple[Path, ...]:
+    return tuple(dict.fromkeys(d for d in (config.content_dir, *template_dirs(config)) if d.is_dir()))
+
+
+def ignored_paths(config: Config) -> tuple[str, ...]:
+    """The output and the build's own folders beside it (`.site.newsdigest/`, staging), if watched."""
+    out = config.output_dir
+    return (str(out) + os.sep, str(out.with_name(f".{out.name}.")))
+
+
+def file_signature(path: Path) -> FileSignature:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def change_batches(config: Config, stop: threading.Event) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+    """Sets of folder changes, and an empty set on every wake-up without any."""
+    dirs = watched_dirs(config)
+    if not dirs:  # nothing to watch yet: wake up for config.yaml only
+        while not stop.wait(WAKE_MS / 1000):
+            yield set()
+        return
+    yield from watchfiles.watch(
+        *dirs,
+        watch_filter=watchfiles.DefaultFilter(ignore_paths=ignored_paths(config)),
+        stop_event=stop,
+        debounce=DEBOUNCE_MS,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+    )
+
+
+def watch_and_rebuild(config: Config, stop: threading.Event, on_success: Callable[[Config], None], report: Report) -> None:
+    """Rebuild on every change until `stop` is set; `on_success` gets the config of each good build."""
+    while not stop.is_set():
+        dirs, signature = watched_dirs(config), file_signature(config.path)
+        for batch in change_batches(config, stop):
+            if stop.is_set():
+                return
+            config_changed = file_signature(config.path) != signature
+            if not batch and not config_changed:
+                continue
+            signature = file_signature(config.path)
+            reloaded = _reloaded(config, report) if config_changed else config
+            if reloaded is None and not batch:
+                continue  # only a broken config.yaml: nothing new to build
+            config = reloaded or config
+            report(f"Changed: {_describe(batch, config) or config.path.name}; rebuilding…")
+            outcome = rebuild(config)
+            report_build(outcome, report)
+            if outcome.ok:
+                on_success(config)
+            if watched_dirs(config) != dirs:
+                break  # config.yaml moved the folders: watch the new ones
+
+
+def report_build(outcome: BuildReport, report: Report) -> None:
+    for line in outcome.lines:
+        report(line)
+    if outcome.ok:
+        report(f"Built in {outcome.seconds:.2f}s")
+    else:
+        report("Build failed; still serving the last good site.")
+
+
+def _reloaded(config: Config, report: Report) -> Config | None:
+    """The new configuration, or None (reported) if config.yaml is now invalid."""
+    try:
+        return load_config(config.path)
+    except DigestError as exc:
+        for problem in exc.problems:
+            report(f"error: {problem}")
+        report(f"{config.path.name} is invalid; keeping the previous configuration.")
+        return None
+
+
+def _describe(batch: set[tuple[watchfiles.Change, str]], config: Config) -> str:
+    root = config.path.parent
+    names = sorted({_relative(Path(path), root) for _, path in batch})
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

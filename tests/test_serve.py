@@ -1,0 +1,232 @@
+"""`digest serve` over loopback: build, serve, rebuild on change, reload event, clean Ctrl-C.
+
+Every wait is bounded: a hung server fails the test instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.config import Config
+from generator.problems import ConfigError
+from generator.serve.routes import EVENTS_PATH, Route, inject, reload_script, route, since
+
+from tests.conftest import CONFIG, ROOT, entry_text
+
+WAIT = 30.0  # seconds; generous for a busy CI machine
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    lines: queue.Queue[str]
+    output: list[str]
+    base: str  # http://127.0.0.1:PORT/digest/
+
+    def wait_for_line(self, pattern: str, timeout: float = WAIT) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.05, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r} within {timeout}s; output so far:\n" + "".join(self.output))
+
+
+def _pump(stream: Iterator[str], lines: queue.Queue[str], output: list[str]) -> None:
+    for line in stream:
+        output.append(line)
+        lines.put(line)
+
+
+def start_serve(config: Config, *args: str) -> Served:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--config", str(config.path), "--port", "0", *args],
+        cwd=config.path.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    output: list[str] = []
+    threading.Thread(target=_pump, args=(process.stdout, lines, output), daemon=True).start()
+    served = Served(process, lines, output, "")
+    line = served.wait_for_line(r"^Serving http://")
+    served.base = line.split()[1]
+    return served
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Served]]:
+    running: list[Served] = []
+
+    def run(config: Config, *args: str) -> Served:
+        running.append(start_serve(config, *args))
+        return running[-1]
+
+    yield run
+    for served in running:
+        if served.process.poll() is None:
+            served.process.kill()
+            served.process.wait(timeout=WAIT)
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    """(status, final URL, body) without raising on 404."""
+    try:
+        with urllib.request.urlopen(url, timeout=WAIT) as response:
+            return response.status, response.url, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, url, error.read().decode()
+
+
+def wait_until(check: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class EventStream:
+    """A Server-Sent Events client reading lines in a background thread."""
+
+    def __init__(self, base: str) -> None:
+        host, port = re.match(r"http://([^:/]+):(\d+)", base).groups()  # type: ignore[union-attr]
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=WAIT)
+        self.connection.request("GET", EVENTS_PATH)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200 and self.response.getheader("Content-Type") == "text/event-stream"
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            while line := self.response.fp.readline():
+                self.lines.put(line.decode().rstrip("\n"))
+        except OSError:
+            pass
+        self.lines.put("<closed>")
+
+    def expect(self, wanted: str, timeout: float = WAIT) -> None:
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.05, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            seen.append(line)
+            if line == wanted:
+                return
+        raise AssertionError(f"no {wanted!r} on the event stream; got {seen}")
+
+
+def test_serve_builds_serves_rebuilds_reloads_and_stops_cleanly(make_digest: Callable[..., Config], serve: Callable[..., Served]) -> None:
+    config = make_digest({"a.md": entry_text("A headline", body="First version.", id="a1")})
+    served = serve(config)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/digest/", served.base), served.base
+    article = served.base + "2024/12/14/a-headline/"
+
+    status, _, page = fetch(article)
+    assert status == 200 and "First version." in page and EVENTS_PATH in page
+    assert EVENTS_PATH not in (config.output_dir / "2024/12/14/a-headline/index.html").read_text()  # served only
+    assert fetch(served.base.removesuffix("digest/"))[1] == served.base  # `/` redirects into the site path
+    assert fetch(served.base + "2024/12/14/a-headline")[1] == article  # folder → trailing slash
+    assert fetch(served.base + "no/such/page/")[0] == 404
+    assert fetch(served.base + "feed.xml")[2].startswith("<?xml")
+
+    events = EventStream(served.base)
+    events.expect(": connected")
+    (config.content_dir / "a.md").write_text(entry_text("A headline", body="Second version.", id="a1"), encoding="utf-8")
+    wait_until(lambda: "Second version." in fetch(article)[2], "the rebuilt page")
+    events.expect("event: reload")
+
+    # A failing rebuild is reported and the last good site stays up.
+    (config.content_dir / "bad.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    served.wait_for_line(r"^error: .*bad\.md")
+    served.wait_for_line(r"Build failed; still serving the last good site")
+    assert "Second version." in fetch(article)[2]
+    (config.content_dir / "bad.md").unlink()
+    served.wait_for_line(r"^Built in")
+
+    # config.yaml saved the way editors do (new file renamed over it) is picked up too.
+    new_config = config.path.with_name("config.yaml.new")
+    new_config.write_text(CONFIG.replace("title: Test Digest", "title: Renamed Digest"), encoding="utf-8")
+    os.replace(new_config, config.path)
+    wait_until(lambda: "Renamed Digest" in fetch(served.base)[2], "the new site title")
+
+    served.process.send_signal(signal.SIGINT)
+    assert served.process.wait(timeout=WAIT) == 0
+    output = "".join(served.output)
+    assert "Traceback" not in output and output.rstrip().endswith("Stopped.")
+    events.expect("<closed>")  # the event stream was ended, not left hanging
+
+
+def test_port_in_use_is_a_usage_error(make_digest: Callable[..., Config]) -> None:
+    config = make_digest({"a.md": entry_text()})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "serve", "--config", str(config.path), "--port", str(port)],
+            capture_output=True, text=True, timeout=WAIT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    assert result.returncode == 2, result
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_port_and_host_come_from_config(make_digest: Callable[..., Config]) -> None:
+    config = make_digest({}, CONFIG + "serve:\n  port: 8123\n  host: 127.0.0.2\n")
+    assert (config.serve.port, config.serve.host) == (8123, "127.0.0.2")
+    with pytest.raises(ConfigError, match="port"):
+        make_digest({}, CONFIG + "serve: {port: 70000}\n")
+    with pytest.raises(ConfigError, match="prot"):
+        make_digest({}, CONFIG + "serve: {prot: 1}\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/digest/", Route("file", "")),
+        ("/digest/2024/12/14/a/?x=1", Route("file", "2024/12/14/a/")),
+        ("/digest/caf%C3%A9/", Route("file", "café/")),
+        ("/", Route("redirect", "/digest/")),
+        ("/digest", Route("redirect", "/digest/")),
+        ("/other/", Route("not_found")),
+        ("/digest/../secret", Route("not_found")),
+        ("/digest/%2e%2e/secret", Route("not_found")),
+        (EVENTS_PATH + "?since=3", Route("events")),
+    ],
+)
+def test_routes(path: str, expected: Route) -> None:
+    assert route(path, "/digest/") == expected
+
+
+def test_reload_script_goes_before_body_end_and_carries_the_generation() -> None:
+    script = reload_script(7)
+    assert inject(b"<html><body><p>x</p></BODY></html>", script) == b"<html><body><p>x</p>" + script + b"</BODY></html>"
+    assert inject(b"<p>fragment</p>", script) == b"<p>fragment</p>" + script
+    assert b"since=7" in script and since(EVENTS_PATH + "?since=7") == 7 and since(EVENTS_PATH) == 0
