@@ -108,7 +108,7 @@ def issue_page(issue: Issue, newer: Issue | None, older: Issue | None) -> Page:
     sources = ", ".join(g.name for g in issue.groups)
     description = f"{len(issue.articles)} articles from {sources}." if issue.articles else f"Headlines from {sources}."
     context = {"issue": issue, "newer": newer, "older": older}
-    return Page(issue.url, "issue.html", f"Issue of {issue_label(issue)}", context, description, kind="issue", lastmod=issue.start)
+    return Page(issue.url, "issue.html", issue_label(issue), context, description, kind="issue", lastmod=issue.start)
 
 
 def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None, following: Entry | None) -> Page:
@@ -136,9 +136,9 @@ def month_page(month: Month) -> Page:
 
 
 def issue_label(issue: Issue) -> str:
-    """`14 December 2024`, or `the week of 9 December 2024`."""
+    """`14 December 2024`, or `Week of 9 December 2024`."""
     day = f"{issue.start.day} {issue.start:%B %Y}"
-    return day if issue.period == "day" else f"the week of {day}"
+    return day if issue.period == "day" else f"Week of {day}"
 
 
 def clip(text: str, limit: int = DESCRIPTION_CHARS) -> str:

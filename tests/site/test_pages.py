@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.build import build
+from generator.config import Config
+from tests.conftest import CONFIG, entry_text
 from tests.linkcheck import broken_links
 from tests.site.conftest import BASE, PER_PAGE, html_pages, page_kinds
 
@@ -176,3 +180,23 @@ def test_404_page_uses_site_absolute_links(site_dir: Path) -> None:
     assert "Page not found" in page
     hrefs = re.findall(r'href="([^"]+)"', page)
     assert hrefs and all(h.startswith(("/", "https://", "#")) for h in hrefs)  # works from any folder
+
+
+def test_weekly_digest_headline_only_sources_and_entries_without_source(make_digest: Callable[..., Config]) -> None:
+    config = make_digest(
+        {
+            "a.md": entry_text("A note without a source", tags="[notes]"),
+            "t.md": entry_text("Only a headline", kind="teaser", source="Weekly Post", summary="A dek."),
+            "b.md": entry_text("Second week", added="2024-12-20T08:00:00+00:00", source="Weekly Post", lang="de"),
+        },
+        config=CONFIG + "digest:\n  period: week\n  per_page: 1\n",
+    )
+    build(config)
+    site = config.output_dir
+    week = (site / "issues/2024-W50/index.html").read_text(encoding="utf-8")
+    assert "Week of 9 December 2024" in week and 'id="t-' in week and "Other sources" in week
+    assert (site / "issues/2024-W51/index.html").is_file() and (site / "issues/page/2/index.html").is_file()
+    article = next(site.glob("2024/12/20/*/index.html")).read_text(encoding="utf-8")
+    assert 'lang="de"' in article
+    assert broken_links(site, "https://news.example.org/digest/") == []
+    assert 'href="/digest/static/style.css"' in (site / "404.html").read_text(encoding="utf-8")
