@@ -6,7 +6,8 @@ when there is one) so the user can go straight to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 EXIT_OK = 0
@@ -30,6 +31,29 @@ class Problem:
             where += f":{self.line}"
         text = f"{where}: {'warning: ' if self.warning else ''}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+
+def as_warning(problem: Problem) -> str:
+    """`file:line: warning: what (how to fix)`, whichever stage made the problem."""
+    return str(replace(problem, warning=True))
+
+
+# What to write instead, for msgspec's "expected `X`, got `Y`" messages.
+_EXAMPLES = {
+    "array": "a list, like `[economy, shipping]` or one `- item` per line",
+    "str": "text; quote it if YAML reads it as something else (`'1984'`)",
+    "int": "a whole number, like `20`",
+    "bool": "`true` or `false`",
+    "object": "a mapping of `key: value` lines",
+}
+_EXPECTED = re.compile(r"expected `(?P<kind>[a-z]+)")
+
+
+def type_hint(message: str) -> str | None:
+    """How to fix a wrong-type value, from a validation message."""
+    match = _EXPECTED.search(message)
+    example = _EXAMPLES.get(match["kind"]) if match else None
+    return f"write {example}" if example else None
 
 
 class DigestError(Exception):

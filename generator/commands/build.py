@@ -10,7 +10,7 @@ import click
 from generator.build import build
 from generator.commands.options import config_option
 from generator.config import Config
-from generator.problems import EXIT_CONTENT
+from generator.problems import EXIT_CONTENT, as_warning
 
 
 @click.command("build")
@@ -24,7 +24,7 @@ def command(config: Config, output: Path | None, keep_going: bool, quiet: bool) 
     config = config.with_output(output)
     result = build(config, keep_going=keep_going)
     for problem in result.warnings:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(as_warning(problem), err=True)
     for problem in result.skipped:
         click.echo(f"skipped: {problem}", err=True)
     if not quiet:

@@ -7,7 +7,7 @@ import click
 from generator.build import collect
 from generator.commands.options import config_option
 from generator.config import Config
-from generator.problems import DigestError
+from generator.problems import DigestError, as_warning
 
 
 @click.command("check")
@@ -16,7 +16,7 @@ def command(config: Config) -> None:
     """Validate config.yaml and every entry in content/, writing nothing."""
     site, problems = collect(config)
     for problem in site.warnings:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(as_warning(problem), err=True)
     if problems:
         raise DigestError(problems)
     click.echo(f"OK: {len(site.entries)} entries in {len(site.issues)} issues")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from generator.config.schema import (
     ServeConfig,
     SiteConfig,
 )
-from generator.problems import ConfigError, Problem
+from generator.problems import ConfigError, Problem, type_hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,8 @@ def load_config(path: Path) -> Config:
         parsed = msgspec.convert(raw, ConfigFile)
     except msgspec.ValidationError as exc:
         keys, message, hint = yamlio.explain(exc, ConfigFile)
-        raise ConfigError(Problem(path, message, yamlio.key_line(text, keys), hint)) from None
+        keys, message = _name_field(keys, message)
+        raise ConfigError(Problem(path, message, yamlio.key_line(text, keys), hint or type_hint(message))) from None
     root = path.resolve().parent
     return Config(
         path=path.resolve(),
@@ -82,3 +84,14 @@ def load_config(path: Path) -> Config:
         output_dir=(root / parsed.paths.output).resolve(),
         serve=parsed.serve,
     )
+
+
+# A section's own check names the field it rejects: "`site`: `url` must ..." → "`site.url` must ...".
+_SECTION_FIELD = re.compile(r"`(?P<section>[^`]+)`: `(?P<field>[a-z_]+)`:? ")
+
+
+def _name_field(keys: list[str | int], message: str) -> tuple[list[str | int], str]:
+    match = _SECTION_FIELD.match(message)
+    if match is None:
+        return keys, message
+    return [*keys, match["field"]], f"`{match['section']}.{match['field']}` {message[match.end():]}"

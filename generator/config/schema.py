@@ -27,15 +27,35 @@ class SiteConfig(_Section):
     author: str = ""
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"must be an absolute http(s) URL like https://example.org/, got {self.url!r}")
-        if parts.query or parts.fragment:
-            raise ValueError(f"must not have a query or fragment, got {self.url!r}")
+        _check_site_url(self.url)
+        if not _LANGUAGE.fullmatch(self.language):
+            raise ValueError(f"`language` must be a BCP 47 tag like en or pt-BR, got {self.language!r}")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {self.timezone!r} (use an IANA name like Europe/London)") from None
+            raise ValueError(f"`timezone`: unknown time zone {self.timezone!r} (use an IANA name like Europe/London)") from None
+
+
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+# Every page and feed link is built from site.url: nothing that could break out of an attribute.
+_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\"'<>`\\{}|^]")
+
+
+def _check_site_url(url: str) -> None:
+    example = "like https://example.org/digest/"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as exc:
+        raise ValueError(f"`url` is malformed ({exc}), got {url!r}: use an absolute http(s) URL {example}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"`url` must be an absolute http(s) URL {example}, got {url!r}")
+    if _URL_FORBIDDEN.search(url):
+        raise ValueError(f"`url` must not contain spaces, quotes or <>, got {url!r}: percent-encode them")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"`url` must not contain a user name or password (it is printed on every page), got {url!r}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"`url` must not have a query or fragment, got {url!r}")
 
 
 class PathsConfig(_Section):
@@ -110,6 +130,10 @@ class IngestConfig(_Section):
 
 class BuildConfig(_Section):
     max_entry_bytes: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        if self.max_entry_bytes < 1:
+            raise ValueError("`max_entry_bytes` must be at least 1")
 
 
 class ConfigFile(_Section):

@@ -22,10 +22,10 @@ class FrontMatterMissing(ValueError):
 def split(text: str) -> tuple[str, str, int]:
     """Return (front matter YAML, body, line number where the YAML starts).
 
-    Accepts a UTF-8 BOM and CRLF line endings; the closing fence may be
+    Accepts a UTF-8 BOM and CRLF or CR line endings; the closing fence may be
     `---` or `...`.
     """
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # CRLF and old-Mac CR
     if not text.startswith(FENCE + "\n") and text.rstrip("\n") != FENCE:
         raise FrontMatterMissing("entry must start with a `---` line opening the YAML front matter")
     start = len(FENCE) + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,9 +20,14 @@ from generator.entries.dates import parse_when, start_of
 from generator.entries.model import Entry
 from generator.entries.schema import DATE_KEYS, KNOWN_KEYS, LIST_KEYS, TEXT_KEYS, FrontMatter
 from generator.entries.text import clean
-from generator.problems import DigestError, Problem
+from generator.problems import DigestError, Problem, type_hint
 
 SLUG_MAX = 80
+# Ids end up in URLs (collision suffixes), HTML ids and anchors: no slashes, spaces or markup.
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+# Links a reader may follow: http(s) with a host, no whitespace or quote characters that
+# could end an attribute or hide a scheme.
+_UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f\"<>`\\]")
 
 
 class EntryError(DigestError):
@@ -53,7 +59,9 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         meta = msgspec.convert({k: v for k, v in data.items() if k in KNOWN_KEYS and k not in DATE_KEYS}, FrontMatter)
     except msgspec.ValidationError as exc:
         keys, message, hint = yamlio.explain(exc, FrontMatter)
-        raise fail(message, keys, hint) from None
+        if keys == ["kind"] and "enum" in message:
+            hint = "use `kind: article` or `kind: teaser`"
+        raise fail(message, keys, hint or type_hint(message)) from None
     dates: dict[str, dt.date | None] = {}
     for key in DATE_KEYS:
         try:
@@ -64,18 +72,28 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
     if day is None and added_day is None:
         raise fail("needs `date` or `added`", None, "add `date: 2024-06-23`")
     added = start_of(added_day, tz) if added_day is not None else None
+    when: dt.datetime = added or start_of(day, tz)  # type: ignore[arg-type]
+    try:  # pages and feeds show it in the site's zone and in UTC: it must exist in both
+        when.astimezone(tz), when.astimezone(dt.UTC)
+    except OverflowError:
+        key = "added" if added is not None else "date"
+        raise fail(f"`{key}` is out of range in the site's time zone", [key], "use a date between years 1 and 9999") from None
     title = clean(meta.title).strip()
     if not title:
         raise fail("`title` is empty", ["title"])
     slug = _slug(meta.slug, title, fail)
-    if meta.url is not None and urlsplit(meta.url).scheme not in ("http", "https"):
-        raise fail(f"`url` must be an absolute http(s) URL, got {meta.url!r}", ["url"])
+    given_id, from_id = _text(meta.id), _text(meta.from_id)
+    for key, value in (("id", given_id), ("from", from_id)):
+        if value is not None and not _SAFE_ID.fullmatch(value):
+            raise fail(f"`{key}` may hold only letters, digits, `.`, `_` and `-` (up to 100), got {value!r}", [key], "use an id like `3f2a9c01d4e5b6a7`")
+    if meta.url is not None and not _safe_url(meta.url):
+        raise fail(f"`url` must be an absolute http(s) URL, got {meta.url!r}", ["url"], "use `url: https://example.org/path`, or remove it")
     return Entry(
-        id=meta.id or derive_id(meta.kind, meta.source, title, day),
+        id=given_id or derive_id(meta.kind, meta.source, title, day),
         title=title,
         slug=slug,
         kind=meta.kind,
-        when=added or start_of(day, tz),  # type: ignore[arg-type]
+        when=when,
         date=day,
         added=added,
         body=clean(body).strip("\n"),
@@ -87,12 +105,35 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         authors=tuple(a for a in (clean(x).strip() for x in meta.authors) if a),
         tags=tuple(dict.fromkeys(t for t in (clean(x).strip() for x in meta.tags) if t)),
         url=meta.url,
-        from_id=meta.from_id,
+        from_id=from_id,
         title_derived=meta.title_derived,
-        origin=meta.origin,
+        origin=_clean_values(meta.origin),
         draft=meta.draft,
-        extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+        extra={k: _clean_values(v) for k, v in data.items() if k not in KNOWN_KEYS},
     )
+
+
+def _safe_url(url: str) -> bool:
+    """An absolute http(s) URL with a host that cannot smuggle another scheme or break out of an attribute."""
+    if _UNSAFE_URL_CHARS.search(url) or clean(url) != url:
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _clean_values(value: Any) -> Any:
+    """Strip XML-illegal characters from every string in a nested value (templates may print any of it)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_clean_values(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(str(k)) if isinstance(k, str) else k: _clean_values(v) for k, v in value.items()}
+    return value
 
 
 def derive_id(kind: str, source: str | None, title: str, day: dt.date | None) -> str:
