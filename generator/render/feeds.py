@@ -29,6 +29,7 @@ __all__ = ["ATOM_FILE", "JSON_FILE", "RSS_FILE", "FeedSpec", "plan_feeds", "rend
 GUID_NAMESPACE = uuid.UUID("6f1c2a3e-5b7d-4c8e-9f10-2a3b4c5d6e7f")
 EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
+UNTITLED = "(untitled)"  # feedgen requires a title; loaded entries always have one
 ItemCache = MutableMapping[str, FeedItem]  # entry id → its item, for one build
 
 
@@ -67,10 +68,10 @@ def make_feed(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Conf
     return Feed(
         id=_safe(base + spec.page_url),
         folder_url=_safe(base + spec.folder),
-        title=_safe(spec.title),
+        title=_safe(spec.title) or _safe(base),  # a title of control characters only cleans to ""
         description=_safe(spec.description),
         language=_safe(config.site.language),
-        author=_safe(config.site.author or config.site.title),
+        author=_safe(config.site.author) or _safe(config.site.title) or _safe(base),
         updated=max((item.when for item in items), default=EMPTY_FEED_DATE.astimezone(config.tz)),
         items=items,
     )
@@ -99,10 +100,10 @@ def feed_item(entry: Entry, site: Site, config: Config) -> FeedItem:
     full = entry.is_article and config.feeds.full_content and entry.body
     return FeedItem(
         guid=guid(entry),
-        title=_safe(entry.title),
+        title=_safe(entry.title) or UNTITLED,
         url=url,
         when=entry.when.astimezone(config.tz),
-        summary=_safe(entry.summary or first_paragraph_text(entry.body) or entry.title),
+        summary=_safe(entry.summary or first_paragraph_text(entry.body) or entry.title) or UNTITLED,
         content_html=_safe(absolute_html(entry.body, url)) if full else None,
         authors=tuple(_safe(a) for a in entry.authors),
         categories=tuple(_safe(t) for t in (entry.source, *entry.tags) if t),
