@@ -21,6 +21,7 @@ from generator.structure.pagination import Pagination, paginate
 from generator.structure.site import Collection, Site
 
 DESCRIPTION_CHARS = 200
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, by the sitemaps.org protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,20 @@ def plan_pages(site: Site, config: Config) -> Iterator[Page]:
     html = list(_html_pages(site, config))
     yield from html
     yield Page("404.html", "404.html", "Page not found", {}, "There is no page at this address.", kind="404", indexed=False)
-    yield Page("sitemap.xml", "sitemap.xml", "Sitemap", {"pages": [p for p in html if p.indexed]}, kind="sitemap", indexed=False)
+    yield from sitemap_pages([p for p in html if p.indexed])
     yield Page("robots.txt", "robots.txt", "robots.txt", {}, kind="robots", indexed=False)
+
+
+def sitemap_pages(pages: Sequence[Page], limit: int | None = None) -> Iterator[Page]:
+    """`sitemap.xml`, or when there are too many URLs for one file, an index of numbered parts."""
+    limit = limit or SITEMAP_LIMIT
+    if len(pages) <= limit:
+        yield Page("sitemap.xml", "sitemap.xml", "Sitemap", {"pages": pages}, kind="sitemap", indexed=False)
+        return
+    parts = [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // limit) + 1)]
+    for number, name in enumerate(parts):
+        yield Page(name, "sitemap.xml", "Sitemap", {"pages": pages[number * limit : (number + 1) * limit]}, kind="sitemap", indexed=False)
+    yield Page("sitemap.xml", "sitemap-index.xml", "Sitemap index", {"parts": parts}, kind="sitemap", indexed=False)
 
 
 def _html_pages(site: Site, config: Config) -> Iterator[Page]:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from generator.build import build
 from generator.config import Config
 from tests.conftest import CONFIG, entry_text
@@ -200,3 +202,15 @@ def test_weekly_digest_headline_only_sources_and_entries_without_source(make_dig
     assert 'lang="de"' in article
     assert broken_links(site, "https://news.example.org/digest/") == []
     assert 'href="/digest/static/style.css"' in (site / "404.html").read_text(encoding="utf-8")
+
+
+def test_split_sitemap_is_well_formed(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.render.pages.SITEMAP_LIMIT", 4)
+    config = make_digest({f"{n}.md": entry_text(f"Story {n}", source="Post") for n in range(5)})
+    build(config)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.parse(config.output_dir / "sitemap.xml").getroot()
+    parts = [loc.text or "" for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert len(parts) >= 3 and parts[0] == "https://news.example.org/digest/sitemap-1.xml"
+    urls = [loc.text for part in parts for loc in ET.parse(config.output_dir / part.rsplit("/", 1)[1]).getroot().findall("s:url/s:loc", ns)]
+    assert len(urls) == len(set(urls)) == len([p for p in config.output_dir.rglob("*.html") if p.name != "404.html"])

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.entries.model import Entry
+from generator.render.pages import Page, sitemap_pages
 from generator.structure.archive import build_archive
 from generator.structure.digest import build_issues
 from generator.structure.matching import match_teasers, normalise_title
@@ -102,3 +103,12 @@ def test_urls_never_change_when_other_entries_come_or_go(specs: list[tuple[str, 
         for e in kept:
             if sum(1 for other in entries if other.slug == e.slug and other.when.date() == e.when.date()) == 1:
                 assert urls[e.id] == full[e.id]  # an entry with its own URL keeps it, whatever else comes or goes
+
+
+def test_large_sitemaps_are_split_under_an_index() -> None:
+    pages = [Page(f"p{n}/", "x.html", "x") for n in range(5)]
+    single = list(sitemap_pages(pages, limit=5))
+    assert [(p.url, p.template) for p in single] == [("sitemap.xml", "sitemap.xml")]
+    split = list(sitemap_pages(pages, limit=2))
+    assert [(p.url, len(p.context.get("pages", ()))) for p in split] == [("sitemap-1.xml", 2), ("sitemap-2.xml", 2), ("sitemap-3.xml", 1), ("sitemap.xml", 0)]
+    assert split[-1].template == "sitemap-index.xml" and split[-1].context["parts"] == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
