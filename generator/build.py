@@ -1,76 +1,175 @@
-"""The build pipeline: content/ → entries → site structure → pages and feeds → site/."""
+"""The build pipeline: content/ → entries → site structure → outputs → site/.
+
+A build plans every output file with a fingerprint of its inputs, renders
+only the outputs whose fingerprint differs from the live site's, brings the
+spare tree up to date and swaps it in (see generator.output). When no input
+changed at all, it stops after a scan of file sizes and times.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import hashlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
+from pathlib import Path
 
+from generator.cache import BuildCache, OutputRecord
 from generator.config import Config
-from generator.entries.load import load_entries
+from generator.entries.load import entry_files, load_entries
+from generator.output import Trees, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
 from generator.problems import DigestError, Problem
-from generator.render.feeds import render_all_feeds
-from generator.render.pages import plan_pages
-from generator.render.templates import make_environment, render, template_dirs
-from generator.output import write_site
+from generator.render import engine
+from generator.render.engine import Job
+from generator.render.fingerprint import digest_bytes
 from generator.structure.site import Site, build_site
 
-STATIC = "static"
+# A cached stat is trusted only for files older than the previous scan by this margin:
+# a file rewritten within the same timestamp tick keeps its size and mtime.
+RACY_MARGIN_NS = 2_000_000_000
+
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass(slots=True)
 class BuildResult:
-    written: int = 0
+    written: int = 0  # files written into the new site
+    unchanged: int = 0  # files kept as they were
+    removed: int = 0  # files of the previous site no longer produced
+    rendered: int = 0  # outputs rendered (some may have come out byte-identical)
+    nothing_to_do: bool = False
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # bad entries left out with --keep-going
 
 
-def collect(config: Config) -> tuple[Site, list[Problem]]:
-    """Load and arrange the content; returns the site and every problem found."""
-    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes)
-    site = build_site(loaded.entries, config.tz, config.digest.period)
-    return site, loaded.problems
+@dataclass(frozen=True, slots=True)
+class Collected:
+    site: Site
+    problems: list[Problem]  # every bad entry
+    digests: dict[str, bytes]  # entry id → hash of its file
 
 
-def build(config: Config, keep_going: bool = False) -> BuildResult:
+def collect(config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0) -> Collected:
+    """Load and arrange the content, reporting every problem found."""
+    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns)
+    return Collected(build_site(loaded.entries, config.tz, config.digest.period), loaded.problems, loaded.digests)
+
+
+def build(config: Config, keep_going: bool = False, workers: int | None = None, progress: Progress | None = None) -> BuildResult:
     """Build the site into config.output_dir; on errors, leave the old site untouched."""
-    site, problems = collect(config)
+    trees = Trees(config.output_dir)
+    check_output_dir(trees.live, protected=(config.path, config.content_dir, config.templates_dir))
+    trees.state.mkdir(parents=True, exist_ok=True)
+    with _locked(trees.state / "lock"):
+        store = BuildCache(trees.cache_file)
+        try:
+            return _build(config, trees, store, keep_going, workers, progress)
+        finally:
+            store.close()
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One build per output folder at a time; a second one waits."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, workers: int | None, progress: Progress | None) -> BuildResult:
+    scan_ns = time.time_ns()
+    env_key = engine.environment_key(config)
+    trust_before = int(store.meta("scan_ns") or 0) - RACY_MARGIN_NS
+    signature = _input_signature(config, env_key, trust_before)
+    live_token = read_token(trees.live)
+    if signature is not None and live_token is not None and store.meta("signature") == signature and store.meta("live") == live_token:
+        return BuildResult(unchanged=len(store.outputs(live_token)), nothing_to_do=True)
+    parse_key = digest_bytes(engine.code_key(), config.site.timezone.encode(), str(config.build.max_entry_bytes).encode()).hex()
+    if store.meta("parse_key") != parse_key:
+        store.drop_entries()
+        store.set_meta("parse_key", parse_key)
+    collected = collect(config, store, trust_before)
+    site, problems = collected.site, collected.problems
     if problems and not keep_going:
         raise DigestError(problems)
-    written = write_site(render_site(site, config), config.output_dir)
-    return BuildResult(written=written, warnings=list(site.warnings), skipped=problems)
+    jobs = engine.plan_jobs(site, config, collected.digests)
+    result = _sync(jobs, site, config, trees, store, live_token, workers, progress)
+    result.warnings, result.skipped = list(site.warnings), problems
+    new_live = read_token(trees.live)
+    with store.transaction():
+        store.set_meta("scan_ns", str(scan_ns))
+        store.set_meta("live", new_live or "")
+        store.set_meta("signature", "" if problems else (_input_signature(config, env_key, scan_ns - RACY_MARGIN_NS) or ""))
+    return result
 
 
-def render_site(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
-    """Every output file as (site-relative path, bytes), in a stable order."""
-    env = make_environment(config)
-    base = _globals(config)
-    for page in plan_pages(site, config):
-        yield page.path, render(env, page.template, {**base, **page.context, "page": page, "digest": site}).encode()
-    yield from render_all_feeds(site, config)
-    yield from static_files(config)
+def _input_signature(config: Config, env_key: bytes, trust_before_ns: int) -> str | None:
+    """Hash of every input's identity (paths, sizes, mtimes); None if any mtime is too recent to trust."""
+    h = hashlib.blake2b(env_key, digest_size=16)
+    for path in entry_files(config.content_dir):
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        if stat.st_mtime_ns >= trust_before_ns:
+            return None
+        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
 
-def static_files(config: Config) -> Iterator[tuple[str, bytes]]:
-    """Theme assets; a file in the site's templates/static overrides the default one."""
-    seen: set[str] = set()
-    for folder in template_dirs(config):
-        root = folder / STATIC
-        for path in sorted(root.rglob("*")) if root.is_dir() else ():
-            rel = f"{STATIC}/{path.relative_to(root).as_posix()}"
-            if path.is_file() and rel not in seen:
-                seen.add(rel)
-                yield rel, path.read_bytes()
+def _sync(jobs: Sequence[Job], site: Site, config: Config, trees: Trees, store: BuildCache, live_token: str | None, workers: int | None, progress: Progress | None) -> BuildResult:
+    """Bring the spare tree to the planned state, then swap it in."""
+    live = store.outputs(live_token) if live_token else {}
+    planned = {path: job.fingerprint for job in jobs for path in job.paths}
+    if trees.live.exists() and live_token and len(live) == len(planned) and all(live.get(p) and live[p].fingerprint == f for p, f in planned.items()):
+        return BuildResult(unchanged=len(planned), nothing_to_do=True)
+    spare_token, spare = _prepare_spare(trees, store, live_token)
+    todo = [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
+    records: dict[str, OutputRecord] = {}
+    written = 0
+    for rel, record, wrote in engine.render_jobs(todo, site, config, engine.Target(trees.spare, spare), workers, progress):
+        records[rel] = record
+        written += wrote
+    for rel in planned:
+        if rel not in records:  # unchanged since the live build: the spare may still need the live bytes
+            records[rel] = live[rel]
+            if spare.get(rel) is None or spare[rel].digest != live[rel].digest:
+                write_file(trees.spare, rel, (trees.live / rel).read_bytes(), exists=rel in spare)
+                written += 1
+    obsolete = [rel for rel in spare if rel not in planned]
+    for rel in obsolete:
+        delete_file(trees.spare, rel)
+    with store.transaction():
+        store.replace_outputs(spare_token, {r: rec for r, rec in records.items() if spare.get(r) != rec}, obsolete)
+        store.set_meta(f"dirty:{spare_token}", "")
+    swap_in(trees.spare, trees.live)
+    return BuildResult(written=written, unchanged=len(planned) - written, removed=sum(1 for p in live if p not in planned), rendered=len(todo))
 
 
-def _globals(config: Config) -> dict[str, Any]:
-    base_path = urlsplit(config.base_url).path
-    return {
-        "site": config.site,
-        "config": config,
-        "url": lambda target="": base_path + target,
-        "absolute": lambda target="": config.base_url + target,
-        "feeds": {"rss": "feed.xml", "atom": "atom.xml"},
-    }
+def _prepare_spare(trees: Trees, store: BuildCache, live_token: str | None) -> tuple[str, dict[str, OutputRecord]]:
+    """The spare tree's token and what it holds, marked dirty until the build completes.
+
+    A spare left dirty by a killed build, or unknown to the cache, is made
+    afresh: hard links to the live site's files when the cache knows them
+    (files are never modified in place, so the twins stay independent).
+    """
+    token = read_token(trees.spare)
+    if token is not None and not store.meta(f"dirty:{token}") and store.meta(f"tree:{token}"):
+        store.set_meta(f"dirty:{token}", "1")
+        return token, store.outputs(token)
+    if token is not None:
+        store.forget_tree(token)
+    token = new_tree(trees.spare)
+    with store.transaction():
+        store.set_meta(f"tree:{token}", "1")
+        store.set_meta(f"dirty:{token}", "1")
+    if not (live_token and trees.live.is_dir() and store.meta(f"tree:{live_token}")):
+        return token, {}
+    link_tree(trees.live, trees.spare)
+    known = store.outputs(live_token)
+    with store.transaction():
+        store.replace_outputs(token, known, ())
+    return token, known
 

@@ -1,9 +1,12 @@
-"""Write the built site without ever leaving a half-written one.
+"""The output folder, written so a reader never sees a half-built site.
 
-The new site is written into a staging folder beside the output folder and
-swapped in only when complete, with an atomic directory exchange where the
-kernel offers one. The output folder carries a marker file: a folder that
-holds files we did not create is never replaced.
+Two complete trees are kept: the live site (`site/`) and a spare beside it
+(`.site.newsdigest/spare/`). A build brings the spare up to date, touching
+only the files that differ, then swaps the two folders in one atomic
+renameat2(RENAME_EXCHANGE). A build killed at any moment leaves `site/`
+exactly as it was. Each tree carries a marker file with a token that names
+it in the build cache; a folder with files but no marker was not made by
+newsdigest and is never replaced.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import secrets
 import shutil
-from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.problems import OutputError, Problem
@@ -22,67 +26,121 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def check_output_dir(output: Path) -> None:
-    """Refuse an output folder that holds files the tool did not write."""
+@dataclass(frozen=True, slots=True)
+class Trees:
+    """Where the live site, its spare and the build cache live."""
+
+    live: Path
+
+    @property
+    def state(self) -> Path:
+        return self.live.with_name(f".{self.live.name}.newsdigest")
+
+    @property
+    def spare(self) -> Path:
+        return self.state / "spare"
+
+    @property
+    def cache_file(self) -> Path:
+        return self.state / "cache.sqlite"
+
+
+def check_output_dir(output: Path, protected: tuple[Path, ...] = ()) -> None:
+    """Refuse an output folder that holds files the tool did not write, or holds the inputs."""
+    for path in protected:
+        if path == output or path.is_relative_to(output):
+            raise OutputError(Problem(output, f"output folder contains {path}; refusing to replace it", hint="point paths.output (or --output) at a folder of its own, e.g. site/"))
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise OutputError(Problem(output, "output path exists and is not a folder", hint="choose another paths.output"))
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+    if output.is_dir() and read_token(output) is None and any(output.iterdir()):
         raise OutputError(
-            Problem(
-                output,
-                "output folder holds files newsdigest did not create; refusing to replace it",
-                hint="point paths.output (or --output) at an empty or new folder",
-            )
+            Problem(output, "output folder holds files newsdigest did not create; refusing to replace it", hint="point paths.output (or --output) at an empty or new folder")
         )
 
 
-def write_site(files: Iterable[tuple[str, bytes]], output: Path) -> int:
-    """Write all files into a fresh copy of the site and swap it in. Returns the count."""
-    check_output_dir(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    _remove(staging)
-    staging.mkdir()
-    count = 0
+def read_token(tree: Path) -> str | None:
+    """The token in a tree's marker file, or None if it has none."""
     try:
-        for rel, data in files:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            count += 1
-        (staging / MARKER).write_text("This folder is written by newsdigest; it is replaced on every build.\n")
-        _swap_in(staging, output)
-    finally:
-        _remove(staging)
-    return count
+        text = (tree / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    token = text.rsplit("token:", 1)[-1].strip() if "token:" in text else ""
+    return token or None
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    """Replace `output` with `staging`; afterwards `staging` holds the old site."""
-    if not output.exists():
-        os.rename(staging, output)
+def new_tree(path: Path) -> str:
+    """Create an empty tree with a fresh marker token (replacing what was there)."""
+    remove_tree(path)
+    path.mkdir(parents=True)
+    token = secrets.token_hex(8)
+    (path / MARKER).write_text(f"Written by newsdigest; replaced on every build.\ntoken: {token}\n", encoding="utf-8")
+    return token
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Make `target` a copy of `source` made of hard links (cheap; files are never modified in place)."""
+    for root, dirs, files in os.walk(source):
+        out = target / os.path.relpath(root, source)
+        out.mkdir(exist_ok=True)
+        for name in files:
+            if name != MARKER:
+                os.link(os.path.join(root, name), out / name)
+
+
+def write_file(tree: Path, rel: str, data: bytes, exists: bool = True, made: set[Path] | None = None) -> None:
+    """Write one output file into a tree that is not live.
+
+    An existing file is replaced by renaming a new one over it, never
+    rewritten in place: it may be a hard-linked twin of a live file. `made`
+    remembers folders already created, sparing a syscall per file.
+    """
+    target = tree / rel
+    if made is None or target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(target.parent)
+    if not exists:
+        target.write_bytes(data)
         return
-    if _exchange(staging, output):
-        return
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")  # pragma: no cover - old kernels
-    os.rename(output, old)
-    os.rename(staging, output)
-    os.rename(old, staging)
+    temp = target.with_name(f".{target.name}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, target)
+
+
+def delete_file(tree: Path, rel: str) -> None:
+    """Remove a file and any folders it leaves empty."""
+    target = tree / rel
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != tree:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+def swap_in(spare: Path, live: Path) -> None:
+    """Make `spare` the live site; afterwards `spare` holds the previous site (if any)."""
+    if not live.exists():
+        os.rename(spare, live)
+    elif not _exchange(spare, live):  # pragma: no cover - kernels without renameat2
+        old = spare.with_name("previous")
+        remove_tree(old)
+        os.rename(live, old)
+        os.rename(spare, live)
+        os.rename(old, spare)
+
+
+def remove_tree(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with renameat2(RENAME_EXCHANGE), if available."""
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE), if the platform has it."""
     libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
     if renameat2 is None:
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return bool(result == 0)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
+    return bool(renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import Config, load_config
+from generator.output import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,3 +45,8 @@ def make_digest(tmp_path: Path) -> Callable[..., Config]:
         return load_config(tmp_path / "config.yaml")
 
     return make
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    """Every file of a built site and its bytes, less the tree's own marker."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != MARKER}

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.config import Config
 
-from tests.conftest import ROOT, entry_text
+from tests.conftest import ROOT, entry_text, site_files
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -83,8 +83,7 @@ def test_digest_script_and_module_agree(make_digest: Callable[..., Config]) -> N
     result = subprocess.run([str(script), "build", "-q", "--output", "a"], cwd=config.path.parent, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert run("build", "-q", "--output", "b", cwd=config.path.parent).returncode == 0
-    a, b = config.path.parent / "a", config.path.parent / "b"
-    assert {p.relative_to(a): p.read_bytes() for p in a.rglob("*") if p.is_file()} == {p.relative_to(b): p.read_bytes() for p in b.rglob("*") if p.is_file()}
+    assert site_files(config.path.parent / "a") == site_files(config.path.parent / "b")
 
 
 @pytest.mark.slow

@@ -139,3 +139,8 @@ def test_oversized_file_and_outside_symlink_are_refused(tmp_path: Path) -> None:
     assert "big.md: file is" in messages and "over the 1,000-byte limit" in messages
     assert "link.md: symlink points outside the content folder" in messages
     assert loaded.entries == []
+
+
+def test_dump_round_trips_values_that_yaml_ends_with_a_document_marker() -> None:
+    entry = parse(dump({"title": "T", "date": "2024-01-01", "summary": "\n\n"}, "Body"))
+    assert entry.body == "Body"

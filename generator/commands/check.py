@@ -14,9 +14,9 @@ from generator.problems import DigestError, as_warning
 @config_option
 def command(config: Config) -> None:
     """Validate config.yaml and every entry in content/, writing nothing."""
-    site, problems = collect(config)
-    for problem in site.warnings:
+    collected = collect(config)
+    for problem in collected.site.warnings:
         click.echo(as_warning(problem), err=True)
-    if problems:
-        raise DigestError(problems)
-    click.echo(f"OK: {len(site.entries)} entries in {len(site.issues)} issues")
+    if collected.problems:
+        raise DigestError(collected.problems)
+    click.echo(f"OK: {len(collected.site.entries)} entries in {len(collected.site.issues)} issues")

@@ -62,6 +62,7 @@ def dump(fields: Mapping[str, Any], body: str) -> str:
     """Render an entry file: front matter in the given key order, then the body."""
     clean = {k: _plain(v) for k, v in fields.items() if v is not None}
     front = yaml.dump(clean, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    front = front.removesuffix("...\n")  # document-end marker after a trailing block scalar; our fence ends it
     body = body.strip("\n")
     return f"{FENCE}\n{front}{FENCE}\n" + (f"\n{body}\n" if body else "")
 

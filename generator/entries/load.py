@@ -1,13 +1,21 @@
-"""Read every entry file under `content/`, collecting problems instead of stopping."""
+"""Read every entry file under `content/`, collecting problems instead of stopping.
+
+With a build cache, a file whose size and mtime are unchanged is not read
+again; a file whose mtime is too recent to trust (it may have changed within
+the filesystem's timestamp granularity) is re-hashed, and parsed only if its
+bytes changed.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from generator.cache import BuildCache, CachedFile, dumps, loads
 from generator.entries.model import Entry
 from generator.entries.parse import EntryError, parse_entry
 from generator.problems import Problem
@@ -19,6 +27,8 @@ SUFFIXES = (".md", ".markdown")
 class Loaded:
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    digests: dict[str, bytes] = field(default_factory=dict)  # entry id → hash of its file
+    parsed: int = 0  # files parsed this time rather than taken from the cache
 
 
 def entry_files(content_dir: Path) -> Iterator[Path]:
@@ -30,8 +40,8 @@ def entry_files(content_dir: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
-def read_text(path: Path, display: Path, max_bytes: int) -> str:
-    """Read an entry file as UTF-8, refusing what cannot be an entry."""
+def read_bytes(path: Path, display: Path, max_bytes: int) -> bytes:
+    """Read an entry file, refusing what cannot be an entry."""
     try:
         real = path.resolve(strict=True)
         if not real.is_file():  # a FIFO or device would block the read or never end
@@ -46,13 +56,30 @@ def read_text(path: Path, display: Path, max_bytes: int) -> str:
         raise EntryError(Problem(display, "file is empty", hint="write front matter with `title` and `date`, or delete the file"))
     if b"\x00" in data:
         raise EntryError(Problem(display, "binary file, not a markdown entry", hint="move it out of the content folder"))
+    return data
+
+
+def decode(data: bytes, display: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise EntryError(
-            Problem(display, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, "re-save the file as UTF-8")
-        ) from None
+        raise EntryError(Problem(display, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, "re-save the file as UTF-8")) from None
+
+
+def read_text(path: Path, display: Path, max_bytes: int) -> str:
+    """Read an entry file as UTF-8, refusing what cannot be an entry."""
+    return decode(read_bytes(path, display, max_bytes), display)
+
+
+ParseResult = Entry | list[Problem]
+
+
+def _parse_file(path: Path, display: Path, data: bytes, tz: ZoneInfo) -> ParseResult:
+    try:
+        return parse_entry(decode(data, display), display, tz)
+    except EntryError as exc:
+        return exc.problems
 
 
 def check_link(path: Path, display: Path, root: Path) -> None:
@@ -66,24 +93,46 @@ def check_link(path: Path, display: Path, root: Path) -> None:
         raise EntryError(Problem(display, "broken symlink: its target does not exist or the links form a loop", hint="fix or delete the link"))
 
 
-def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int) -> Loaded:
+def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCache | None = None, trust_before_ns: int = 0) -> Loaded:
     """Load all entries; every bad file becomes a Problem and the rest still load."""
     loaded = Loaded()
-    seen: dict[str, Path] = {}
+    known = cache.entry_files() if cache is not None else {}
+    fresh: list[tuple[str, CachedFile]] = []
+    seen_paths: set[str] = set()
+    seen_ids: dict[str, Path] = {}
     root = content_dir.resolve()
     for path in entry_files(content_dir):
         display = path.relative_to(content_dir)
+        rel = display.as_posix()
+        seen_paths.add(rel)
         try:
             check_link(path, display, root)
-            entry = parse_entry(read_text(path, display, max_bytes), display, tz)
-        except EntryError as exc:
-            loaded.problems.extend(exc.problems)
+            stat = path.stat()
+            cached = known.get(rel)
+            if cached and (cached.size, cached.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and stat.st_mtime_ns < trust_before_ns and not path.is_symlink():
+                result, digest = loads(cached.payload), cached.digest
+            else:
+                data = read_bytes(path, display, max_bytes)
+                digest = hashlib.blake2b(data, digest_size=16).digest()
+                if cached and cached.digest == digest:
+                    result = loads(cached.payload)
+                else:
+                    result = _parse_file(path, display, data, tz)
+                    loaded.parsed += 1
+                fresh.append((rel, CachedFile(stat.st_size, stat.st_mtime_ns, digest, dumps(result))))
+        except (EntryError, OSError) as exc:
+            loaded.problems.extend(exc.problems if isinstance(exc, EntryError) else [Problem(display, f"cannot read file: {exc}")])
             continue
-        if entry.id in seen:
-            loaded.problems.append(
-                Problem(display, f"duplicate id {entry.id!r}, already used by {seen[entry.id]}", hint="give each entry its own `id`")
-            )
+        if isinstance(result, list):
+            loaded.problems.extend(result)  # type: ignore[arg-type]
             continue
-        seen[entry.id] = display
+        entry: Entry = result  # type: ignore[assignment]
+        if entry.id in seen_ids:
+            loaded.problems.append(Problem(display, f"duplicate id {entry.id!r}, already used by {seen_ids[entry.id]}", hint="give each entry its own `id`"))
+            continue
+        seen_ids[entry.id] = display
         loaded.entries.append(entry)
+        loaded.digests[entry.id] = digest
+    if cache is not None:
+        cache.store_entry_files(fresh, (p for p in known if p not in seen_paths))
     return loaded

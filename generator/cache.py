@@ -1,0 +1,132 @@
+"""The build cache: an SQLite file beside the output folder.
+
+It remembers, between builds,
+- each entry file's parsed form, keyed by path and checked by size, mtime
+  and (when the mtime is too recent to trust) a hash of its bytes;
+- for each of the two output trees (the live site and its spare), which
+  files it holds, with the fingerprint of their inputs and the hash of
+  their bytes, so a build rewrites only what changed.
+
+Nothing here is precious: deleting the cache only makes the next build cold.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA_VERSION = "3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest BLOB, payload BLOB);
+CREATE TABLE IF NOT EXISTS outputs (
+    tree TEXT, path TEXT, fingerprint BLOB, digest BLOB, PRIMARY KEY (tree, path));
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    """What the cache knows of one entry file."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    payload: bytes  # pickled parse result
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRecord:
+    fingerprint: bytes
+    digest: bytes
+
+
+class BuildCache:
+    """A thin typed layer over the SQLite file; one instance per build."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        if self.meta("schema") != SCHEMA_VERSION:
+            self.clear()
+            self.set_meta("schema", SCHEMA_VERSION)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def clear(self) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM entries")
+            self._db.execute("DELETE FROM outputs")
+            self._db.execute("DELETE FROM meta")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # meta
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # entries
+
+    def entry_files(self) -> dict[str, CachedFile]:
+        rows = self._db.execute("SELECT path, size, mtime_ns, digest, payload FROM entries")
+        return {path: CachedFile(size, mtime, digest, payload) for path, size, mtime, digest, payload in rows}
+
+    def store_entry_files(self, changed: Iterable[tuple[str, CachedFile]], removed: Iterable[str]) -> None:
+        with self.transaction():
+            self._db.executemany("DELETE FROM entries WHERE path = ?", ((p,) for p in removed))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
+                ((p, f.size, f.mtime_ns, f.digest, f.payload) for p, f in changed),
+            )
+
+    def drop_entries(self) -> None:
+        self._db.execute("DELETE FROM entries")
+
+    # output trees
+
+    def outputs(self, tree: str) -> dict[str, OutputRecord]:
+        rows = self._db.execute("SELECT path, fingerprint, digest FROM outputs WHERE tree = ?", (tree,))
+        return {path: OutputRecord(fp, digest) for path, fp, digest in rows}
+
+    def replace_outputs(self, tree: str, changed: dict[str, OutputRecord], removed: Iterable[str]) -> None:
+        self._db.executemany("DELETE FROM outputs WHERE tree = ? AND path = ?", ((tree, p) for p in removed))
+        self._db.executemany(
+            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+            ((tree, p, r.fingerprint, r.digest) for p, r in changed.items()),
+        )
+
+    def forget_tree(self, tree: str) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM outputs WHERE tree = ?", (tree,))
+            self._db.execute("DELETE FROM meta WHERE key IN (?, ?)", (f"tree:{tree}", f"dirty:{tree}"))
+
+
+def dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(data: bytes) -> object:
+    return pickle.loads(data)  # noqa: S301 - our own cache file, written by this tool

@@ -1,0 +1,245 @@
+"""Planning and rendering outputs: what each output file depends on, and making its bytes.
+
+Every output belongs to a `Job` (a page, a feed with its three formats, or a
+static asset) whose fingerprint covers everything the bytes depend on. Jobs
+are rendered in worker processes when there are many (fork: the workers
+inherit the site structure instead of receiving it pickled).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import jinja2.meta
+import msgspec
+
+import generator
+from generator.cache import OutputRecord
+from generator.config import Config
+from generator.entries.model import Entry
+from generator.output import write_file
+from generator.problems import Problem, TemplateError
+from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, FeedSpec
+from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
+from generator.structure.site import Site
+
+STATIC = "static"
+PARALLEL_MIN_JOBS = 400  # below this, forking costs more than it saves
+CHUNK = 64
+
+
+@dataclass(frozen=True, slots=True)
+class StaticAsset:
+    rel: str
+    source: Path
+
+
+@dataclass(frozen=True, slots=True)
+class FeedJob:
+    spec: FeedSpec
+    entries: Sequence[Entry]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One unit of rendering and the output files it produces."""
+
+    paths: tuple[str, ...]
+    fingerprint: Digest
+    task: Any  # Page | FeedJob | StaticAsset
+
+
+def code_key() -> bytes:
+    """Changes whenever newsdigest's own code changes (version, or any module edited)."""
+    root = Path(generator.__file__).parent
+    h = hashlib.blake2b(generator.__version__.encode(), digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        stat = path.stat()
+        h.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return h.digest()
+
+
+def environment_key(config: Config) -> bytes:
+    """Everything besides entries that outputs depend on: code, config, templates."""
+    from generator.render.templates import template_dirs
+
+    parts = [code_key(), msgspec.json.encode(config.site), msgspec.json.encode(config.digest), msgspec.json.encode(config.feeds)]
+    for folder in template_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                parts.append(f"{path.relative_to(folder)}".encode() + path.read_bytes())
+    return digest_bytes(*parts)
+
+
+def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> list[Job]:
+    """Every output of the site with the fingerprint of its inputs."""
+    from generator.render.feeds import plan_feeds
+    from generator.render.pages import plan_pages
+    from generator.render.templates import make_environment
+
+    fp = Fingerprinter(site, entry_digests)
+    templates = template_keys(make_environment(config))
+    pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), msgspec.json.encode(config.feeds), code_key())
+    feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key())
+    jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config)]
+    for spec, entries in plan_feeds(site, config):
+        paths = tuple(spec.folder + name for name in (RSS_FILE, ATOM_FILE, JSON_FILE))
+        jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(tuple(entries))), FeedJob(spec, tuple(entries))))
+    for asset in static_assets(config):
+        jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
+    return jobs
+
+
+def template_keys(env: jinja2.Environment) -> dict[str, Digest]:
+    """Per template: a hash of its source and of every template it extends or includes."""
+    assert env.loader is not None
+    names = [n for n in env.list_templates() if not n.startswith(STATIC + "/") and not n.endswith(".md")]
+    loaded = {name: env.loader.get_source(env, name) for name in names}
+    sources = {name: source for name, (source, _, _) in loaded.items()}
+    refs: dict[str, set[str] | None] = {}
+    for name, (source, filename, _) in loaded.items():
+        try:
+            found = set(jinja2.meta.find_referenced_templates(env.parse(source, name, filename)))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(Problem(Path(filename or name), f"template syntax error: {exc.message}", exc.lineno)) from None
+        refs[name] = None if None in found else {str(n) for n in found}  # None: dynamic, depends on all
+    everything = digest_bytes(*(n.encode() + s.encode() for n, s in sorted(sources.items())))
+
+    def closure(name: str) -> set[str] | None:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            deps = refs.get(current, set())
+            if deps is None:
+                return None
+            todo.extend(deps)
+        return seen
+
+    keys = {}
+    for name in sources:
+        names = closure(name)
+        keys[name] = everything if names is None else digest_bytes(*(n.encode() + sources.get(n, "").encode() for n in sorted(names)))
+    return keys
+
+
+def static_assets(config: Config) -> Iterator[StaticAsset]:
+    """Theme assets; a file in the site's templates/static overrides the default one."""
+    from generator.render.templates import template_dirs
+
+    seen: set[str] = set()
+    for folder in template_dirs(config):
+        root = folder / STATIC
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            rel = f"{STATIC}/{path.relative_to(root).as_posix()}"
+            if path.is_file() and rel not in seen:
+                seen.add(rel)
+                yield StaticAsset(rel, path)
+
+
+class Renderer:
+    """What rendering needs, made once per process."""
+
+    def __init__(self, site: Site, config: Config) -> None:
+        from generator.render.templates import make_environment
+
+        self.site = site
+        self.config = config
+        self.env = make_environment(config)
+        base_path = urlsplit(config.base_url).path
+        self.globals: dict[str, Any] = {
+            "site": config.site,
+            "config": config,
+            "url": lambda target="": base_path + target,
+            "absolute": lambda target="": config.base_url + target,
+            "digest": site,
+        }
+        self.feed_items: dict[str, Any] = {}  # entry id → feed item, shared by every feed
+
+    def render(self, job: Job) -> dict[str, bytes]:
+        from generator.render.feeds import render_feeds
+        from generator.render.templates import render
+
+        task = job.task
+        if isinstance(task, StaticAsset):
+            return {task.rel: task.source.read_bytes()}
+        if isinstance(task, FeedJob):
+            return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items)
+        context = {**self.globals, **task.context, "page": task}
+        return {task.path: render(self.env, task.template, context).encode()}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where rendered files go: a tree, and what it already holds (to skip identical bytes)."""
+
+    tree: Path
+    holds: Mapping[str, OutputRecord]
+
+
+def _render_into(renderer: Renderer, job: Job, target: Target, made: set[Path]) -> list[tuple[str, OutputRecord, bool]]:
+    """Render one job and write each file whose bytes differ from what the tree holds."""
+    out = []
+    for rel, data in renderer.render(job).items():
+        record = OutputRecord(job.fingerprint, digest_bytes(data))
+        held = target.holds.get(rel)
+        changed = held is None or held.digest != record.digest
+        if changed:
+            write_file(target.tree, rel, data, exists=held is not None, made=made)
+        out.append((rel, record, changed))
+    return out
+
+
+# Worker state: set once per forked worker by its initializer, read by _render_chunk.
+_worker: tuple[Renderer, Sequence[Job], Target, set[Path]] | None = None
+
+
+def _init_worker(site: Site, config: Config, jobs: Sequence[Job], target: Target) -> None:
+    global _worker  # noqa: PLW0603 - per-process state of a pool worker
+    _worker = (Renderer(site, config), jobs, target, set())
+
+
+def _render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
+    assert _worker is not None
+    renderer, jobs, target, made = _worker
+    return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]
+
+
+def render_jobs(
+    jobs: Sequence[Job], site: Site, config: Config, target: Target, workers: int | None, progress: Callable[[int, int], None] | None
+) -> Iterator[tuple[str, OutputRecord, bool]]:
+    """Render jobs into the target tree, in parallel when there are many.
+
+    Yields (path, record, written) for every output file.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_JOBS:
+        chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+        results: Iterator[tuple[int, list[tuple[str, OutputRecord, bool]]]]
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(site, config, jobs, target))
+        with pool:
+            yield from _reporting(pool.imap_unordered(_render_chunk, chunks), len(jobs), progress)
+        return
+    renderer, made = Renderer(site, config), set[Path]()
+    yield from _reporting(((1, _render_into(renderer, job, target, made)) for job in jobs), len(jobs), progress)
+
+
+def _reporting(
+    batches: Iterator[tuple[int, list[tuple[str, OutputRecord, bool]]]], total: int, progress: Callable[[int, int], None] | None
+) -> Iterator[tuple[str, OutputRecord, bool]]:
+    done = 0
+    for count, results in batches:
+        done += count
+        yield from results
+        if progress:
+            progress(done, total)

@@ -1,0 +1,132 @@
+"""Incremental builds: every rebuild equals a clean build of the same input, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import BuildResult, build
+from generator.config import load_config
+
+from tests.conftest import CONFIG, entry_text, site_files
+
+SOURCES = ["Gazette", "Courier", "Herald"]
+TAGS = ["alpha", "beta", "gamma"]
+
+
+def write_entry(content: Path, n: int, version: int, rng_bits: int, title: int = 0) -> None:
+    """Entry n; `version` and `rng_bits` change its body, dek, tags and source, `title` its title."""
+    source = SOURCES[rng_bits % 3]
+    tags = "[" + ", ".join(TAGS[: rng_bits % 4]) + "]"
+    kind = "teaser" if n % 4 == 3 else "article"
+    day = 10 + (n + rng_bits) % 5
+    text = entry_text(
+        f"Story {n} take {title}",
+        body=f"Paragraph {version} of story {n}.\n\nSecond paragraph with *emphasis* {rng_bits}.",
+        id=f"id{n}",
+        source=source,
+        tags=tags,
+        kind=kind,
+        added=f"2024-12-{day:02d}T08:{n % 60:02d}:00+00:00",
+        summary=f"'Dek {rng_bits}'",
+        **({"from": "id0"} if kind == "teaser" else {}),
+    )
+    (content / f"e{n}.md").write_text(text, encoding="utf-8")
+
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("edit"), st.integers(0, 7), st.integers(0, 50)),
+        st.tuples(st.just("retitle"), st.integers(0, 7), st.integers(1, 3)),
+        st.tuples(st.just("add"), st.integers(8, 12), st.integers(0, 50)),
+        st.tuples(st.just("delete"), st.integers(0, 12), st.just(0)),
+        st.tuples(st.just("template"), st.integers(0, 3), st.just(0)),
+        st.tuples(st.just("config"), st.integers(1, 4), st.just(0)),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def apply(root: Path, op: tuple[str, int, int]) -> None:
+    kind, n, bits = op
+    content = root / "content"
+    if kind in ("edit", "add"):
+        write_entry(content, n, bits, bits)
+    elif kind == "retitle":
+        write_entry(content, n, 0, n, title=bits)
+    elif kind == "delete":
+        (content / f"e{n}.md").unlink(missing_ok=True)
+    elif kind == "template":
+        (root / "templates").mkdir(exist_ok=True)
+        (root / "templates" / "robots.txt").write_text(f"User-agent: *\nDisallow: /private-{n}/\n", encoding="utf-8")
+    else:
+        (root / "config.yaml").write_text(CONFIG + f"digest: {{per_page: {n}}}\nfeeds: {{limit: {n + 1}}}\n", encoding="utf-8")
+
+
+def clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    shutil.copytree(root, scratch, ignore=shutil.ignore_patterns("site", ".site.newsdigest"))
+    config = load_config(scratch / "config.yaml")
+    build(config, workers=1)
+    return site_files(config.output_dir)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_incremental_build_equals_clean_build(tmp_path_factory: object, ops: list[tuple[str, int, int]]) -> None:
+    root = tmp_path_factory.mktemp("digest")  # type: ignore[attr-defined]
+    (root / "content").mkdir()
+    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    for n in range(8):
+        write_entry(root / "content", n, 0, n)
+    config = load_config(root / "config.yaml")
+    build(config, workers=1)
+    for op in ops:
+        apply(root, op)
+        config = load_config(root / "config.yaml")
+        build(config, workers=1)
+        assert site_files(config.output_dir) == clean_build(root, root.parent / f"{root.name}-clean")
+
+
+def test_no_change_rebuild_writes_nothing(make_digest, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(5)})
+    first = build(config)
+    assert first.written > 0 and not first.nothing_to_do
+    stamps = {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*") if p.is_file()}
+    again: BuildResult = build(config)
+    assert again.nothing_to_do and again.written == 0
+    assert {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*") if p.is_file()} == stamps
+
+
+def test_one_edit_rewrites_only_the_pages_that_show_it(make_digest) -> None:  # type: ignore[no-untyped-def]
+    entries = {f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}", added=f"2024-12-1{i}T08:00:00+00:00") for i in range(5)}
+    config = make_digest(entries)
+    build(config)
+    build(config)  # makes the spare tree
+    article = next(config.output_dir.glob("2024/12/10/story-0/index.html"))
+    untouched = next(config.output_dir.glob("2024/12/14/story-4/index.html"))
+    before = untouched.stat().st_mtime_ns
+    config = make_digest({"e0.md": entry_text("Story 0", body="A new body.", id="s0", added="2024-12-10T08:00:00+00:00")})
+    result = build(config)
+    assert "A new body." in article.read_text(encoding="utf-8")
+    assert 0 < result.written < len(site_files(config.output_dir)) / 2
+    assert untouched.stat().st_mtime_ns == before
+
+
+def test_parallel_and_serial_builds_agree(make_digest, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from generator.render import engine
+
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}", tags="[a, b]") for i in range(30)})
+    build(config.with_output(tmp_path / "serial"), workers=1)
+    original = engine.PARALLEL_MIN_JOBS
+    engine.PARALLEL_MIN_JOBS = 1
+    try:
+        build(config.with_output(tmp_path / "parallel"), workers=2)
+    finally:
+        engine.PARALLEL_MIN_JOBS = original
+    assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
