@@ -38,6 +38,8 @@ def as_warning(problem: Problem) -> str:
     return str(replace(problem, warning=True))
 
 
+YAML_HINT = "check the YAML there: indent with spaces, and quote text that holds `: ` or starts with [ { * & ! | >"
+
 # What to write instead, for msgspec's "expected `X`, got `Y`" messages.
 _EXAMPLES = {
     "array": "a list, like `[economy, shipping]` or one `- item` per line",

@@ -20,7 +20,7 @@ from generator.config.schema import (
     ServeConfig,
     SiteConfig,
 )
-from generator.problems import ConfigError, Problem, type_hint
+from generator.problems import YAML_HINT, ConfigError, Problem, type_hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +54,22 @@ class Config:
 def load_config(path: Path) -> Config:
     """Load and validate the config file; raise ConfigError naming key and line."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(Problem(path, "config file not found", hint="pass --config PATH or run `digest init`")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(Problem(path, f"cannot read config: {exc}")) from None
+    except OSError as exc:
+        raise ConfigError(Problem(path, f"cannot read config: {exc.strerror or exc}", hint="pass --config PATH of a readable file")) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(Problem(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, "save it as UTF-8")) from None
     try:
         raw = yamlio.parse(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(Problem(path, yamlio.error_text(exc), yamlio.error_line(exc))) from None
+        raise ConfigError(Problem(path, yamlio.error_text(exc), yamlio.error_line(exc), YAML_HINT)) from None
     if not isinstance(raw, dict):
-        raise ConfigError(Problem(path, "config must be a YAML mapping of sections (site:, paths:, ...)", 1))
+        raise ConfigError(Problem(path, "config must be a YAML mapping of sections (site:, paths:, ...)", 1, "start from the config.yaml that `digest init` writes"))
     try:
         parsed = msgspec.convert(raw, ConfigFile)
     except msgspec.ValidationError as exc:

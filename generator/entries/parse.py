@@ -20,7 +20,7 @@ from generator.entries.dates import parse_when, start_of
 from generator.entries.model import Entry
 from generator.entries.schema import DATE_KEYS, KNOWN_KEYS, LIST_KEYS, TEXT_KEYS, FrontMatter
 from generator.entries.text import clean
-from generator.problems import DigestError, Problem, type_hint
+from generator.problems import YAML_HINT, DigestError, Problem, type_hint
 
 SLUG_MAX = 80
 # Ids end up in URLs (collision suffixes), HTML ids and anchors: no slashes, spaces or markup.
@@ -49,9 +49,9 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         raw = yamlio.parse(front)
     except yaml.YAMLError as exc:
         line = yamlio.error_line(exc)
-        raise EntryError(Problem(path, yamlio.error_text(exc), first_line - 1 + line if line else None)) from None
+        raise EntryError(Problem(path, yamlio.error_text(exc), first_line - 1 + line if line else None, YAML_HINT)) from None
     if not isinstance(raw, dict):
-        raise EntryError(Problem(path, "front matter must be a YAML mapping of `key: value` lines", first_line))
+        raise EntryError(Problem(path, "front matter must be a YAML mapping of `key: value` lines", first_line, "write one `key: value` per line, like `title: Headline`"))
     if "title" not in raw:
         raise EntryError(Problem(path, "missing required key `title`", first_line, "add `title: Headline`"))
     data = _coerce(raw)
