@@ -41,7 +41,7 @@ def measure(n: int, limit: int, root: Path) -> FeedTiming:
     config = load_config(config_path)
     started = time.perf_counter()
     collected = collect(config)
-    site = collected.site if hasattr(collected, "site") else collected[0]
+    site = collected.site if hasattr(collected, "site") else collected[0]  # Collected, or the older (site, problems)
     started_feeds, started_cpu = time.perf_counter(), time.process_time()
     phases = {"items": 0.0, "rss+atom": 0.0, "json": 0.0}
     cache: ItemCache = {}
