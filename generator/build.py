@@ -85,7 +85,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     signature = _input_signature(config, env_key, trust_before)
     live_token = read_token(trees.live)
     if signature is not None and live_token is not None and store.meta("signature") == signature and store.meta("live") == live_token:
-        return BuildResult(unchanged=len(store.outputs(live_token)), nothing_to_do=True)
+        return BuildResult(unchanged=store.count_outputs(live_token), nothing_to_do=True)
     parse_key = digest_bytes(engine.code_key(), config.site.timezone.encode(), str(config.build.max_entry_bytes).encode()).hex()
     if store.meta("parse_key") != parse_key:
         store.drop_entries()

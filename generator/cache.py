@@ -111,6 +111,9 @@ class BuildCache:
         rows = self._db.execute("SELECT path, fingerprint, digest FROM outputs WHERE tree = ?", (tree,))
         return {path: OutputRecord(fp, digest) for path, fp, digest in rows}
 
+    def count_outputs(self, tree: str) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM outputs WHERE tree = ?", (tree,)).fetchone()[0])
+
     def replace_outputs(self, tree: str, changed: dict[str, OutputRecord], removed: Iterable[str]) -> None:
         self._db.executemany("DELETE FROM outputs WHERE tree = ? AND path = ?", ((tree, p) for p in removed))
         self._db.executemany(

@@ -47,8 +47,8 @@ def command(config: Config, output: Path | None, keep_going: bool, jobs: int | N
 
 def summary(result: BuildResult, config: Config, seconds: float) -> str:
     if result.nothing_to_do:
-        return f"Nothing changed: {result.unchanged} files in {config.output_dir} are up to date ({seconds:.2f}s)"
-    return f"Wrote {result.written} files, {result.unchanged} unchanged, {result.removed} removed in {config.output_dir} ({seconds:.2f}s)"
+        return f"{config.output_dir}: nothing changed, 0 files written, {result.unchanged} skipped, 0 removed ({seconds:.2f}s)"
+    return f"{config.output_dir}: {result.written} files written, {result.unchanged} skipped (unchanged), {result.removed} removed ({seconds:.2f}s)"
 
 
 class _ProgressBar:
