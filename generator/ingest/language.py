@@ -13,8 +13,6 @@ LANGUAGES = (
     "af ar bg bn ca cs cy da de el en es et eu fa fi fr ga gl gu he hi hr hu hy id is it ja ka kk km kn ko "
     "lt lv mk ml mn mr ms mt my ne nl nn no pa pl ps pt ro ru si sk sl so sq sr sv sw ta te th tl tr uk ur uz vi zh"
 ).split()
-# py3langid codes that BCP 47 spells differently for our purposes.
-ALIASES = {"no": "nb"}
 
 
 @functools.cache
@@ -30,4 +28,4 @@ def detect(text: str) -> str | None:
     if not any(ch.isalpha() for ch in sample):
         return None
     code, _score = _identifier().classify(sample)
-    return ALIASES.get(code, code)
+    return str(code)  # ISO 639-1 codes are valid BCP 47 tags; Norwegian stays `no` (Bokmål vs Nynorsk is `nn` only when the model says so)
