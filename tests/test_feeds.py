@@ -66,3 +66,17 @@ def test_guids_are_stable_and_builds_are_byte_identical(make_digest: Callable[..
     moved = make_digest({"e0.md": entry_text("Renamed story", id="id0")}, CONFIG.replace("news.example.org", "elsewhere.example.net"))
     build(moved)
     assert read_feed(moved.output_dir / "atom.xml", "https://elsewhere.example.net/").entries[-1].id in guids
+
+
+def test_teaser_announcing_an_article_links_to_it_in_feeds(make_digest: Callable[..., Config]) -> None:
+    config = make_digest(
+        {
+            "a.md": entry_text("Ports reopen after the storm", id="art", source="Gazette", added="2024-12-14T08:00:00+00:00"),
+            "t.md": entry_text("Ports reopen after the storm", kind="teaser", id="tea", source="Gazette", added="2024-12-13T08:00:00+00:00"),
+        }
+    )
+    build(config)
+    feed = read_feed(config.output_dir / "atom.xml", BASE)
+    links = {e.title: e.link for e in feed.entries}
+    assert len(feed.entries) == 2
+    assert set(links.values()) == {BASE + "2024/12/14/ports-reopen-after-the-storm/"}

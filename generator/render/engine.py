@@ -81,7 +81,7 @@ def environment_key(config: Config) -> bytes:
 
 def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> list[Job]:
     """Every output of the site with the fingerprint of its inputs."""
-    from generator.render.feeds import plan_feeds
+    from generator.render.feeds import feed_entries, plan_feeds
     from generator.render.pages import plan_pages
     from generator.render.templates import make_environment
 
@@ -92,7 +92,8 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> li
     jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config)]
     for spec, entries in plan_feeds(site, config):
         paths = tuple(spec.folder + name for name in (RSS_FILE, ATOM_FILE, JSON_FILE))
-        jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(tuple(entries))), FeedJob(spec, tuple(entries))))
+        shown = tuple(feed_entries(entries, config))  # a feed depends only on the items it lists
+        jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown)), FeedJob(spec, tuple(entries))))
     for asset in static_assets(config):
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
     return jobs

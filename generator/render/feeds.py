@@ -96,7 +96,7 @@ def _cached_item(entry: Entry, site: Site, config: Config, cache: ItemCache) -> 
 
 def feed_item(entry: Entry, site: Site, config: Config) -> FeedItem:
     """One entry as a feed item: absolute URLs, XML-safe text, dates in the site's zone."""
-    url = _safe(config.base_url + site.urls[entry.id])
+    url = _safe(config.base_url + site.link(entry.id))
     full = entry.is_article and config.feeds.full_content and entry.body
     return FeedItem(
         guid=guid(entry),
