@@ -20,7 +20,7 @@ from generator.config.schema import (
     ServeConfig,
     SiteConfig,
 )
-from generator.problems import YAML_HINT, ConfigError, Problem, type_hint
+from generator.problems import YAML_HINT, ConfigError, OutputError, Problem, type_hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,24 @@ class Config:
         return self.site.url if self.site.url.endswith("/") else self.site.url + "/"
 
     def with_output(self, output: Path | None) -> Config:
-        return self if output is None else replace(self, output_dir=output.resolve())
+        """This config writing to `output` (from --output) instead; refused if that would touch an input."""
+        if output is None:
+            return self
+        config = replace(self, output_dir=output.resolve())
+        reason = config.output_overlap()
+        if reason is not None:
+            raise OutputError(Problem(output, reason, hint="choose an --output folder of its own, like site/"))
+        return config
+
+    def output_overlap(self) -> str | None:
+        """Why the output folder may not be used: it holds an input, or lies inside one (builds replace it whole)."""
+        out = self.output_dir
+        for name, path in (("the config file", self.path), ("paths.content", self.content_dir), ("paths.templates", self.templates_dir)):
+            if path == out or path.is_relative_to(out):
+                return f"output folder {out} contains {name} ({path}); a build would replace it"
+            if name != "the config file" and out.is_relative_to(path):
+                return f"output folder {out} is inside {name} ({path}); a build must never write there"
+        return None
 
 
 def load_config(path: Path) -> Config:
@@ -77,7 +94,7 @@ def load_config(path: Path) -> Config:
         keys, message = _name_field(keys, message)
         raise ConfigError(Problem(path, message, yamlio.key_line(text, keys), hint or type_hint(message))) from None
     root = path.resolve().parent
-    return Config(
+    config = Config(
         path=path.resolve(),
         site=parsed.site,
         digest=parsed.digest,
@@ -89,6 +106,11 @@ def load_config(path: Path) -> Config:
         output_dir=(root / parsed.paths.output).resolve(),
         serve=parsed.serve,
     )
+    reason = config.output_overlap()
+    if reason is not None:
+        line = yamlio.key_line(text, ["paths", "output"]) or yamlio.key_line(text, ["paths"])
+        raise ConfigError(Problem(path, reason, line, "point paths.output at a folder of its own, like `site`"))
+    return config
 
 
 # A section's own check names the field it rejects: "`site`: `url` must ..." → "`site.url` must ...".
