@@ -1,0 +1,448 @@
+"""Build speed, rebuild speed and memory of `digest build`, optionally beside Hugo and Pelican.
+
+Writes the deterministic N-entry corpus (benchmarks.corpus) into a temporary
+folder and runs `python -m generator build -q` there as a user would (a new
+process each time, so start-up and imports count) for:
+
+- cold: empty output (site/ and .site.newsdigest/ removed before every run);
+- no-change: a rebuild with nothing changed (checked: no output file rewritten);
+- first change: the first edit after the cold builds, which also sets up the
+  spare tree (hard links to the live site) once;
+- edit: one paragraph of an existing article changed;
+- add: one new article;
+- no-change after edit/add: the rebuild right after each of those.
+
+Every edit/add result is compared byte for byte with a cold build of the same
+content in another folder. The generator's code is copied (like an installed
+wheel, theme included) into the temporary folder first, so edits to the
+checkout during the run do not invalidate its build cache.
+
+With --peers the same corpus is built by Hugo (Debian's `hugo`) and Pelican 4.12
+(its own virtual environment under benchmarks/.peers/), cold and unchanged,
+with an equivalent site (see benchmarks/peers). Times are medians over
+--runs runs; memory figures are maxima (see benchmarks/measure.py).
+
+    .venv/bin/python -m benchmarks.build 10000 --peers
+    .venv/bin/python -m benchmarks.build 100000 --runs 1
+    .venv/bin/python -m benchmarks.build 2000 --runs 1 --json > figures.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import dataclasses
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import corpus
+from benchmarks.measure import CommandFailed, Run, Summary, load_average, summarize, timed
+from benchmarks.peers import Peer, PeerEntry, PeerUnavailable, all_peers, clean_env
+from benchmarks.trees import differences, rewritten, stamps
+from generator.entries.frontmatter import dump
+
+PEER_CACHE = Path(__file__).resolve().parent / ".peers"
+OURS = "newsdigest"
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    tool: str
+    case: str
+    time: Summary
+    files: int  # files in the output folder after the last run
+    rewritten: int  # most files any run wrote or replaced
+    files_per_second: float  # files / median wall time
+    check: str = ""  # what was verified, and how it came out
+    ok: bool | None = None  # None: nothing to verify
+    load: str = ""  # load average when the case started
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    pages: int
+    entries: int
+    cpu: float
+    wall: float
+    pages_per_cpu_second: float
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    what: str
+    figure: str
+    goal: str
+    met: bool | None
+
+
+@dataclass(slots=True)
+class Report:
+    entries: int
+    runs: int
+    machine: dict[str, str]
+    code: str
+    versions: dict[str, str] = field(default_factory=dict)
+    cases: list[CaseResult] = field(default_factory=list)
+    ratios: dict[str, float] = field(default_factory=dict)
+    ingest: IngestResult | None = None
+    targets: list[Target] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def case(self, tool: str, name: str) -> CaseResult | None:
+        return next((c for c in self.cases if c.tool == tool and c.case == name), None)
+
+
+# ---------------------------------------------------------------- subjects
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A generator ready to run on one site folder."""
+
+    name: str
+    root: Path
+    argv: list[str]
+    env: dict[str, str]
+    output: Path
+    state: list[Path]  # removed before a cold build
+
+    def clear(self) -> None:
+        for path in self.state:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    run: Run
+    files: int
+    rewritten: int
+
+
+def build_once(subject: Subject, log: Path) -> Sample:
+    before = stamps(subject.output)
+    run = timed(subject.argv, subject.root, subject.env, log)
+    after = stamps(subject.output)
+    return Sample(run, len(after), rewritten(before, after))
+
+
+def result(subject: Subject, case: str, samples: Sequence[Sample], load: str, check: str = "", ok: bool | None = None) -> CaseResult:
+    summary = summarize([s.run for s in samples])
+    files = samples[-1].files
+    return CaseResult(subject.name, case, summary, files, max(s.rewritten for s in samples), files / summary.wall, check, ok, load)
+
+
+def cold(subject: Subject, runs: int, log: Path) -> CaseResult:
+    load, samples = load_average(), []
+    for _ in range(runs):
+        subject.clear()
+        samples.append(build_once(subject, log))
+    return result(subject, "cold", samples, load)
+
+
+def unchanged(subject: Subject, runs: int, log: Path, expect_no_writes: bool) -> CaseResult:
+    load = load_average()
+    samples = [build_once(subject, log) for _ in range(runs)]
+    if expect_no_writes:
+        return _no_rewrite(subject, "no-change", samples, load)
+    return result(subject, "no-change", samples, load)
+
+
+def _no_rewrite(subject: Subject, case: str, samples: Sequence[Sample], load: str) -> CaseResult:
+    worst = max(s.rewritten for s in samples)
+    return result(subject, case, samples, load, f"{worst} files rewritten", worst == 0)
+
+
+# ---------------------------------------------------------------- ours
+
+
+def snapshot_code(target: Path) -> str:
+    """Copy the generator package with its theme into target (as a wheel lays it out); describe the code."""
+    import generator
+    from generator.render.templates import default_theme_dir
+
+    package = Path(generator.__file__).resolve().parent
+    shutil.copytree(package, target / "generator", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(default_theme_dir(), target / "generator" / "theme", dirs_exist_ok=True)
+    compileall.compile_dir(target, quiet=1)  # a user's install has its bytecode
+    return _describe(package.parent)
+
+
+def _describe(checkout: Path) -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(checkout), *args], capture_output=True, text=True, check=False).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "generator", "templates")
+    return f"{head or 'unknown'}{' + uncommitted changes' if dirty else ''}"
+
+
+def ours(root: Path, code: Path) -> Subject:
+    env = clean_env() | {"PYTHONPATH": str(code)}
+    argv = [sys.executable, "-m", "generator", "build", "-q"]
+    return Subject(OURS, root, argv, env, root / "site", [root / "site", root / ".site.newsdigest"])
+
+
+class Changes:
+    """Edits and additions to the corpus on disk, mirrored in a reference folder built cold to compare."""
+
+    def __init__(self, subject: Subject, entries: list[corpus.CorpusEntry], reference: Path, log: Path) -> None:
+        self.subject = subject
+        self.articles = [e for e in entries if e.fields["kind"] == "article"]
+        self.newest = max(e.fields["added"] for e in entries)  # type: ignore[type-var]
+        self.count = len(entries)
+        self.reference = dataclasses.replace(subject, root=reference, output=reference / "site", state=[reference / "site", reference / ".site.newsdigest"])
+        self.log = log
+        self.made = 0
+
+    def edit(self) -> None:
+        """Rewrite the second paragraph of an article (a different one each time)."""
+        self.made += 1
+        entry = self.articles[(self.made * 7919) % len(self.articles)]
+        paragraphs = entry.body.split("\n\n")
+        paragraphs[1] = f"Edited for benchmark run {self.made}. " + paragraphs[1][::-1].capitalize()
+        self._write(entry.path, entry.fields, "\n\n".join(paragraphs))
+
+    def add(self) -> None:
+        """A new article, added a minute after the newest entry (so it leads the latest issue and the feeds)."""
+        self.made += 1
+        model = self.articles[(self.made * 104729) % len(self.articles)]
+        entry_id = f"{self.count + self.made:016x}"
+        fields = dict(model.fields) | {
+            "title": f"Benchmark addition number {self.made} {model.fields['title']}",
+            "id": entry_id,
+            "added": self.newest + dt.timedelta(minutes=self.made),  # type: ignore[operator]
+        }
+        self._write(f"added/{entry_id}.md", fields, model.body)
+
+    def _write(self, rel: str, fields: dict[str, object], body: str) -> None:
+        path = self.subject.root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump(fields, body), encoding="utf-8")
+
+    def verify(self) -> list[str]:
+        """Differences between the incremental site and a cold build of the same content."""
+        ref = self.reference
+        shutil.rmtree(ref.root, ignore_errors=True)
+        ref.root.mkdir(parents=True)
+        shutil.copytree(self.subject.root / "content", ref.root / "content")
+        shutil.copy2(self.subject.root / "config.yaml", ref.root / "config.yaml")
+        timed(ref.argv, ref.root, ref.env, self.log)
+        return differences(self.subject.output, ref.output)
+
+
+def changed(changes: Changes, case: str, change: Callable[[], None], runs: int, verify: bool) -> list[CaseResult]:
+    """Per run: change, build (timed), rebuild unchanged (timed), then compare with a cold build."""
+    subject, log, load = changes.subject, changes.log, load_average()
+    builds, rebuilds, problems = [], [], []
+    for _ in range(runs):
+        change()
+        builds.append(build_once(subject, log))
+        rebuilds.append(build_once(subject, log))
+        problems += changes.verify() if verify else []
+    check, ok = ("not verified", None) if not verify else ("identical to a cold build" if not problems else "DIFFERS: " + "; ".join(problems[:3]), not problems)
+    return [result(subject, case, builds, load, check, ok), _no_rewrite(subject, f"no-change after {case}", rebuilds, load)]
+
+
+def bench_ours(root: Path, code: Path, entries: list[corpus.CorpusEntry], runs: int, verify: bool, log: Path, say: Callable[[str], None]) -> list[CaseResult]:
+    subject = ours(root, code)
+    changes = Changes(subject, entries, root.parent / "reference", log)
+    out = [cold(subject, runs, log)]
+    say(f"{OURS}: cold {out[-1].time.wall:.2f}s")
+    out.append(unchanged(subject, runs, log, expect_no_writes=True))
+    say(f"{OURS}: no-change {out[-1].time.wall:.2f}s")
+    first = changed(changes, "first change (spare setup)", changes.edit, 1, verify)
+    out.append(first[0])
+    say(f"{OURS}: first change {out[-1].time.wall:.2f}s")
+    for case, change in (("edit", changes.edit), ("add", changes.add)):
+        out += changed(changes, case, change, runs, verify)
+        say(f"{OURS}: {case} {out[-2].time.wall:.2f}s, then no-change {out[-1].time.wall:.2f}s")
+    return out
+
+
+# ---------------------------------------------------------------- peers
+
+
+def bench_peer(peer: Peer, entries: Sequence[PeerEntry], folder: Path, runs: int, log: Path) -> list[CaseResult]:
+    folder.mkdir(parents=True)
+    peer.write_site(entries, folder)
+    subject = Subject(peer.name, folder, peer.command(folder), peer.env(), peer.output(folder), peer.state(folder))
+    return [cold(subject, runs, log), unchanged(subject, runs, log, expect_no_writes=False)]
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def bench_ingest(pages: int) -> IngestResult:
+    """`benchmarks.ingest`'s figure: raw pages per CPU second of the ingest pipeline, one core."""
+    import random
+
+    from benchmarks import ingest
+
+    rng = random.Random(1)
+    raw = [ingest.make_page(rng) for _ in range(pages)]
+    ingest.run(raw[:20])  # warm up: language model, compiled rules
+    cpu, wall = time.process_time(), time.perf_counter()
+    made = ingest.run(raw)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return IngestResult(pages, made, cpu, wall, pages / cpu)
+
+
+# ---------------------------------------------------------------- targets
+
+
+def ratios(report: Report) -> dict[str, float]:
+    found = {}
+    for case in ("cold", "no-change"):
+        mine = report.case(OURS, case)
+        for peer in report.versions:
+            theirs = report.case(peer, case)
+            if mine and theirs:
+                found[f"{case}: {OURS}/{peer}"] = mine.time.wall / theirs.time.wall
+    return found
+
+
+def targets(report: Report) -> list[Target]:
+    """Issue 5's targets, judged on this run's figures."""
+    found: list[Target] = []
+    for peer, goal in (("hugo", 0.5), ("pelican", 1 / 6)):
+        ratio = report.ratios.get(f"cold: {OURS}/{peer}")
+        if ratio is not None:
+            found.append(Target(f"cold build vs {peer}", f"{ratio:.2f}× its time", f"≤ {goal:.2f}×", ratio <= goal))
+    nochange = report.case(OURS, "no-change")
+    if nochange:
+        found.append(Target("no-change rebuild", f"{nochange.time.wall:.2f} s, {nochange.rewritten} files rewritten", "< 0.5 s, 0 rewritten", nochange.time.wall < 0.5 and bool(nochange.ok)))
+    for case, what in (("edit", "one entry edited"), ("add", "one entry added")):
+        c = report.case(OURS, case)
+        if c:
+            found.append(Target(what, f"{c.time.wall:.2f} s, {c.check}", "< 1 s, identical to cold", c.time.wall < 1 and c.ok is not False))
+    mine = [c for c in report.cases if c.tool == OURS]
+    if mine:
+        pss, rss = max(c.time.tree_pss_mb for c in mine), max(c.time.max_rss_mb for c in mine)
+        limit = 300 if report.entries <= 10_000 else 1024
+        found.append(Target("peak memory", f"{pss:.0f} MB tree PSS (largest process {rss:.0f} MB)", f"< {limit} MB", max(pss, rss) < limit))
+        c = report.case(OURS, "cold")
+        if c:
+            found.append(Target("cold time per entry", f"{c.time.wall / report.entries * 1000:.2f} ms wall, {c.time.cpu / report.entries * 1000:.2f} ms CPU", "grows no faster than N (compare runs)", None))
+    if report.ingest:
+        found.append(Target("ingest", f"{report.ingest.pages_per_cpu_second:.0f} pages/s per core", "≥ 500", report.ingest.pages_per_cpu_second >= 500))
+    return found
+
+
+# ---------------------------------------------------------------- output
+
+
+def machine() -> dict[str, str]:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0")
+    return {
+        "cpu": model,
+        "cores": str(os.cpu_count()),
+        "memory": f"{int(mem) / 1024 / 1024:.0f} GiB",
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def table(report: Report) -> str:
+    head = ("tool", "case", "runs", "wall s", "CPU s", "max RSS MB", "tree PSS MB", "files", "rewritten", "files/s", "load", "check")
+    rows = [
+        (
+            c.tool,
+            c.case,
+            str(c.time.runs),
+            f"{c.time.wall:.3f}",
+            f"{c.time.cpu:.3f}",
+            f"{c.time.max_rss_mb:.0f}",
+            f"{c.time.tree_pss_mb:.0f}",
+            str(c.files),
+            str(c.rewritten),
+            f"{c.files_per_second:.0f}",
+            c.load.split()[0] if c.load else "",
+            ("ok: " if c.ok else "FAIL: " if c.ok is False else "") + c.check,
+        )
+        for c in report.cases
+    ]
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in (head, *rows)]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    out = [f"{report.entries} entries, median of {report.runs} run(s); code {report.code}; " + ", ".join(f"{k} {v}" for k, v in report.machine.items()), "", *lines]
+    if report.versions:
+        out += ["", "peers: " + ", ".join(f"{k} {v}" for k, v in report.versions.items())]
+    out += [f"{k} = {v:.3f}" for k, v in report.ratios.items()]
+    if report.ingest:
+        i = report.ingest
+        out += ["", f"ingest: {i.pages} raw pages, {i.entries} entries in {i.cpu:.2f} s CPU ({i.wall:.2f} s wall): {i.pages_per_cpu_second:.0f} pages/s on one core"]
+    out += ["", "targets (issue 5):"]
+    out += [f"  [{'met' if t.met else 'MISSED' if t.met is False else '  ?'}] {t.what}: {t.figure} (goal {t.goal})" for t in report.targets]
+    out += [f"note: {n}" for n in report.notes]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- main
+
+
+def run(args: argparse.Namespace, say: Callable[[str], None]) -> Report:
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="newsdigest-bench-")).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "log.txt"
+    say(f"working in {work} (log: {log}); load {load_average()}")
+    code = snapshot_code(work / "code")
+    report = Report(args.n, args.runs, machine(), code)
+    root = work / "ours"
+    entries = corpus.write(args.n, root)
+    say(f"corpus of {args.n} entries written")
+    report.cases += bench_ours(root, work / "code", entries, args.runs, not args.no_verify, log, say)
+    if args.peers:
+        peer_entries = [PeerEntry.from_corpus(e) for e in entries]
+        PEER_CACHE.mkdir(exist_ok=True)
+        for peer in all_peers():
+            try:
+                report.versions[peer.name] = peer.install(PEER_CACHE, log)
+                report.cases += bench_peer(peer, peer_entries, work / peer.name, args.runs, log)
+                say(f"{peer.name}: cold {report.cases[-2].time.wall:.2f}s, no-change {report.cases[-1].time.wall:.2f}s")
+            except (PeerUnavailable, CommandFailed) as exc:
+                report.notes.append(f"{peer.name} left out: {exc}")
+    if args.ingest_pages:
+        report.ingest = bench_ingest(args.ingest_pages)
+    report.ratios = ratios(report)
+    report.targets = targets(report)
+    report.notes.append(f"load average at the end: {load_average()}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int, help="entries in the corpus")
+    parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported; default 3)")
+    parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo and Pelican")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--no-verify", action="store_true", help="skip the cold reference builds that check edit/add results")
+    parser.add_argument("--ingest-pages", type=int, default=2000, help="raw pages for the ingest figure (0: skip)")
+    parser.add_argument("--workdir", help="folder to work in (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the working folder")
+    args = parser.parse_args(argv)
+
+    def say(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    report = run(args, say)
+    print(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False) if args.json else table(report))
+
+
+if __name__ == "__main__":
+    main()
