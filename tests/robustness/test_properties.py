@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import feedparser
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build, collect
@@ -60,6 +60,7 @@ raw_pages = st.one_of(
 
 @bounded(600)
 @given(raw_pages)
+@example(b".")  # found by this test: a page of punctuation gave an entry with an empty title
 def test_ingest_never_crashes_and_every_entry_it_writes_loads(data: bytes) -> None:
     try:
         page = ingest_page(data, "page.txt", RULES)
