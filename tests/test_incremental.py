@@ -130,3 +130,21 @@ def test_parallel_and_serial_builds_agree(make_digest, tmp_path: Path) -> None: 
     finally:
         engine.PARALLEL_MIN_JOBS = original
     assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
+
+
+def test_config_and_template_changes_invalidate_only_what_they_affect(make_digest, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    entries = {f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}", added=f"2024-12-1{i}T08:00:00+00:00") for i in range(4)}
+    config = make_digest(entries)
+    build(config)
+    html = {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*.html")}
+    feeds_only = build(make_digest(entries, CONFIG + "feeds: {limit: 2}\n"))
+    assert feeds_only.rendered == 1  # only the site feed (no sources or tags here); no page
+    assert {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*.html")} == html
+    config.templates_dir.mkdir()
+    theme = Path(__file__).resolve().parents[1] / "templates" / "article.html"
+    text = theme.read_text(encoding="utf-8")
+    head, _, tail = text.rpartition("{% endblock %}")
+    (config.templates_dir / "article.html").write_text(head + "<!-- custom -->{% endblock %}" + tail, encoding="utf-8")
+    result = build(make_digest(entries, CONFIG + "feeds: {limit: 2}\n"))
+    assert result.rendered == 4  # the four article pages, nothing else
+    assert all("<!-- custom -->" in p.read_text(encoding="utf-8") for p in config.output_dir.glob("2024/*/*/*/index.html"))

@@ -87,7 +87,8 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> li
 
     fp = Fingerprinter(site, entry_digests)
     templates = template_keys(make_environment(config))
-    pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), msgspec.json.encode(config.feeds), code_key())
+    # Templates see `site` (and the digest settings through page contexts); feeds see `feeds` too.
+    pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), code_key())
     feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key())
     jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config)]
     for spec, entries in plan_feeds(site, config):
@@ -160,7 +161,6 @@ class Renderer:
         base_path = urlsplit(config.base_url).path
         self.globals: dict[str, Any] = {
             "site": config.site,
-            "config": config,
             "url": lambda target="": base_path + target,
             "absolute": lambda target="": config.base_url + target,
             "digest": site,
