@@ -7,6 +7,7 @@ ingest` (which writes them) and the loader (which reads them).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,8 +42,12 @@ def split(text: str) -> tuple[str, str, int]:
         pos = end + 1
 
 
+# YAML reads NEL, LS and PS as line breaks: written raw, "a\x85b" would come back as "a b".
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    style = '"' if _YAML_BREAKS.search(value) else "|" if "\n" in value else None  # double quotes escape them
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
