@@ -260,3 +260,14 @@ def test_usage_error_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     _prepare(tmp_path, Case("usage", "", None, "", None, 0, {"a.md": GOOD}))
     code, stderr = _invoke(tmp_path, monkeypatch, "build", "--no-such-option")
     assert code == 2 and "No such option" in stderr
+
+
+def test_template_that_is_not_utf8_is_reported_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _prepare(tmp_path, Case("template-latin-1", "", None, "", None, 2, {"a.md": GOOD}))
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "article.html").write_bytes("<p>Caf\xe9 {{ entry.title }}</p>".encode("latin-1"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 2, (result.exception, result.stderr)
+    assert re.search(r"^error: \S*templates/article\.html(:\d+)?: .*UTF-8", result.stderr, re.MULTILINE), result.stderr
+    assert not (tmp_path / "site").exists()
