@@ -48,7 +48,7 @@ from pathlib import Path
 from benchmarks import corpus
 from benchmarks.measure import CommandFailed, Run, Summary, load_average, summarize, timed
 from benchmarks.peers import Peer, PeerEntry, PeerUnavailable, all_peers, clean_env
-from benchmarks.trees import differences, rewritten, stamps
+from benchmarks.trees import Trash, differences, rewritten, stamps
 from generator.entries.frontmatter import dump
 
 PEER_CACHE = Path(__file__).resolve().parent / ".peers"
@@ -109,6 +109,16 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class Bench:
+    """How one benchmark run measures: runs per case, where logs and discarded trees go."""
+
+    runs: int
+    log: Path
+    trash: Trash
+    say: Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
 class Subject:
     """A generator ready to run on one site folder."""
 
@@ -117,11 +127,7 @@ class Subject:
     argv: list[str]
     env: dict[str, str]
     output: Path
-    state: list[Path]  # removed before a cold build
-
-    def clear(self) -> None:
-        for path in self.state:
-            shutil.rmtree(path, ignore_errors=True)
+    state: list[Path]  # set aside before a cold build
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +137,9 @@ class Sample:
     rewritten: int
 
 
-def build_once(subject: Subject, log: Path) -> Sample:
+def build_once(subject: Subject, bench: Bench) -> Sample:
     before = stamps(subject.output)
-    run = timed(subject.argv, subject.root, subject.env, log)
+    run = timed(subject.argv, subject.root, subject.env, bench.log)
     after = stamps(subject.output)
     return Sample(run, len(after), rewritten(before, after))
 
@@ -144,17 +150,21 @@ def result(subject: Subject, case: str, samples: Sequence[Sample], load: str, ch
     return CaseResult(subject.name, case, summary, files, max(s.rewritten for s in samples), files / summary.wall, check, ok, load)
 
 
-def cold(subject: Subject, runs: int, log: Path) -> CaseResult:
+def cold(subject: Subject, bench: Bench) -> CaseResult:
+    """Builds into an empty output folder (the previous output and cache set aside first)."""
     load, samples = load_average(), []
-    for _ in range(runs):
-        subject.clear()
-        samples.append(build_once(subject, log))
+    for _ in range(bench.runs):
+        for path in subject.state:
+            bench.trash.discard(path)
+        samples.append(build_once(subject, bench))
+    bench.say(f"{subject.name}: cold {samples[-1].run.wall:.2f}s")
     return result(subject, "cold", samples, load)
 
 
-def unchanged(subject: Subject, runs: int, log: Path, expect_no_writes: bool) -> CaseResult:
+def unchanged(subject: Subject, bench: Bench, expect_no_writes: bool) -> CaseResult:
     load = load_average()
-    samples = [build_once(subject, log) for _ in range(runs)]
+    samples = [build_once(subject, bench) for _ in range(bench.runs)]
+    bench.say(f"{subject.name}: no-change {samples[-1].run.wall:.2f}s")
     if expect_no_writes:
         return _no_rewrite(subject, "no-change", samples, load)
     return result(subject, "no-change", samples, load)
@@ -196,15 +206,14 @@ def ours(root: Path, code: Path) -> Subject:
 
 
 class Changes:
-    """Edits and additions to the corpus on disk, mirrored in a reference folder built cold to compare."""
+    """Edits and additions to the corpus on disk, and a reference folder built cold from the same content."""
 
-    def __init__(self, subject: Subject, entries: list[corpus.CorpusEntry], reference: Path, log: Path) -> None:
+    def __init__(self, subject: Subject, entries: list[corpus.CorpusEntry], reference: Path) -> None:
         self.subject = subject
         self.articles = [e for e in entries if e.fields["kind"] == "article"]
         self.newest = max(e.fields["added"] for e in entries)  # type: ignore[type-var]
         self.count = len(entries)
-        self.reference = dataclasses.replace(subject, root=reference, output=reference / "site", state=[reference / "site", reference / ".site.newsdigest"])
-        self.log = log
+        self.reference = dataclasses.replace(subject, root=reference, output=reference / "site", state=[])
         self.made = 0
 
     def edit(self) -> None:
@@ -232,54 +241,65 @@ class Changes:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump(fields, body), encoding="utf-8")
 
-    def verify(self) -> list[str]:
+    def verify(self, bench: Bench) -> list[str]:
         """Differences between the incremental site and a cold build of the same content."""
         ref = self.reference
-        shutil.rmtree(ref.root, ignore_errors=True)
+        bench.trash.discard(ref.root)
         ref.root.mkdir(parents=True)
         shutil.copytree(self.subject.root / "content", ref.root / "content")
         shutil.copy2(self.subject.root / "config.yaml", ref.root / "config.yaml")
-        timed(ref.argv, ref.root, ref.env, self.log)
+        timed(ref.argv, ref.root, ref.env, bench.log)
         return differences(self.subject.output, ref.output)
 
 
-def changed(changes: Changes, case: str, change: Callable[[], None], runs: int, verify: bool) -> list[CaseResult]:
+def changed(changes: Changes, case: str, change: Callable[[], None], runs: int, bench: Bench, verify: bool) -> list[CaseResult]:
     """Per run: change, build (timed), rebuild unchanged (timed), then compare with a cold build."""
-    subject, log, load = changes.subject, changes.log, load_average()
+    subject, load = changes.subject, load_average()
     builds, rebuilds, problems = [], [], []
     for _ in range(runs):
         change()
-        builds.append(build_once(subject, log))
-        rebuilds.append(build_once(subject, log))
-        problems += changes.verify() if verify else []
-    check, ok = ("not verified", None) if not verify else ("identical to a cold build" if not problems else "DIFFERS: " + "; ".join(problems[:3]), not problems)
+        builds.append(build_once(subject, bench))
+        rebuilds.append(build_once(subject, bench))
+        problems += changes.verify(bench) if verify else []
+    bench.say(f"{subject.name}: {case} {builds[-1].run.wall:.2f}s, then no-change {rebuilds[-1].run.wall:.2f}s")
+    if not verify:
+        check, ok = "not verified", None
+    else:
+        check, ok = ("identical to a cold build", True) if not problems else ("DIFFERS: " + "; ".join(problems[:3]), False)
     return [result(subject, case, builds, load, check, ok), _no_rewrite(subject, f"no-change after {case}", rebuilds, load)]
 
 
-def bench_ours(root: Path, code: Path, entries: list[corpus.CorpusEntry], runs: int, verify: bool, log: Path, say: Callable[[str], None]) -> list[CaseResult]:
+def bench_ours(root: Path, code: Path, entries: list[corpus.CorpusEntry], bench: Bench, verify: bool) -> list[CaseResult]:
     subject = ours(root, code)
-    changes = Changes(subject, entries, root.parent / "reference", log)
-    out = [cold(subject, runs, log)]
-    say(f"{OURS}: cold {out[-1].time.wall:.2f}s")
-    out.append(unchanged(subject, runs, log, expect_no_writes=True))
-    say(f"{OURS}: no-change {out[-1].time.wall:.2f}s")
-    first = changed(changes, "first change (spare setup)", changes.edit, 1, verify)
-    out.append(first[0])
-    say(f"{OURS}: first change {out[-1].time.wall:.2f}s")
-    for case, change in (("edit", changes.edit), ("add", changes.add)):
-        out += changed(changes, case, change, runs, verify)
-        say(f"{OURS}: {case} {out[-2].time.wall:.2f}s, then no-change {out[-1].time.wall:.2f}s")
+    changes = Changes(subject, entries, root.parent / "reference")
+    out = [cold(subject, bench), unchanged(subject, bench, expect_no_writes=True)]
+    out.append(changed(changes, "first change (spare setup)", changes.edit, 1, bench, verify)[0])
+    out += changed(changes, "edit", changes.edit, bench.runs, bench, verify)
+    out += changed(changes, "add", changes.add, bench.runs, bench, verify)
     return out
 
 
 # ---------------------------------------------------------------- peers
 
 
-def bench_peer(peer: Peer, entries: Sequence[PeerEntry], folder: Path, runs: int, log: Path) -> list[CaseResult]:
+def bench_peer(peer: Peer, entries: Sequence[PeerEntry], folder: Path, bench: Bench) -> list[CaseResult]:
     folder.mkdir(parents=True)
     peer.write_site(entries, folder)
     subject = Subject(peer.name, folder, peer.command(folder), peer.env(), peer.output(folder), peer.state(folder))
-    return [cold(subject, runs, log), unchanged(subject, runs, log, expect_no_writes=False)]
+    return [cold(subject, bench), unchanged(subject, bench, expect_no_writes=False)]
+
+
+def bench_peers(entries: Sequence[PeerEntry], work: Path, bench: Bench, report: Report) -> list[CaseResult]:
+    """Every peer that can be installed here; one that cannot is noted and left out."""
+    PEER_CACHE.mkdir(exist_ok=True)
+    out = []
+    for peer in all_peers():
+        try:
+            report.versions[peer.name] = peer.install(PEER_CACHE, bench.log)
+            out += bench_peer(peer, entries, work / peer.name, bench)
+        except (PeerUnavailable, CommandFailed) as exc:
+            report.notes.append(f"{peer.name} left out: {exc}")
+    return out
 
 
 # ---------------------------------------------------------------- ingest
@@ -335,7 +355,8 @@ def targets(report: Report) -> list[Target]:
         found.append(Target("peak memory", f"{pss:.0f} MB tree PSS (largest process {rss:.0f} MB)", f"< {limit} MB", max(pss, rss) < limit))
         c = report.case(OURS, "cold")
         if c:
-            found.append(Target("cold time per entry", f"{c.time.wall / report.entries * 1000:.2f} ms wall, {c.time.cpu / report.entries * 1000:.2f} ms CPU", "grows no faster than N (compare runs)", None))
+            per_entry = f"{c.time.wall / report.entries * 1000:.2f} ms wall, {c.time.cpu / report.entries * 1000:.2f} ms CPU"
+            found.append(Target("cold time per entry", per_entry, "grows no faster than N (compare runs)", None))
     if report.ingest:
         found.append(Target("ingest", f"{report.ingest.pages_per_cpu_second:.0f} pages/s per core", "≥ 500", report.ingest.pages_per_cpu_second >= 500))
     return found
@@ -357,7 +378,7 @@ def machine() -> dict[str, str]:
 
 
 def table(report: Report) -> str:
-    head = ("tool", "case", "runs", "wall s", "CPU s", "max RSS MB", "tree PSS MB", "files", "rewritten", "files/s", "load", "check")
+    head = ("tool", "case", "runs", "wall s", "CPU s", "of it sys", "max RSS MB", "tree PSS MB", "files", "rewritten", "files/s", "load", "check")
     rows = [
         (
             c.tool,
@@ -365,6 +386,7 @@ def table(report: Report) -> str:
             str(c.time.runs),
             f"{c.time.wall:.3f}",
             f"{c.time.cpu:.3f}",
+            f"{c.time.sys:.3f}",
             f"{c.time.max_rss_mb:.0f}",
             f"{c.time.tree_pss_mb:.0f}",
             str(c.files),
@@ -397,26 +419,21 @@ def table(report: Report) -> str:
 def run(args: argparse.Namespace, say: Callable[[str], None]) -> Report:
     work = Path(args.workdir or tempfile.mkdtemp(prefix="newsdigest-bench-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    log = work / "log.txt"
-    say(f"working in {work} (log: {log}); load {load_average()}")
-    code = snapshot_code(work / "code")
-    report = Report(args.n, args.runs, machine(), code)
+    bench = Bench(args.runs, work / "log.txt", Trash(work / "trash"), say)
+    say(f"working in {work} (log: {bench.log}); load {load_average()}")
+    report = Report(args.n, args.runs, machine(), snapshot_code(work / "code"))
     root = work / "ours"
     entries = corpus.write(args.n, root)
     say(f"corpus of {args.n} entries written")
-    report.cases += bench_ours(root, work / "code", entries, args.runs, not args.no_verify, log, say)
-    if args.peers:
-        peer_entries = [PeerEntry.from_corpus(e) for e in entries]
-        PEER_CACHE.mkdir(exist_ok=True)
-        for peer in all_peers():
-            try:
-                report.versions[peer.name] = peer.install(PEER_CACHE, log)
-                report.cases += bench_peer(peer, peer_entries, work / peer.name, args.runs, log)
-                say(f"{peer.name}: cold {report.cases[-2].time.wall:.2f}s, no-change {report.cases[-1].time.wall:.2f}s")
-            except (PeerUnavailable, CommandFailed) as exc:
-                report.notes.append(f"{peer.name} left out: {exc}")
-    if args.ingest_pages:
-        report.ingest = bench_ingest(args.ingest_pages)
+    try:
+        report.cases += bench_ours(root, work / "code", entries, bench, verify=not args.no_verify)
+        if args.peers:
+            report.cases += bench_peers([PeerEntry.from_corpus(e) for e in entries], work, bench, report)
+        if args.ingest_pages:
+            report.ingest = bench_ingest(args.ingest_pages)
+            say(f"ingest: {report.ingest.pages_per_cpu_second:.0f} pages/s")
+    finally:
+        bench.trash.empty()
     report.ratios = ratios(report)
     report.targets = targets(report)
     report.notes.append(f"load average at the end: {load_average()}")

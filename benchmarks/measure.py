@@ -2,7 +2,8 @@
 
 - wall: from spawn to exit (start-up and imports included).
 - cpu: user + sys from os.wait4, which on Linux covers the child and every
-  descendant it waited for (forked render workers included).
+  descendant it waited for (forked render workers included); sys alone is
+  the kernel's share (file system work, page faults, process start-up).
 - max_rss_mb: ru_maxrss from the same wait4: the largest resident set of any
   single process of the tree (the kernel's own, exact figure).
 - tree_pss_mb / tree_rss_mb: the largest sum, over every process of the tree
@@ -31,6 +32,7 @@ class Run:
 
     wall: float
     cpu: float
+    sys: float
     max_rss_mb: float
     tree_pss_mb: float
     tree_rss_mb: float
@@ -43,6 +45,7 @@ class Summary:
     runs: int
     wall: float
     cpu: float
+    sys: float
     max_rss_mb: float
     tree_pss_mb: float
     tree_rss_mb: float
@@ -54,6 +57,7 @@ def summarize(runs: Sequence[Run]) -> Summary:
         runs=len(runs),
         wall=statistics.median(r.wall for r in runs),
         cpu=statistics.median(r.cpu for r in runs),
+        sys=statistics.median(r.sys for r in runs),
         max_rss_mb=max(r.max_rss_mb for r in runs),
         tree_pss_mb=max(r.tree_pss_mb for r in runs),
         tree_rss_mb=max(r.tree_rss_mb for r in runs),
@@ -83,6 +87,7 @@ def timed(argv: Sequence[str], cwd: Path, env: Mapping[str, str], log: Path) -> 
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
+        sys=usage.ru_stime,
         max_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
         tree_pss_mb=sampler.peak_pss_kb / 1024,
         tree_rss_mb=sampler.peak_rss_kb / 1024,

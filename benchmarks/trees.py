@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shutil
 from pathlib import Path
 
 from generator.output import MARKER
@@ -42,3 +43,28 @@ def differences(a: Path, b: Path, limit: int = 5) -> list[str]:
         if not filecmp.cmp(a / rel, b / rel, shallow=False):
             found.append(f"differs: {rel}")
     return found[:limit]
+
+
+class Trash:
+    """Folders set aside (renamed) instead of deleted while timing, and deleted at the end.
+
+    On ext4 without a journal (this machine's root filesystem) a new inode
+    is not given a number freed in the last ~30 s (dirty_expire_centisecs):
+    find_inode_bit() reads the inode table for each candidate
+    (recently_deleted()), so creating files just after deleting a large tree
+    costs several seconds of kernel time. A cold build here means an empty
+    output folder, not one whose previous files were deleted a moment ago.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def discard(self, path: Path) -> None:
+        if path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            os.rename(path, self.folder / str(self.count))
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
