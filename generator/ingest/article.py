@@ -51,7 +51,7 @@ class Draft:
 def build_article(page: Labelled) -> Draft:
     body = page.body
     header, meta = page.header, page.meta
-    title = header.title if header else derive_title(body[0])
+    title = header.title if header else derive_title(next(p for p in body if any(ch.isalnum() for ch in p)))
     return Draft(
         kind="article",
         id=ids.article_id(meta.source, body),

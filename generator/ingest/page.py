@@ -44,7 +44,7 @@ def read_page(data: bytes, rules: RuleSet) -> Labelled:
 
 def ingest_page(data: bytes, name: str, rules: RuleSet) -> Page:
     labelled = read_page(data, rules)
-    if not labelled.body:
+    if not any(ch.isalnum() for line in labelled.body for ch in line):  # "." alone is no article
         raise PageFailure("no article text found (every line is a header, boilerplate or teaser)")
     article = build_article(labelled)
     teasers = tuple(build_teaser(t, article) for t in labelled.teasers)

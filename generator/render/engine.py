@@ -104,7 +104,7 @@ def template_keys(env: jinja2.Environment) -> dict[str, Digest]:
     """Per template: a hash of its source and of every template it extends or includes."""
     assert env.loader is not None
     names = [n for n in env.list_templates() if not n.startswith(STATIC + "/") and not n.endswith(".md")]
-    loaded = {name: env.loader.get_source(env, name) for name in names}
+    loaded = {name: _source(env, name) for name in names}
     sources = {name: source for name, (source, _, _) in loaded.items()}
     refs: dict[str, set[str] | None] = {}
     for name, (source, filename, _) in loaded.items():
@@ -133,6 +133,16 @@ def template_keys(env: jinja2.Environment) -> dict[str, Digest]:
         names = closure(name)
         keys[name] = everything if names is None else digest_bytes(*(n.encode() + sources.get(n, "").encode() for n in sorted(names)))
     return keys
+
+
+def _source(env: jinja2.Environment, name: str) -> tuple[str, str | None, object]:
+    assert env.loader is not None
+    try:
+        return env.loader.get_source(env, name)
+    except UnicodeDecodeError as exc:
+        searchpath = getattr(env.loader, "searchpath", [])
+        path = next((Path(d, name) for d in searchpath if Path(d, name).is_file()), Path(name))
+        raise TemplateError(Problem(path, f"template is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x})", hint="re-save it as UTF-8")) from None
 
 
 def static_assets(config: Config) -> Iterator[StaticAsset]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from feedgen.feed import FeedGenerator
 
 from generator.render.feedmodel import ATOM_FILE, GENERATOR, RSS_FILE, Feed, FeedItem
@@ -52,6 +54,7 @@ def _add_item(fg: FeedGenerator, item: FeedItem) -> None:
         fe.dc.dc_creator(name)  # RSS <author> must be an e-mail address; dc:creator takes a name
     for term in item.categories:
         fe.category(term=term)
-    fe.summary(item.summary)
+    # RSS readers decode <description> as HTML: send the plain-text summary escaped, as HTML.
+    fe.summary(html.escape(item.summary, quote=False), type="html")
     if item.content_html:
         fe.content(item.content_html, type="html")
