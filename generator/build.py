@@ -80,12 +80,12 @@ def _locked(path: Path) -> Iterator[None]:
 
 def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, workers: int | None, progress: Progress | None) -> BuildResult:
     scan_ns = time.time_ns()
-    env_key = engine.environment_key(config)
+    env_key = engine.environment_key(config).hex()
     trust_before = int(store.meta("scan_ns") or 0) - RACY_MARGIN_NS
-    signature = _input_signature(config, env_key, trust_before)
     live_token = read_token(trees.live)
-    if signature is not None and live_token is not None and store.meta("signature") == signature and store.meta("live") == live_token:
+    if live_token is not None and store.meta("complete") == f"{env_key}:{live_token}" and _inputs_unchanged(config, store, trust_before):
         return BuildResult(unchanged=store.count_outputs(live_token), nothing_to_do=True)
+    store.set_meta("complete", "")
     parse_key = digest_bytes(engine.code_key(), config.site.timezone.encode(), str(config.build.max_entry_bytes).encode()).hex()
     if store.meta("parse_key") != parse_key:
         store.drop_entries()
@@ -97,26 +97,32 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     jobs = engine.plan_jobs(site, config, collected.digests)
     result = _sync(jobs, site, config, trees, store, live_token, workers, progress)
     result.warnings, result.skipped = list(site.warnings), problems
-    new_live = read_token(trees.live)
     with store.transaction():
         store.set_meta("scan_ns", str(scan_ns))
-        store.set_meta("live", new_live or "")
-        store.set_meta("signature", "" if problems else (_input_signature(config, env_key, scan_ns - RACY_MARGIN_NS) or ""))
+        store.set_meta("complete", "" if problems else f"{env_key}:{read_token(trees.live)}")
     return result
 
 
-def _input_signature(config: Config, env_key: bytes, trust_before_ns: int) -> str | None:
-    """Hash of every input's identity (paths, sizes, mtimes); None if any mtime is too recent to trust."""
-    h = hashlib.blake2b(env_key, digest_size=16)
+def _inputs_unchanged(config: Config, store: BuildCache, trust_before_ns: int) -> bool:
+    """True when every entry file is the one the last complete build read.
+
+    Sizes and times decide, except for files whose time is too recent to
+    trust: those are hashed and compared with what was read.
+    """
+    known = store.entry_stats()
+    count = 0
     for path in entry_files(config.content_dir):
+        row = known.get(path.relative_to(config.content_dir).as_posix())
         try:
             stat = path.stat()
+            if row is None or (row.size, row.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                return False
+            if stat.st_mtime_ns >= trust_before_ns and hashlib.blake2b(path.read_bytes(), digest_size=16).digest() != row.digest:
+                return False
         except OSError:
-            return None
-        if stat.st_mtime_ns >= trust_before_ns:
-            return None
-        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+            return False
+        count += 1
+    return count == len(known)
 
 
 def _sync(jobs: Sequence[Job], site: Site, config: Config, trees: Trees, store: BuildCache, live_token: str | None, workers: int | None, progress: Progress | None) -> BuildResult:

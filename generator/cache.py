@@ -41,6 +41,15 @@ class CachedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class FileStat:
+    """An entry file's identity as last seen: without its (large) parsed form."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class OutputRecord:
     fingerprint: bytes
     digest: bytes
@@ -90,13 +99,18 @@ class BuildCache:
 
     # entries
 
-    def entry_files(self) -> dict[str, CachedFile]:
-        rows = self._db.execute("SELECT path, size, mtime_ns, digest, payload FROM entries")
-        return {path: CachedFile(size, mtime, digest, payload) for path, size, mtime, digest, payload in rows}
+    def entry_stats(self) -> dict[str, FileStat]:
+        rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM entries")
+        return {path: FileStat(size, mtime, digest) for path, size, mtime, digest in rows}
 
-    def store_entry_files(self, changed: Iterable[tuple[str, CachedFile]], removed: Iterable[str]) -> None:
+    def entry_payloads(self) -> Iterator[tuple[str, bytes]]:
+        """Every cached parse result, streamed row by row."""
+        yield from self._db.execute("SELECT path, payload FROM entries")
+
+    def store_entry_files(self, changed: Iterable[tuple[str, CachedFile]], touched: Iterable[tuple[str, int, int]], removed: Iterable[str]) -> None:
         with self.transaction():
             self._db.executemany("DELETE FROM entries WHERE path = ?", ((p,) for p in removed))
+            self._db.executemany("UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", ((size, mtime, p) for p, size, mtime in touched))
             self._db.executemany(
                 "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
                 ((p, f.size, f.mtime_ns, f.digest, f.payload) for p, f in changed),
@@ -125,6 +139,40 @@ class BuildCache:
         with self.transaction():
             self._db.execute("DELETE FROM outputs WHERE tree = ?", (tree,))
             self._db.execute("DELETE FROM meta WHERE key IN (?, ?)", (f"tree:{tree}", f"dirty:{tree}"))
+
+
+class EntryRowWriter:
+    """Collects entry rows and writes them in batches (or not at all without a cache)."""
+
+    BATCH = 2000
+
+    def __init__(self, cache: BuildCache | None) -> None:
+        self._cache = cache
+        self._changed: list[tuple[str, CachedFile]] = []
+        self._touched: list[tuple[str, int, int]] = []
+        self._removed: list[str] = []
+
+    def __enter__(self) -> EntryRowWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+
+    def add(self, path: str, row: CachedFile) -> None:
+        self._changed.append((path, row))
+        if len(self._changed) >= self.BATCH:
+            self.flush()
+
+    def touch(self, path: str, size: int, mtime_ns: int) -> None:
+        self._touched.append((path, size, mtime_ns))
+
+    def remove(self, paths: Iterable[str]) -> None:
+        self._removed.extend(paths)
+
+    def flush(self) -> None:
+        if self._cache is not None:
+            self._cache.store_entry_files(self._changed, self._touched, self._removed)
+        self._changed, self._touched, self._removed = [], [], []
 
 
 def dumps(value: object) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -148,3 +149,15 @@ def test_config_and_template_changes_invalidate_only_what_they_affect(make_diges
     result = build(make_digest(entries, CONFIG + "feeds: {limit: 2}\n"))
     assert result.rendered == 4  # the four article pages, nothing else
     assert all("<!-- custom -->" in p.read_text(encoding="utf-8") for p in config.output_dir.glob("2024/*/*/*/index.html"))
+
+
+def test_same_size_edit_within_the_same_clock_tick_is_not_missed(make_digest) -> None:  # type: ignore[no-untyped-def]
+    config = make_digest({"e.md": entry_text("Story", body="Version A.", id="s1")})
+    build(config)
+    path = config.content_dir / "e.md"
+    stamp = path.stat().st_mtime_ns
+    path.write_text(entry_text("Story", body="Version B.", id="s1"), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))  # same size, same mtime: only the bytes tell
+    result = build(config)
+    assert not result.nothing_to_do
+    assert "Version B." in next(config.output_dir.glob("2024/12/14/story/index.html")).read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator.cache import BuildCache, CachedFile, dumps, loads
+from generator.cache import BuildCache, CachedFile, EntryRowWriter, dumps, loads
 from generator.entries.model import Entry
 from generator.entries.parse import EntryError, parse_entry
 from generator.problems import Problem
@@ -94,45 +94,63 @@ def check_link(path: Path, display: Path, root: Path) -> None:
 
 
 def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCache | None = None, trust_before_ns: int = 0) -> Loaded:
-    """Load all entries; every bad file becomes a Problem and the rest still load."""
-    loaded = Loaded()
-    known = cache.entry_files() if cache is not None else {}
-    fresh: list[tuple[str, CachedFile]] = []
-    seen_paths: set[str] = set()
-    seen_ids: dict[str, Path] = {}
+    """Load all entries; every bad file becomes a Problem and the rest still load.
+
+    With a cache, unchanged files are taken from it: their parsed forms are
+    streamed out of SQLite one row at a time, and new ones written in batches,
+    so memory holds the entries, not a second copy of them.
+    """
+    known = cache.entry_stats() if cache is not None else {}
     root = content_dir.resolve()
-    for path in entry_files(content_dir):
-        display = path.relative_to(content_dir)
-        rel = display.as_posix()
-        seen_paths.add(rel)
-        try:
-            check_link(path, display, root)
-            stat = path.stat()
-            cached = known.get(rel)
-            if cached and (cached.size, cached.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and stat.st_mtime_ns < trust_before_ns and not path.is_symlink():
-                result, digest = loads(cached.payload), cached.digest
-            else:
+    order: list[tuple[str, Path]] = []
+    results: dict[str, ParseResult] = {}
+    digests: dict[str, bytes] = {}
+    reuse: set[str] = set()
+    loaded = Loaded()
+    with EntryRowWriter(cache) as rows:
+        for path in entry_files(content_dir):
+            display = path.relative_to(content_dir)
+            rel = display.as_posix()
+            order.append((rel, display))
+            try:
+                check_link(path, display, root)
+                stat = path.stat()
+                row = known.get(rel)
+                if row and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and stat.st_mtime_ns < trust_before_ns and not path.is_symlink():
+                    reuse.add(rel)
+                    digests[rel] = row.digest
+                    continue
                 data = read_bytes(path, display, max_bytes)
-                digest = hashlib.blake2b(data, digest_size=16).digest()
-                if cached and cached.digest == digest:
-                    result = loads(cached.payload)
-                else:
-                    result = _parse_file(path, display, data, tz)
-                    loaded.parsed += 1
-                fresh.append((rel, CachedFile(stat.st_size, stat.st_mtime_ns, digest, dumps(result))))
-        except (EntryError, OSError) as exc:
-            loaded.problems.extend(exc.problems if isinstance(exc, EntryError) else [Problem(display, f"cannot read file: {exc}")])
-            continue
-        if isinstance(result, list):
-            loaded.problems.extend(result)  # type: ignore[arg-type]
-            continue
-        entry: Entry = result  # type: ignore[assignment]
-        if entry.id in seen_ids:
-            loaded.problems.append(Problem(display, f"duplicate id {entry.id!r}, already used by {seen_ids[entry.id]}", hint="give each entry its own `id`"))
-            continue
-        seen_ids[entry.id] = display
-        loaded.entries.append(entry)
-        loaded.digests[entry.id] = digest
-    if cache is not None:
-        cache.store_entry_files(fresh, (p for p in known if p not in seen_paths))
+            except EntryError as exc:
+                results[rel] = exc.problems
+                continue
+            digests[rel] = hashlib.blake2b(data, digest_size=16).digest()
+            if row and row.digest == digests[rel]:
+                reuse.add(rel)
+                rows.touch(rel, stat.st_size, stat.st_mtime_ns)
+            else:
+                results[rel] = _parse_file(path, display, data, tz)
+                loaded.parsed += 1
+                rows.add(rel, CachedFile(stat.st_size, stat.st_mtime_ns, digests[rel], dumps(results[rel])))
+        if cache is not None:
+            results.update((rel, loads(payload)) for rel, payload in cache.entry_payloads() if rel in reuse)  # type: ignore[misc]
+            present = {rel for rel, _ in order}
+            rows.remove(p for p in known if p not in present)
+    _assemble(loaded, order, results, digests)
     return loaded
+
+
+def _assemble(loaded: Loaded, order: list[tuple[str, Path]], results: dict[str, ParseResult], digests: dict[str, bytes]) -> None:
+    """Entries and problems in file order; the first file with an id keeps it."""
+    seen_ids: dict[str, Path] = {}
+    for rel, display in order:
+        result = results[rel]
+        if isinstance(result, list):
+            loaded.problems.extend(result)
+            continue
+        if result.id in seen_ids:
+            loaded.problems.append(Problem(display, f"duplicate id {result.id!r}, already used by {seen_ids[result.id]}", hint="give each entry its own `id`"))
+            continue
+        seen_ids[result.id] = display
+        loaded.entries.append(result)
+        loaded.digests[result.id] = digests[rel]
