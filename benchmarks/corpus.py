@@ -20,7 +20,35 @@ from generator.entries.frontmatter import dump
 
 SOURCES = 40
 TAGS = 200
-SYLLABLES = "ka lo mi ne ra su te vo ba di fe gu ho ja ki le mo nu pa ri sa to vu we xa yo ze".split()
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ra",
+    "su",
+    "te",
+    "vo",
+    "ba",
+    "di",
+    "fe",
+    "gu",
+    "ho",
+    "ja",
+    "ki",
+    "le",
+    "mo",
+    "nu",
+    "pa",
+    "ri",
+    "sa",
+    "to",
+    "vu",
+    "we",
+    "xa",
+    "yo",
+    "ze",
+]
 END = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
 
 CONFIG = """\

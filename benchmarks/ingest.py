@@ -24,18 +24,89 @@ from generator.ingest.page import ingest_page
 from generator.ingest.rules import default_rules
 from generator.ingest.write import render
 
-WORDS = (
-    "the council said on monday that new plans for harbour town river bridge would be ready by spring after months of "
-    "talks with residents who have long complained about traffic noise and rising costs while local shops reported fewer "
-    "visitors than last year and officials promised a review of parking rules before the summer season begins in earnest"
-).split()
+WORDS = [
+    "the",
+    "council",
+    "said",
+    "on",
+    "monday",
+    "that",
+    "new",
+    "plans",
+    "for",
+    "harbour",
+    "town",
+    "river",
+    "bridge",
+    "would",
+    "be",
+    "ready",
+    "by",
+    "spring",
+    "after",
+    "months",
+    "of",
+    "talks",
+    "with",
+    "residents",
+    "who",
+    "have",
+    "long",
+    "complained",
+    "about",
+    "traffic",
+    "noise",
+    "and",
+    "rising",
+    "costs",
+    "while",
+    "local",
+    "shops",
+    "reported",
+    "fewer",
+    "visitors",
+    "than",
+    "last",
+    "year",
+    "and",
+    "officials",
+    "promised",
+    "a",
+    "review",
+    "of",
+    "parking",
+    "rules",
+    "before",
+    "the",
+    "summer",
+    "season",
+    "begins",
+    "in",
+    "earnest",
+]
 NAMES = ["Mara Tell", "Ola Brenn", "Nell Ashby", "Pat Lund", "Ines Varga"]
 PUBS = ["The Lowmouth Courier", "Valley Weekly", "Harbour Review", "North Star Daily"]
 UI = {
-    "en": ["This story is from the {d} edition of {p}.", "Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories, and 9,000+ magazines and newspapers.", "Already a subscriber ? Sign In"],
-    "ja": ["この記事は {p} の {d} 版に掲載されています。", "7 日間の Magzter GOLD 無料トライアルを開始して、何千もの厳選されたプレミアム ストーリーにアクセスしてください。", "すでに購読者です ? サインイン"],
-    "de": ["Diese Geschichte stammt aus der {d}-Ausgabe von {p}.", "Starten Sie Ihre 7-tägige kostenlose Testversion von Magzter GOLD, um auf Tausende kuratierte Premium-Storys zuzugreifen.", "Bereits Abonnent ? Anmelden"],
-    "tr": ["Bu hikaye {p} dergisinin {d} sayısından alınmıştır.", "Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories, and 9,000+ magazines and newspapers.", "Already a subscriber ? Giriş Yap"],
+    "en": [
+        "This story is from the {d} edition of {p}.",
+        "Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories, and 9,000+ magazines and newspapers.",
+        "Already a subscriber ? Sign In",
+    ],
+    "ja": [
+        "この記事は {p} の {d} 版に掲載されています。",
+        "7 日間の Magzter GOLD 無料トライアルを開始して、何千もの厳選されたプレミアム ストーリーにアクセスしてください。",
+        "すでに購読者です ? サインイン",
+    ],
+    "de": [
+        "Diese Geschichte stammt aus der {d}-Ausgabe von {p}.",
+        "Starten Sie Ihre 7-tägige kostenlose Testversion von Magzter GOLD, um auf Tausende kuratierte Premium-Storys zuzugreifen.",
+        "Bereits Abonnent ? Anmelden",
+    ],
+    "tr": [
+        "Bu hikaye {p} dergisinin {d} sayısından alınmıştır.",
+        "Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories, and 9,000+ magazines and newspapers.",
+        "Already a subscriber ? Giriş Yap",
+    ],
 }
 DATES = ["June 23, 2024", "JULY 2018", "April First 2018", "May-June, 2024", "September 14,2024"]
 

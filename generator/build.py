@@ -125,7 +125,9 @@ def _inputs_unchanged(config: Config, store: BuildCache, trust_before_ns: int) -
     return count == len(known)
 
 
-def _sync(jobs: Sequence[Job], site: Site, config: Config, trees: Trees, store: BuildCache, live_token: str | None, workers: int | None, progress: Progress | None) -> BuildResult:
+def _sync(
+    jobs: Sequence[Job], site: Site, config: Config, trees: Trees, store: BuildCache, live_token: str | None, workers: int | None, progress: Progress | None
+) -> BuildResult:
     """Bring the spare tree to the planned state, then swap it in."""
     live = store.outputs(live_token) if live_token else {}
     planned = {path: job.fingerprint for job in jobs for path in job.paths}
@@ -178,4 +180,3 @@ def _prepare_spare(trees: Trees, store: BuildCache, live_token: str | None) -> t
     with store.transaction():
         store.replace_outputs(token, known, ())
     return token, known
-

@@ -180,4 +180,4 @@ def dumps(value: object) -> bytes:
 
 
 def loads(data: bytes) -> object:
-    return pickle.loads(data)  # noqa: S301 - our own cache file, written by this tool
+    return pickle.loads(data)

@@ -56,5 +56,3 @@ def main() -> None:
         cli(prog_name="digest")
     except KeyboardInterrupt:  # pragma: no cover - interactive
         sys.exit(130)
-
-

@@ -49,12 +49,20 @@ def check_output_dir(output: Path, protected: tuple[Path, ...] = ()) -> None:
     """Refuse an output folder that holds files the tool did not write, or holds the inputs."""
     for path in protected:
         if path == output or path.is_relative_to(output):
-            raise OutputError(Problem(output, f"output folder contains {path}; refusing to replace it", hint="point paths.output (or --output) at a folder of its own, e.g. site/"))
+            raise OutputError(
+                Problem(
+                    output, f"output folder contains {path}; refusing to replace it", hint="point paths.output (or --output) at a folder of its own, e.g. site/"
+                )
+            )
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise OutputError(Problem(output, "output path exists and is not a folder", hint="choose another paths.output"))
     if output.is_dir() and read_token(output) is None and any(output.iterdir()):
         raise OutputError(
-            Problem(output, "output folder holds files newsdigest did not create; refusing to replace it", hint="point paths.output (or --output) at an empty or new folder")
+            Problem(
+                output,
+                "output folder holds files newsdigest did not create; refusing to replace it",
+                hint="point paths.output (or --output) at an empty or new folder",
+            )
         )
 
 
@@ -79,7 +87,7 @@ def new_tree(path: Path) -> str:
 
 def link_tree(source: Path, target: Path) -> None:
     """Make `target` a copy of `source` made of hard links (cheap; files are never modified in place)."""
-    for root, dirs, files in os.walk(source):
+    for root, _dirs, files in os.walk(source):
         out = target / os.path.relpath(root, source)
         out.mkdir(exist_ok=True)
         for name in files:

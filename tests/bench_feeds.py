@@ -54,7 +54,7 @@ def measure(n: int, limit: int, root: Path) -> FeedTiming:
         t2 = time.process_time()
         files.append(json_feed(feed))
         t3 = time.process_time()
-        for name, seconds in zip(phases, (t1 - t0, t2 - t1, t3 - t2)):
+        for name, seconds in zip(phases, (t1 - t0, t2 - t1, t3 - t2), strict=False):
             phases[name] += seconds
     done = time.perf_counter()
     return FeedTiming(

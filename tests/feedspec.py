@@ -57,7 +57,7 @@ def check_rss(path: Path) -> list[etree._Element]:
     for tag in ("lastBuildDate", "pubDate"):
         if channel.find(tag) is not None:
             email.utils.parsedate_to_datetime(channel.findtext(tag))
-    self_links = [l for l in channel.findall(f"{ATOM}link") if l.get("rel") == "self"]
+    self_links = [link for link in channel.findall(f"{ATOM}link") if link.get("rel") == "self"]
     assert len(self_links) == 1 and self_links[0].get("href", "").endswith("feed.xml"), path
     items = channel.findall("item")
     for item in items:
@@ -87,8 +87,8 @@ def check_atom(path: Path) -> list[etree._Element]:
     assert _one(root, f"{ATOM}title", path).text, path
     _rfc3339(_one(root, f"{ATOM}updated", path).text, path)
     links = root.findall(f"{ATOM}link")
-    assert [l.get("href", "").endswith("atom.xml") for l in links if l.get("rel") == "self"] == [True], path
-    assert len([l for l in links if l.get("rel", "alternate") == "alternate"]) == 1, path
+    assert [link.get("href", "").endswith("atom.xml") for link in links if link.get("rel") == "self"] == [True], path
+    assert len([link for link in links if link.get("rel", "alternate") == "alternate"]) == 1, path
     feed_has_author = root.find(f"{ATOM}author/{ATOM}name") is not None
     entries = root.findall(f"{ATOM}entry")
     for entry in entries:
@@ -99,10 +99,10 @@ def check_atom(path: Path) -> list[etree._Element]:
         if entry.find(f"{ATOM}published") is not None:
             _rfc3339(entry.findtext(f"{ATOM}published"), where)
         assert feed_has_author or entry.find(f"{ATOM}author/{ATOM}name") is not None, where
-        alternates = [l for l in entry.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"]
+        alternates = [link for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
         content = entry.find(f"{ATOM}content")
         assert alternates or content is not None, where  # 4.1.1.1
-        assert all(is_absolute(l.get("href", "")) for l in alternates), where
+        assert all(is_absolute(link.get("href", "")) for link in alternates), where
         if content is not None:
             assert content.get("type") in ("text", "html", "xhtml"), where
             assert content.get("src") is None, where  # else a summary would be required

@@ -36,7 +36,7 @@ def broken_links(site: Path, base_url: str) -> list[str]:
     for page, scan in scans.items():
         for link in scan.links:
             parts = urlsplit(link)
-            if parts.scheme in ("http", "https") and parts.netloc != base.netloc or parts.scheme not in ("", "http", "https"):
+            if (parts.scheme in ("http", "https") and parts.netloc != base.netloc) or parts.scheme not in ("", "http", "https"):
                 continue  # external or mailto:
             path = unquote(parts.path)
             if not path:

@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.config import Config
-
 from tests.conftest import ROOT, entry_text, site_files
 
 
@@ -96,7 +95,14 @@ def test_installed_wheel_finds_its_default_templates(tmp_path: Path, make_digest
     assert (unpacked / "generator" / "theme" / "base.html").is_file()
     config = make_digest({"good.md": entry_text("Good")})  # no templates/ folder of its own
     env = {"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", "import generator, sys; print(generator.__file__); sys.argv=['digest','build']; from generator.cli import main; main()"], cwd=config.path.parent, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", "import generator, sys; print(generator.__file__); sys.argv=['digest','build']; from generator.cli import main; main()"],
+        cwd=config.path.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert str(unpacked) in result.stdout
     assert (config.output_dir / "static" / "style.css").is_file()

@@ -9,7 +9,6 @@ import pytest
 from generator.entries.frontmatter import dump
 from generator.entries.load import load_entries
 from generator.entries.parse import EntryError, parse_entry
-
 from tests.conftest import entry_text
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -79,7 +78,7 @@ def test_bom_and_crlf_are_accepted() -> None:
 
 
 def test_control_characters_are_removed() -> None:
-    entry = parse("---\ntitle: \"Bad\\x07 title\"\ndate: 2024-06-23\n---\nText\x00with\x1bcontrols\n")
+    entry = parse('---\ntitle: "Bad\\x07 title"\ndate: 2024-06-23\n---\nText\x00with\x1bcontrols\n')
     assert entry.title == "Bad title"
     assert entry.body == "Textwithcontrols"
 

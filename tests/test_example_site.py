@@ -30,7 +30,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_page_kind_exists(example: Path) -> None:
     assert (example / "index.html").is_file()
     assert len(list((example / "issues").glob("*/index.html"))) >= 3
-    articles = [p for p in example.glob("20*/*/*/*/index.html")]
+    articles = list(example.glob("20*/*/*/*/index.html"))
     assert len(articles) >= 6
     issue = (example / "issues" / "2024-12-14" / "index.html").read_text(encoding="utf-8")
     assert "Also in The Harbour Gazette" in issue

@@ -5,7 +5,6 @@ from collections.abc import Callable
 
 from generator.build import build
 from generator.config import Config
-
 from tests.conftest import CONFIG, entry_text
 from tests.feedcheck import read_feed
 
@@ -14,13 +13,21 @@ BASE = "https://news.example.org/digest/"
 
 def entries(n: int) -> dict[str, str]:
     return {
-        f"e{i}.md": entry_text(f"Story {i}", body=f"Paragraph *{i}* with [a link](https://example.org/{i}).", id=f"id{i}", added=f"2024-12-{10 + i:02d}T08:00:00+00:00", source="Gazette")
+        f"e{i}.md": entry_text(
+            f"Story {i}",
+            body=f"Paragraph *{i}* with [a link](https://example.org/{i}).",
+            id=f"id{i}",
+            added=f"2024-12-{10 + i:02d}T08:00:00+00:00",
+            source="Gazette",
+        )
         for i in range(n)
     }
 
 
 def test_rss_and_atom_read_back_with_feedparser(make_digest: Callable[..., Config]) -> None:
-    config = make_digest({**entries(5), "t.md": entry_text("A teaser", kind="teaser", summary="Its dek", id="t1", added="2024-12-14T07:00:00+00:00", **{"from": "id4"})})
+    config = make_digest(
+        {**entries(5), "t.md": entry_text("A teaser", kind="teaser", summary="Its dek", id="t1", added="2024-12-14T07:00:00+00:00", **{"from": "id4"})}
+    )
     build(config)
     for name in ("feed.xml", "atom.xml"):
         feed = read_feed(config.output_dir / name, BASE)

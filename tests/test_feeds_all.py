@@ -13,7 +13,6 @@ import pytest
 from generator.build import build
 from generator.config import Config, load_config
 from generator.render import feeds as feeds_module
-
 from tests.conftest import CONFIG, ROOT, entry_text
 from tests.feedcheck import read_feed
 from tests.feedspec import check_atom, check_json_feed, check_rss
@@ -137,9 +136,12 @@ def test_each_body_is_rendered_once_per_build(make_digest: Callable[..., Config]
     assert len(calls) == 4  # each appears in 5 feeds (site, source, three tags) × 3 formats
 
 
-HOSTILE_CONFIG = CONFIG.replace("title: Test Digest", 'title: "Test\\x01 Digest\\uFFFE"').replace(
-    "description: A digest used by the tests.", 'description: "bell\\x07 and \\x1b[31m escape"'
-) + 'feeds: {limit: 10}\n'
+HOSTILE_CONFIG = (
+    CONFIG.replace("title: Test Digest", 'title: "Test\\x01 Digest\\uFFFE"').replace(
+        "description: A digest used by the tests.", 'description: "bell\\x07 and \\x1b[31m escape"'
+    )
+    + "feeds: {limit: 10}\n"
+)
 
 
 def test_xml_illegal_characters_never_break_a_feed(make_digest: Callable[..., Config]) -> None:

@@ -16,7 +16,6 @@ from generator.config import Config
 from generator.entries.model import Entry
 from generator.render.feeds import plan_feeds, render_feeds
 from generator.structure.site import build_site
-
 from tests.conftest import CONFIG
 
 # Every code point but surrogates (which cannot be encoded at all), control characters included.
@@ -27,9 +26,21 @@ WHEN = dt.datetime(2024, 12, 14, 8, 30, tzinfo=dt.UTC)
 def raw_entry(title: str, body: str, summary: str, word: str, entry_id: str) -> Entry:
     """An entry built directly, bypassing the loader's cleaning."""
     return Entry(
-        id=entry_id, title=title or "t", slug="s", kind="article", when=WHEN, date=None, added=WHEN, body=body,
-        path=Path("x.md"), source=word or None, summary=summary or None, authors=(word,) if word else (), tags=(word,) if word else (),
-        url=None, lang=word or None,
+        id=entry_id,
+        title=title or "t",
+        slug="s",
+        kind="article",
+        when=WHEN,
+        date=None,
+        added=WHEN,
+        body=body,
+        path=Path("x.md"),
+        source=word or None,
+        summary=summary or None,
+        authors=(word,) if word else (),
+        tags=(word,) if word else (),
+        url=None,
+        lang=word or None,
     )
 
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from generator.build import BuildResult, build
 from generator.config import load_config
-
 from tests.conftest import CONFIG, entry_text, site_files
 
 SOURCES = ["Gazette", "Courier", "Herald"]

@@ -9,12 +9,11 @@ from generator.build import build
 from generator.config import Config
 from generator.problems import TemplateError
 from generator.render.markdown import to_html
-
 from tests.conftest import entry_text
 
 
 def test_markdown_escapes_raw_html_and_neutralises_script_links() -> None:
-    html = to_html('<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](data:text/html,hi) [z](https://ok.example/) <img src=x onerror=alert(1)>')
+    html = to_html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](data:text/html,hi) [z](https://ok.example/) <img src=x onerror=alert(1)>")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html and 'href="data:' not in html
     assert "<img" not in html

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from generator.entries.parse import parse_entry
 from generator.structure.digest import build_issues, issue_key
 from generator.structure.site import build_site
-
 from tests.conftest import entry_text
 
 TZ = ZoneInfo("Europe/Berlin")

@@ -70,5 +70,3 @@ class _ProgressBar:
 
 def _progress_bar() -> _ProgressBar | None:
     return _ProgressBar() if sys.stderr.isatty() else None
-
-

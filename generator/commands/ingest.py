@@ -59,10 +59,7 @@ def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path
 
 
 def _rules(config: Config) -> RuleSet:
-    user = [
-        Rule(r.name, r.pattern, r.role) if isinstance(r, IngestRule) else Rule("user", r)
-        for r in config.ingest.boilerplate
-    ]
+    user = [Rule(r.name, r.pattern, r.role) if isinstance(r, IngestRule) else Rule("user", r) for r in config.ingest.boilerplate]
     try:
         return build_rules(user)
     except re.error as exc:
@@ -117,7 +114,7 @@ def _explain(path: Path, rules: RuleSet, max_bytes: int) -> None:
         raise SystemExit(EXIT_CONTENT) from None
     width = len(str(len(labelled.lines)))
     for number, (label, line) in enumerate(zip(labelled.labels, labelled.lines, strict=True), start=1):
-        click.echo(f"{number:>{width}}  {str(label):<26} {line}".rstrip())
+        click.echo(f"{number:>{width}}  {label!s:<26} {line}".rstrip())
     meta = labelled.meta
     click.echo(
         f"-- platform {meta.platform}, ui_lang {meta.ui_lang or '-'}, source {meta.source or '-'}, "

@@ -39,7 +39,9 @@ def command(config: Config, port: int | None, host: str | None) -> None:
         try:
             server, thread = start(host, port, targets, generations)
         except OSError as exc:
-            raise ServeError(Problem(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="pass --port N or set serve.port in config.yaml")) from None
+            raise ServeError(
+                Problem(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="pass --port N or set serve.port in config.yaml")
+            ) from None
         try:
             click.echo(f"Serving http://{host}:{server.server_port}{targets.get().base_path} (Ctrl-C to stop)")
 

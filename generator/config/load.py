@@ -36,7 +36,7 @@ class Config:
     content_dir: Path
     templates_dir: Path
     output_dir: Path
-    serve: ServeConfig = ServeConfig()
+    serve: ServeConfig
 
     @property
     def tz(self) -> ZoneInfo:
@@ -86,7 +86,9 @@ def load_config(path: Path) -> Config:
     except yaml.YAMLError as exc:
         raise ConfigError(Problem(path, yamlio.error_text(exc), yamlio.error_line(exc), YAML_HINT)) from None
     if not isinstance(raw, dict):
-        raise ConfigError(Problem(path, "config must be a YAML mapping of sections (site:, paths:, ...)", 1, "start from the config.yaml that `digest init` writes"))
+        raise ConfigError(
+            Problem(path, "config must be a YAML mapping of sections (site:, paths:, ...)", 1, "start from the config.yaml that `digest init` writes")
+        )
     try:
         parsed = msgspec.convert(raw, ConfigFile)
     except msgspec.ValidationError as exc:
@@ -108,8 +110,8 @@ def load_config(path: Path) -> Config:
     )
     reason = config.output_overlap()
     if reason is not None:
-        line = yamlio.key_line(text, ["paths", "output"]) or yamlio.key_line(text, ["paths"])
-        raise ConfigError(Problem(path, reason, line, "point paths.output at a folder of its own, like `site`"))
+        output_line = yamlio.key_line(text, ["paths", "output"]) or yamlio.key_line(text, ["paths"])
+        raise ConfigError(Problem(path, reason, output_line, "point paths.output at a folder of its own, like `site`"))
     return config
 
 
@@ -121,4 +123,4 @@ def _name_field(keys: list[str | int], message: str) -> tuple[list[str | int], s
     match = _SECTION_FIELD.match(message)
     if match is None:
         return keys, message
-    return [*keys, match["field"]], f"`{match['section']}.{match['field']}` {message[match.end():]}"
+    return [*keys, match["field"]], f"`{match['section']}.{match['field']}` {message[match.end() :]}"

@@ -18,7 +18,7 @@ class _Section(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=
     pass
 
 
-class SiteConfig(_Section):
+class SiteConfig(_Section, frozen=True):
     title: str
     url: str
     description: str = ""
@@ -58,13 +58,13 @@ def _check_site_url(url: str) -> None:
         raise ValueError(f"`url` must not have a query or fragment, got {url!r}")
 
 
-class PathsConfig(_Section):
+class PathsConfig(_Section, frozen=True):
     content: str = "content"
     templates: str = "templates"
     output: str = "site"
 
 
-class DigestConfig(_Section):
+class DigestConfig(_Section, frozen=True):
     period: Literal["day", "week"] = "day"
     index_issues: int = 7
     per_page: int = 20
@@ -74,7 +74,7 @@ class DigestConfig(_Section):
             raise ValueError("index_issues and per_page must be at least 1")
 
 
-class FeedsConfig(_Section):
+class FeedsConfig(_Section, frozen=True):
     limit: int = 50
     teasers: bool = True
     full_content: bool = True
@@ -84,7 +84,7 @@ class FeedsConfig(_Section):
             raise ValueError("limit must be at least 1")
 
 
-class ServeConfig(_Section):
+class ServeConfig(_Section, frozen=True):
     """`digest serve`: where the preview server listens (the command line overrides)."""
 
     host: str = "127.0.0.1"
@@ -97,7 +97,7 @@ class ServeConfig(_Section):
             raise ValueError("host must not be empty")
 
 
-class IngestRule(_Section):
+class IngestRule(_Section, frozen=True):
     """A user boilerplate pattern: a regex matched against the whole line, case-insensitively."""
 
     pattern: str
@@ -115,7 +115,7 @@ def _check_pattern(pattern: str) -> None:
         raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
 
 
-class IngestConfig(_Section):
+class IngestConfig(_Section, frozen=True):
     max_bytes: int = 2_000_000
     # Extra boilerplate lines to drop: a regex string, or {pattern, name, role}.
     boilerplate: list[str | IngestRule] = []
@@ -128,7 +128,7 @@ class IngestConfig(_Section):
                 _check_pattern(rule)
 
 
-class BuildConfig(_Section):
+class BuildConfig(_Section, frozen=True):
     max_entry_bytes: int = 5_000_000
 
     def __post_init__(self) -> None:
@@ -136,7 +136,7 @@ class BuildConfig(_Section):
             raise ValueError("`max_entry_bytes` must be at least 1")
 
 
-class ConfigFile(_Section):
+class ConfigFile(_Section, frozen=True):
     site: SiteConfig
     paths: PathsConfig = PathsConfig()
     digest: DigestConfig = DigestConfig()

@@ -54,7 +54,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 class _Dumper(yaml.SafeDumper):
     """Writes ISO dates unquoted (we read them back as text, then parse)."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML reads this class attribute
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
     }

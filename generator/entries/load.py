@@ -88,7 +88,9 @@ def check_link(path: Path, display: Path, root: Path) -> None:
         return
     target = Path(os.path.realpath(path))  # never raises, even on a loop
     if not target.is_relative_to(root):
-        raise EntryError(Problem(display, "symlink points outside the content folder; refusing to read it", hint="copy the file into the content folder instead"))
+        raise EntryError(
+            Problem(display, "symlink points outside the content folder; refusing to read it", hint="copy the file into the content folder instead")
+        )
     if not target.exists():
         raise EntryError(Problem(display, "broken symlink: its target does not exist or the links form a loop", hint="fix or delete the link"))
 

@@ -51,7 +51,9 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         line = yamlio.error_line(exc)
         raise EntryError(Problem(path, yamlio.error_text(exc), first_line - 1 + line if line else None, YAML_HINT)) from None
     if not isinstance(raw, dict):
-        raise EntryError(Problem(path, "front matter must be a YAML mapping of `key: value` lines", first_line, "write one `key: value` per line, like `title: Headline`"))
+        raise EntryError(
+            Problem(path, "front matter must be a YAML mapping of `key: value` lines", first_line, "write one `key: value` per line, like `title: Headline`")
+        )
     if "title" not in raw:
         raise EntryError(Problem(path, "missing required key `title`", first_line, "add `title: Headline`"))
     data = _coerce(raw)

@@ -31,7 +31,6 @@ _MOJIBAKE = re.compile(
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-
 class NotText(ValueError):
     """The bytes are not a text page (binary data or an unknown encoding)."""
 

@@ -56,7 +56,9 @@ class Labelled:
 
 def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
     hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
-    labels: list[Label] = [Label("blank") if not line else Label("boilerplate", h.rule.name) if h else Label("body") for line, h in zip(lines, hits, strict=True)]
+    labels: list[Label] = [
+        Label("blank") if not line else Label("boilerplate", h.rule.name) if h else Label("body") for line, h in zip(lines, hits, strict=True)
+    ]
     _template_sections(lines, hits, labels)
     tail = next((i for i, h in enumerate(hits) if h is not None and h.rule.role == "tail"), len(lines))
     content = [i for i in range(tail) if lines[i] and hits[i] is None]
@@ -68,7 +70,7 @@ def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
         content = content[len(header.fields) :]
     body = _body(content, lines, labels)
     meta = _meta(hits, header)
-    items = [Item(i, lines[i], marker=hits[i] is not None and hits[i].rule.role == "marker") for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or hits[i].rule.role == "marker")]  # type: ignore[union-attr]
+    items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
     parsed = parse_teasers(items, meta.source)
     for i, field in parsed.fields.items():
         labels[i] = Label("teaser", field)
@@ -133,3 +135,7 @@ def _edition(printed: str | None) -> tuple[str | None, dt.date | None]:
         return None, None
     parsed = parse_edition(printed)
     return (printed, None) if parsed is None else (parsed.printed, parsed.date)
+
+
+def _is_marker(hit: Hit | None) -> bool:
+    return hit is not None and hit.rule.role == "marker"

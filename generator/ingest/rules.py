@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
@@ -59,6 +59,11 @@ class RuleSet:
         return Hit(rule, _captured(groups.get(f"r{index}_pub")), _captured(groups.get(f"r{index}_date")))
 
 
+def _prefixed(i: int) -> Callable[[re.Match[str]], str]:
+    """Renames a rule's named groups so many rules can share one compiled pattern."""
+    return lambda m: f"(?P<r{i}_{m[1]}>"
+
+
 def _captured(value: str | None) -> str | None:
     """A capture, unless it is an unfilled template like `{{MagazineName}}`."""
     if value is None:
@@ -80,7 +85,7 @@ def compile_rules(rules: Sequence[Rule]) -> RuleSet:
             re.compile(pattern)
         except re.error as exc:
             raise re.error(f"rule {rule.name!r}: {exc}") from None
-        parts.append(f"(?P<r{i}>{_GROUP.sub(lambda m, i=i: f'(?P<r{i}_{m[1]}>', pattern)})")
+        parts.append(f"(?P<r{i}>{_GROUP.sub(_prefixed(i), pattern)})")
     combined = re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
     return RuleSet(tuple(rules), combined)
 

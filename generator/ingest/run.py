@@ -67,9 +67,7 @@ def read_raw(path: Path, max_bytes: int) -> bytes:
         raise PageFailure(f"cannot read file: {exc.strerror or exc}") from None
 
 
-def ingest_files(
-    files: Iterable[Path], rules: RuleSet, content_dir: Path, max_bytes: int, now: dt.datetime, write: bool
-) -> Iterator[Outcome]:
+def ingest_files(files: Iterable[Path], rules: RuleSet, content_dir: Path, max_bytes: int, now: dt.datetime, write: bool) -> Iterator[Outcome]:
     for path in files:
         try:
             page = ingest_page(read_raw(path, max_bytes), path.name, rules)

@@ -105,9 +105,9 @@ def _pairs(lines: Sequence[Item], fields: dict[int, str]) -> list[Teaser]:
     i = 0
     while i < len(lines):
         if i + 3 < len(lines) and _ROLE.fullmatch(lines[i + 3].text):
-            title, dek, author, role = lines[i : i + 4]
-            fields.update({title.index: "title", dek.index: "dek", author.index: "author", role.index: "role"})
-            out.append(Teaser(title.text, dek.text, (author.text,)))
+            head, dek_line, author, role = lines[i : i + 4]
+            fields.update({head.index: "title", dek_line.index: "dek", author.index: "author", role.index: "role"})
+            out.append(Teaser(head.text, dek_line.text, (author.text,)))
             i += 4
             continue
         if _TRUNCATED.fullmatch(lines[i].text) and not (i + 1 < len(lines)):

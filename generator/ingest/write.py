@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-
 from slugify import slugify
 
 from generator import yamlio
@@ -96,10 +95,9 @@ def _c_dumper() -> type | None:
     base = getattr(yaml, "CSafeDumper", None)
     if base is None:
         return None
-    dumper = type("_CDumper", (base,), {})
+    dumper: type[Any] = type("_CDumper", (base,), {})
     dumper.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"] for first, resolvers in base.yaml_implicit_resolvers.items()
     }
     dumper.add_representer(str, frontmatter._represent_str)
     return dumper

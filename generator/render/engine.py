@@ -130,8 +130,8 @@ def template_keys(env: jinja2.Environment) -> dict[str, Digest]:
 
     keys = {}
     for name in sources:
-        names = closure(name)
-        keys[name] = everything if names is None else digest_bytes(*(n.encode() + sources.get(n, "").encode() for n in sorted(names)))
+        group = closure(name)
+        keys[name] = everything if group is None else digest_bytes(*(n.encode() + sources.get(n, "").encode() for n in sorted(group)))
     return keys
 
 
@@ -236,7 +236,6 @@ def render_jobs(
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(jobs) >= PARALLEL_MIN_JOBS:
         chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
-        results: Iterator[tuple[int, list[tuple[str, OutputRecord, bool]]]]
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(site, config, jobs, target))
         with pool:
             yield from _reporting(pool.imap_unordered(_render_chunk, chunks), len(jobs), progress)

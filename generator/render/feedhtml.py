@@ -30,7 +30,7 @@ def absolute_html(body: str, page_url: str) -> str:
         value = token.attrGet(attr) if attr else None
         if attr and isinstance(value, str):
             token.attrSet(attr, urljoin(page_url, value))
-    return md.renderer.render(tokens, md.options, {})
+    return str(md.renderer.render(tokens, md.options, {}))
 
 
 def _inline_tokens(tokens: list[Token]) -> Iterator[Token]:

@@ -84,7 +84,7 @@ def guid(entry: Entry) -> str:
 def feed_entries(entries: Sequence[Entry], config: Config) -> list[Entry]:
     """Items for a feed: newest first, teasers only if configured, up to the limit."""
     chosen = (e for e in entries if e.is_article or config.feeds.teasers)
-    return [e for _, e in zip(range(config.feeds.limit), chosen)]
+    return [e for _, e in zip(range(config.feeds.limit), chosen, strict=False)]
 
 
 def _cached_item(entry: Entry, site: Site, config: Config, cache: ItemCache) -> FeedItem:

@@ -53,7 +53,10 @@ class Fingerprinter:
         if isinstance(value, Entry):
             site = self._site
             return digest_bytes(
-                b"e", self._entry_digests.get(value.id, b""), site.urls.get(value.id, "").encode(), site.link(value.id).encode() if value.id in site.urls else b""
+                b"e",
+                self._entry_digests.get(value.id, b""),
+                site.urls.get(value.id, "").encode(),
+                site.link(value.id).encode() if value.id in site.urls else b"",
             )
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             names = [f.name for f in dataclasses.fields(value)]

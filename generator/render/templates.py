@@ -68,7 +68,7 @@ def make_environment(config: Config) -> jinja2.Environment:
 
 
 def markdown_filter(text: str) -> Markup:
-    return Markup(to_html(text))  # noqa: S704 - markdown-it escapes raw HTML
+    return Markup(to_html(text))
 
 
 def isodate(value: dt.date) -> str:
@@ -88,7 +88,7 @@ def lead(entry: Any) -> str:
 
 def other_lang(lang: str | None, site_lang: str) -> str:
     """The entry's language when its primary subtag differs from the site's, else ""."""
-    if not lang or lang.split("-")[0].casefold() == site_lang.split("-")[0].casefold():
+    if not lang or lang.split("-")[0].casefold() == site_lang.split("-", maxsplit=1)[0].casefold():
         return ""
     return lang
 

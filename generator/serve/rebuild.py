@@ -42,7 +42,7 @@ def rebuild(config: Config) -> BuildReport:
         result = build(config)
     except DigestError as exc:
         return BuildReport(False, tuple(f"error: {p}" for p in exc.problems), time.perf_counter() - started)
-    except Exception as exc:  # noqa: BLE001 - a preview outlives a crashing build: report it, keep serving
+    except Exception as exc:
         return BuildReport(False, (f"error: build crashed: {type(exc).__name__}: {exc}",), time.perf_counter() - started)
     warnings = tuple(f"warning: {p}" for p in [*result.warnings, *result.skipped])
     return BuildReport(True, warnings, time.perf_counter() - started)

@@ -98,5 +98,3 @@ def match_teasers(entries: Iterable[Entry]) -> dict[str, str]:
         if found:
             matches[teaser.id] = found
     return matches
-
-

@@ -35,7 +35,12 @@ def assign_article_urls(articles: Iterable[Entry], tz: ZoneInfo) -> tuple[Mappin
             first = taken[url]
             url = f"{url[:-1]}-{entry.id[:8]}/"
             warnings.append(
-                Problem(entry.path, f"URL /{article_path(entry, tz)} is already used by {first.path}; using /{url}", warning=True, hint="give one of them its own `slug`")
+                Problem(
+                    entry.path,
+                    f"URL /{article_path(entry, tz)} is already used by {first.path}; using /{url}",
+                    warning=True,
+                    hint="give one of them its own `slug`",
+                )
             )
         taken[url] = entry
         urls[entry.id] = url

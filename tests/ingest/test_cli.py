@@ -109,13 +109,21 @@ def test_failing_pages_among_good_ones(site: Path) -> None:
     result = run(site, str(raw))
     assert result.exit_code == 1
     assert "5 pages: 1 ingested, 0 unchanged, 0 skipped, 4 failed" in result.output
-    for name, reason in [("empty.txt", "empty"), ("image.txt", "binary"), ("only-boilerplate.txt", "no article text"), ("huge.txt", "over the 2,000-byte limit")]:
+    for name, reason in [
+        ("empty.txt", "empty"),
+        ("image.txt", "binary"),
+        ("only-boilerplate.txt", "no article text"),
+        ("huge.txt", "over the 2,000-byte limit"),
+    ]:
         assert any(name in line and reason in line for line in result.output.splitlines()), name
     assert len(written(site)) == 3
 
 
 def test_user_patterns_from_config(site: Path) -> None:
-    (site / "config.yaml").write_text(CONFIG + "ingest:\n  boilerplate:\n    - 'Listen to this story \\(\\d+ min\\)'\n    - {name: promo, pattern: 'Lowmouth Courier app: .*'}\n", encoding="utf-8")
+    (site / "config.yaml").write_text(
+        CONFIG + "ingest:\n  boilerplate:\n    - 'Listen to this story \\(\\d+ min\\)'\n    - {name: promo, pattern: 'Lowmouth Courier app: .*'}\n",
+        encoding="utf-8",
+    )
     (site / "raw" / "bridge.txt").write_bytes(pages.page(["Listen to this story (4 min)"], pages.ARTICLE, ["Lowmouth Courier app: read it anywhere"]))
     result = run(site, "--explain", str(site / "raw" / "bridge.txt"))
     assert "boilerplate(user)" in result.output.splitlines()[0] and "boilerplate(promo)" in result.output.splitlines()[5]

@@ -32,8 +32,16 @@ def expected_for(page: Path) -> dict[str, Any]:
 
 
 def article_fields(draft: Draft) -> dict[str, Any]:
-    return {"title": draft.title, "title_derived": draft.title_derived, "source": draft.source, "edition": draft.edition, "date": draft.date,
-            "lang": draft.lang, "summary": draft.summary, "authors": list(draft.authors)}
+    return {
+        "title": draft.title,
+        "title_derived": draft.title_derived,
+        "source": draft.source,
+        "edition": draft.edition,
+        "date": draft.date,
+        "lang": draft.lang,
+        "summary": draft.summary,
+        "authors": list(draft.authors),
+    }
 
 
 def teaser_fields(draft: Draft, with_source: bool) -> dict[str, Any]:
@@ -76,8 +84,10 @@ class Figures:
     failures_wrong: int = 0  # rejected pages rejected for another reason, or accepted
 
     def __str__(self) -> str:
-        return (f"{self.pages} pages, {self.entries} entries: {self.boilerplate_left} boilerplate lines left, "
-                f"{self.article_lost} article lines lost, {self.metadata_wrong} metadata fields wrong, {self.failures_wrong} failures wrong")
+        return (
+            f"{self.pages} pages, {self.entries} entries: {self.boilerplate_left} boilerplate lines left, "
+            f"{self.article_lost} article lines lost, {self.metadata_wrong} metadata fields wrong, {self.failures_wrong} failures wrong"
+        )
 
 
 def corpus_figures() -> Figures:

@@ -43,7 +43,13 @@ def test_repeated_teasers_count_once() -> None:
 
 
 def test_header_form_with_repeated_title() -> None:
-    header = ["Bridge reopens at last", "The Lowmouth Courier|June 23, 2024", "Eight months and a lot of money later, the river is crossable again.", "Nell Ashby", "Bridge reopens at last"]
+    header = [
+        "Bridge reopens at last",
+        "The Lowmouth Courier|June 23, 2024",
+        "Eight months and a lot of money later, the river is crossable again.",
+        "Nell Ashby",
+        "Bridge reopens at last",
+    ]
     result = ingest(pages.page(["Try GOLD - Free"], header, pages.ARTICLE, pages.PLATFORM_BLOCK))
     a = result.article
     assert (a.title, a.title_derived, a.summary, a.authors) == ("Bridge reopens at last", False, header[2], ("Nell Ashby",))
@@ -55,13 +61,26 @@ def test_header_form_with_bar_date() -> None:
     result = ingest(pages.page(header, pages.ARTICLE))
     a = result.article
     assert (a.title, a.source, a.edition, a.date, a.summary, a.authors) == (
-        "Bridge reopens at last", "The Lowmouth Courier", "JULY 2018", dt.date(2018, 7, 1), header[3], ("NELL ASHBY",)
+        "Bridge reopens at last",
+        "The Lowmouth Courier",
+        "JULY 2018",
+        dt.date(2018, 7, 1),
+        header[3],
+        ("NELL ASHBY",),
     )
     assert result.origin["platform"] == "generic"
 
 
 def test_generic_page_with_dateline() -> None:
-    lines = ["Home > News > Local", "First Published: Oct 01, 2018 13:22 IST", pages.ARTICLE[0], "Advertisement", *pages.ARTICLE[1:], "Sign up for our free morning newsletter", "© Pat Lund/Lowmouth Courier"]
+    lines = [
+        "Home > News > Local",
+        "First Published: Oct 01, 2018 13:22 IST",
+        pages.ARTICLE[0],
+        "Advertisement",
+        *pages.ARTICLE[1:],
+        "Sign up for our free morning newsletter",
+        "© Pat Lund/Lowmouth Courier",
+    ]
     a = ingest(pages.page(lines)).article
     assert a.body.split("\n\n") == pages.ARTICLE
     assert (a.date, a.edition, a.source) == (dt.date(2018, 10, 1), None, None)

@@ -10,7 +10,16 @@ from generator.entries.parse import parse_entry
 from generator.ingest.article import Draft
 from generator.ingest.write import dump, edited_by_hand, entry_path, render, same_content, write_atomic
 
-DRAFT = Draft(kind="article", id="0123456789abcdef", title="Bridge: “reopens” #1", body="One.\n\nTwo.", source="The Lowmouth Courier", date=dt.date(2024, 6, 23), lang="en", authors=("Nell Ashby",))
+DRAFT = Draft(
+    kind="article",
+    id="0123456789abcdef",
+    title="Bridge: “reopens” #1",
+    body="One.\n\nTwo.",
+    source="The Lowmouth Courier",
+    date=dt.date(2024, 6, 23),
+    lang="en",
+    authors=("Nell Ashby",),
+)
 NOW = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 ORIGIN = {"file": "a.txt", "sha256": "ab" * 32, "platform": "magzter", "ui_lang": "ja"}
 

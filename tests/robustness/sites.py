@@ -13,15 +13,12 @@ from pathlib import Path
 from generator.entries.frontmatter import dump
 
 MARKER = ".newsdigest-site"  # generator.output's marker file
-WORDS = "harbour council storm bridge market school river budget rail farm court museum ferry tunnel vote clinic".split()
+WORDS = ["harbour", "council", "storm", "bridge", "market", "school", "river", "budget", "rail", "farm", "court", "museum", "ferry", "tunnel", "vote", "clinic"]
 START = dt.datetime(2024, 11, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def config_text(title: str = "Robust Digest", content: str = "content", output: str = "site", extra: str = "") -> str:
-    return (
-        f"site:\n  title: {title}\n  url: https://robust.example.org/news/\n  timezone: UTC\n"
-        f"paths:\n  content: {content}\n  output: {output}\n{extra}"
-    )
+    return f"site:\n  title: {title}\n  url: https://robust.example.org/news/\n  timezone: UTC\npaths:\n  content: {content}\n  output: {output}\n{extra}"
 
 
 def write_entries(content: Path, count: int, seed: int = 7, first: int = 0) -> None:

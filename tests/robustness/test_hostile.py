@@ -39,7 +39,7 @@ LINKS = [
 ]
 BODY = "\n\n".join(
     [
-        "Raw <script>alert('body')</script> and <iframe src=\"https://evil.example/\"></iframe> and <a href=\"javascript:alert(1)\">x</a>.",
+        'Raw <script>alert(\'body\')</script> and <iframe src="https://evil.example/"></iframe> and <a href="javascript:alert(1)">x</a>.',
         *(f"[link {i}]({link}) ![img {i}]({link})" for i, link in enumerate(LINKS)),
         "<javascript:alert(1)> <vbscript:msgbox(1)> [ref][r]",
         "[r]: javascript:alert(1)",

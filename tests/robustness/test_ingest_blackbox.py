@@ -14,7 +14,6 @@ import pytest
 
 from benchmarks.ingest import make_page
 from generator.entries.parse import parse_entry
-
 from tests.robustness.sites import cli, config_text, snapshot
 
 PAGES = 150
@@ -49,7 +48,9 @@ def test_killed_ingest_leaves_only_whole_entries_and_a_rerun_completes(reference
     files, duration = reference
     root = _project(tmp_path)
     for k in range(6):
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "ingest", "raw", "--now", NOW], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "ingest", "raw", "--now", NOW], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(duration * (0.2 + 0.15 * k))
         proc.kill()
         proc.wait()

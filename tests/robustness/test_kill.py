@@ -91,7 +91,9 @@ def kill_run(tmp_path_factory: pytest.TempPathFactory) -> KillRun:
         _build(root, "old.yaml")  # every killed build replaces a completely published old site
         assert snapshot(site) == old
         delay = duration * 1.5 * k / (KILLS - 1)  # from "not started yet" to "finished" (with margin for a busy machine)
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "-q", "--config", "new.yaml"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "-q", "--config", "new.yaml"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         finished = proc.poll() is not None
         proc.kill()  # SIGKILL: no cleanup handler runs
@@ -112,7 +114,9 @@ def test_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_site(kill_
 
 def test_build_after_killed_builds_publishes_the_new_site(kill_run: KillRun) -> None:
     for delay in (0.1, 0.3, 0.5):  # a few kills in a row, with no complete build between them
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "-q", "--config", "old.yaml"], cwd=kill_run.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "-q", "--config", "old.yaml"], cwd=kill_run.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         proc.kill()
         proc.wait()

@@ -74,7 +74,10 @@ def test_home_folder_as_output_is_refused(project: Path, tmp_path: Path) -> None
     before = snapshot(home)
     result = cli("build", "--output", str(home), cwd=project)
     assert result.returncode == 2
-    assert f"error: {home}: output folder holds files newsdigest did not create; refusing to replace it (point paths.output (or --output) at an empty or new folder)" in result.stderr
+    assert (
+        f"error: {home}: output folder holds files newsdigest did not create; refusing to replace it (point paths.output (or --output) at an empty or new folder)"
+        in result.stderr
+    )
     assert snapshot(home) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "project"]  # nothing written beside it either
 

@@ -22,16 +22,17 @@ from hypothesis import strategies as st
 from generator.build import build, collect
 from generator.config import load_config
 from generator.entries.frontmatter import dump
-from generator.entries.parse import EntryError, parse_entry
+from generator.entries.parse import parse_entry
 from generator.entries.text import clean
 from generator.ingest.page import PageFailure, ingest_page
 from generator.ingest.rules import default_rules
 from generator.ingest.write import render
-
 from tests.conftest import CONFIG
 from tests.robustness.test_hostile import ILLEGAL
 
-settings.register_profile("robustness-ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], derandomize=True)
+settings.register_profile(
+    "robustness-ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], derandomize=True
+)
 settings.register_profile("robustness-thorough", deadline=None, max_examples=1000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 MODE = os.environ.get("NEWSDIGEST_HYPOTHESIS", "ci")
 PROFILE = settings.get_profile(f"robustness-{MODE}")
@@ -42,13 +43,31 @@ def bounded(examples: int) -> settings:
     """The profile with a per-test example budget (costly tests get fewer)."""
     return settings(PROFILE, max_examples=examples * SCALE)
 
+
 TZ = ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2024, 12, 14, 8, 30, tzinfo=dt.UTC)
 RULES = default_rules()
 
 # Text as scraped pages bring it: any code point but surrogates (which cannot be UTF-8 on disk).
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
-words = st.sampled_from(["Harbour", "council", "MORE STORIES FROM", "Subscribe now", "By Ana Ruiz", "June 23, 2024", "Read more", "—", "<script>", "***", "\u200b", "¿Qué?", "日本語", "\x0c"])
+words = st.sampled_from(
+    [
+        "Harbour",
+        "council",
+        "MORE STORIES FROM",
+        "Subscribe now",
+        "By Ana Ruiz",
+        "June 23, 2024",
+        "Read more",
+        "—",
+        "<script>",
+        "***",
+        "\u200b",
+        "¿Qué?",
+        "日本語",
+        "\x0c",
+    ]
+)
 page_lines = st.lists(st.one_of(any_text, st.lists(words, min_size=1, max_size=8).map(" ".join)), max_size=30)
 raw_pages = st.one_of(
     st.binary(max_size=400),
@@ -77,9 +96,21 @@ def test_ingest_never_crashes_and_every_entry_it_writes_loads(data: bytes) -> No
 
 line_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 safe_id = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True)
-moments = st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2035, 12, 31), timezones=st.sampled_from([dt.UTC, ZoneInfo("America/New_York"), ZoneInfo("Asia/Kolkata")]))
-http_urls = st.builds(lambda host, path: f"https://{host}.example/{path}", st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True), st.from_regex(r"[A-Za-z0-9._~/-]{0,30}", fullmatch=True))
-extra_values: st.SearchStrategy[Any] = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), line_text), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), inner, max_size=3), max_leaves=6)
+moments = st.datetimes(
+    min_value=dt.datetime(1990, 1, 1),
+    max_value=dt.datetime(2035, 12, 31),
+    timezones=st.sampled_from([dt.UTC, ZoneInfo("America/New_York"), ZoneInfo("Asia/Kolkata")]),
+)
+http_urls = st.builds(
+    lambda host, path: f"https://{host}.example/{path}",
+    st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9._~/-]{0,30}", fullmatch=True),
+)
+extra_values: st.SearchStrategy[Any] = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), line_text),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 @st.composite

@@ -16,7 +16,10 @@ def test_every_page_is_valid_html5(site_dir: Path) -> None:
     checked = html_pages(site_dir)
     result = subprocess.run(
         ["java", "-Xss2m", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", str(site_dir)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     errors = [f"{m.get('url', '')}:{m.get('lastLine', '?')}: {m['message']}" for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]

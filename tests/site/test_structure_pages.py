@@ -26,8 +26,16 @@ DAY = dt.datetime(2024, 12, 14, 8, 30, tzinfo=dt.UTC)
 def entry(n: int | str, title: str, source: str | None = "Gazette", kind: str = "article", days: int = 0, slug: str | None = None) -> Entry:
     when = DAY + dt.timedelta(days=days, minutes=int(str(n), 16) % 600 if isinstance(n, str) else n)
     return Entry(
-        id=f"{n:016x}" if isinstance(n, int) else n, title=title, slug=slug or normalise_title(title).replace(" ", "-")[:60] or "x",
-        kind=kind, when=when, date=when.date(), added=when, body="Text.", path=Path(f"{n}.md"), source=source,  # type: ignore[arg-type]
+        id=f"{n:016x}" if isinstance(n, int) else n,
+        title=title,
+        slug=slug or normalise_title(title).replace(" ", "-")[:60] or "x",
+        kind=kind,
+        when=when,
+        date=when.date(),
+        added=when,
+        body="Text.",
+        path=Path(f"{n}.md"),
+        source=source,  # type: ignore[arg-type]
     )
 
 
@@ -41,7 +49,8 @@ def test_teaser_matches_article_of_the_same_source_only() -> None:
     article = entry(1, "Council budget leaves the library hours untouched")
     other = entry(2, "Ferry strike ends after three days", source="Courier")
     entries = [
-        article, other,
+        article,
+        other,
         entry(10, "Council budget leaves library hours untouched", kind="teaser"),  # close: a word less
         entry(11, "COUNCIL BUDGET LEAVES THE LIBRARY HOURS UNTOUCHED!", kind="teaser"),  # exact once normalised
         entry(12, "Ferry strike ends after three days", kind="teaser"),  # same title, other source
@@ -65,7 +74,7 @@ def test_matching_scales_to_100k_entries() -> None:
     words = [f"w{n}" for n in range(3000)]
     titles = [" ".join(rng.choices(words, k=7)) for _ in range(50_000)]
     articles = [entry(n, title, source=f"S{n % 20}") for n, title in enumerate(titles)]
-    teasers = [entry(100_000 + n, titles[n] + " now" if n % 2 else titles[n].upper(), source=f"S{n % 20}", kind="teaser") for n in range(0, 50_000)]
+    teasers = [entry(100_000 + n, titles[n] + " now" if n % 2 else titles[n].upper(), source=f"S{n % 20}", kind="teaser") for n in range(50_000)]
     start = time.perf_counter()
     matches = match_teasers(articles + teasers)
     elapsed = time.perf_counter() - start
