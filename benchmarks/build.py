@@ -53,6 +53,9 @@ from generator.entries.frontmatter import dump
 
 PEER_CACHE = Path(__file__).resolve().parent / ".peers"
 OURS = "newsdigest"
+# The build trusts a file's size and mtime only once it is 2 s older than the previous build's
+# scan (generator.build.RACY_MARGIN_NS): a user does not build within a second of writing the corpus.
+SETTLE_SECONDS = 2.5
 
 
 # ---------------------------------------------------------------- results
@@ -334,29 +337,37 @@ def ratios(report: Report) -> dict[str, float]:
     return found
 
 
+TARGET_N = 10_000  # issue 5 states its time and 300 MB targets at this size; at 100,000: linear time, < 1 GB
+
+
 def targets(report: Report) -> list[Target]:
-    """Issue 5's targets, judged on this run's figures."""
+    """Issue 5's targets, judged on this run's figures (time targets only at N = TARGET_N)."""
+    at_size = report.entries == TARGET_N
     found: list[Target] = []
+
+    def judge(what: str, figure: str, goal: str, met: bool) -> None:
+        found.append(Target(what, figure, goal if at_size else f"{goal} at N = {TARGET_N:,}", met if at_size else None))
+
     for peer, goal in (("hugo", 0.5), ("pelican", 1 / 6)):
         ratio = report.ratios.get(f"cold: {OURS}/{peer}")
         if ratio is not None:
-            found.append(Target(f"cold build vs {peer}", f"{ratio:.2f}× its time", f"≤ {goal:.2f}×", ratio <= goal))
+            judge(f"cold build vs {peer}", f"{ratio:.2f}× its time", f"≤ {goal:.2f}×", ratio <= goal)
     nochange = report.case(OURS, "no-change")
     if nochange:
-        found.append(Target("no-change rebuild", f"{nochange.time.wall:.2f} s, {nochange.rewritten} files rewritten", "< 0.5 s, 0 rewritten", nochange.time.wall < 0.5 and bool(nochange.ok)))
+        judge("no-change rebuild", f"{nochange.time.wall:.2f} s, {nochange.check}", "< 0.5 s, 0 rewritten", nochange.time.wall < 0.5 and bool(nochange.ok))
     for case, what in (("edit", "one entry edited"), ("add", "one entry added")):
         c = report.case(OURS, case)
         if c:
-            found.append(Target(what, f"{c.time.wall:.2f} s, {c.check}", "< 1 s, identical to cold", c.time.wall < 1 and c.ok is not False))
+            judge(what, f"{c.time.wall:.2f} s, {c.check}", "< 1 s, identical to cold", c.time.wall < 1 and c.ok is not False)
     mine = [c for c in report.cases if c.tool == OURS]
     if mine:
         pss, rss = max(c.time.tree_pss_mb for c in mine), max(c.time.max_rss_mb for c in mine)
-        limit = 300 if report.entries <= 10_000 else 1024
-        found.append(Target("peak memory", f"{pss:.0f} MB tree PSS (largest process {rss:.0f} MB)", f"< {limit} MB", max(pss, rss) < limit))
-        c = report.case(OURS, "cold")
-        if c:
-            per_entry = f"{c.time.wall / report.entries * 1000:.2f} ms wall, {c.time.cpu / report.entries * 1000:.2f} ms CPU"
-            found.append(Target("cold time per entry", per_entry, "grows no faster than N (compare runs)", None))
+        limit = 300 if report.entries <= TARGET_N else 1024
+        found.append(Target("peak memory", f"{pss:.0f} MB tree PSS (largest process {rss:.0f} MB)", f"< {limit} MB", pss < limit))
+    cold_case = report.case(OURS, "cold")
+    if cold_case:
+        per_entry = f"{cold_case.time.wall / report.entries * 1000:.2f} ms wall, {cold_case.time.cpu / report.entries * 1000:.2f} ms CPU"
+        found.append(Target("cold time per entry", per_entry, "grows no faster than N (compare two sizes)", None))
     if report.ingest:
         found.append(Target("ingest", f"{report.ingest.pages_per_cpu_second:.0f} pages/s per core", "≥ 500", report.ingest.pages_per_cpu_second >= 500))
     return found
@@ -424,6 +435,7 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> Report:
     report = Report(args.n, args.runs, machine(), snapshot_code(work / "code"))
     root = work / "ours"
     entries = corpus.write(args.n, root)
+    time.sleep(SETTLE_SECONDS)
     say(f"corpus of {args.n} entries written")
     try:
         report.cases += bench_ours(root, work / "code", entries, bench, verify=not args.no_verify)
@@ -447,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("n", type=int, help="entries in the corpus")
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported; default 3)")
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo and Pelican")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (the table goes to stderr)")
     parser.add_argument("--no-verify", action="store_true", help="skip the cold reference builds that check edit/add results")
     parser.add_argument("--ingest-pages", type=int, default=2000, help="raw pages for the ingest figure (0: skip)")
     parser.add_argument("--workdir", help="folder to work in (default: a new temporary folder)")
@@ -458,7 +470,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     report = run(args, say)
-    print(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False) if args.json else table(report))
+    if args.json:
+        print(table(report), file=sys.stderr)
+        print(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))
+    else:
+        print(table(report))
 
 
 if __name__ == "__main__":
