@@ -377,8 +377,9 @@ def targets(report: Report) -> list[Target]:
 
 
 def machine() -> dict[str, str]:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
-    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0")
+    cpuinfo, meminfo = Path("/proc/cpuinfo").read_text().splitlines(), Path("/proc/meminfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in meminfo if line.startswith("MemTotal")), "0")
     return {
         "cpu": model,
         "cores": str(os.cpu_count()),
@@ -411,13 +412,15 @@ def table(report: Report) -> str:
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in (head, *rows)]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    out = [f"{report.entries} entries, median of {report.runs} run(s); code {report.code}; " + ", ".join(f"{k} {v}" for k, v in report.machine.items()), "", *lines]
+    setting = f"{report.entries} entries, median of {report.runs} run(s); code {report.code}; "
+    out = [setting + ", ".join(f"{k} {v}" for k, v in report.machine.items()), "", *lines]
     if report.versions:
         out += ["", "peers: " + ", ".join(f"{k} {v}" for k, v in report.versions.items())]
     out += [f"{k} = {v:.3f}" for k, v in report.ratios.items()]
     if report.ingest:
         i = report.ingest
-        out += ["", f"ingest: {i.pages} raw pages, {i.entries} entries in {i.cpu:.2f} s CPU ({i.wall:.2f} s wall): {i.pages_per_cpu_second:.0f} pages/s on one core"]
+        figures = f"{i.entries} entries in {i.cpu:.2f} s CPU ({i.wall:.2f} s wall): {i.pages_per_cpu_second:.0f} pages/s on one core"
+        out += ["", f"ingest: {i.pages} raw pages, {figures}"]
     out += ["", "targets (issue 5):"]
     out += [f"  [{'met' if t.met else 'MISSED' if t.met is False else '  ?'}] {t.what}: {t.figure} (goal {t.goal})" for t in report.targets]
     out += [f"note: {n}" for n in report.notes]
