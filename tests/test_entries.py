@@ -143,3 +143,19 @@ def test_oversized_file_and_outside_symlink_are_refused(tmp_path: Path) -> None:
 def test_dump_round_trips_values_that_yaml_ends_with_a_document_marker() -> None:
     entry = parse(dump({"title": "T", "date": "2024-01-01", "summary": "\n\n"}, "Body"))
     assert entry.body == "Body"
+
+
+def test_parallel_parsing_gives_the_same_entries_and_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.entries import load
+
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(7):
+        (content / f"e{i}.md").write_text(entry_text(f"Story {i}", id=f"id{i}"), encoding="utf-8")
+    (content / "bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    serial = load_entries(content, TZ, max_bytes=10_000)
+    monkeypatch.setattr(load._BatchParser, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(load._BatchParser, "BATCH", 3)
+    parallel = load_entries(content, TZ, max_bytes=10_000)
+    assert parallel.entries == serial.entries and len(parallel.entries) == 7
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] != []

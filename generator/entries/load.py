@@ -9,9 +9,11 @@ bytes changed.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -75,7 +77,7 @@ def read_text(path: Path, display: Path, max_bytes: int) -> str:
 ParseResult = Entry | list[Problem]
 
 
-def _parse_file(path: Path, display: Path, data: bytes, tz: ZoneInfo) -> ParseResult:
+def _parse_file(display: Path, data: bytes, tz: ZoneInfo) -> ParseResult:
     try:
         return parse_entry(decode(data, display), display, tz)
     except EntryError as exc:
@@ -100,7 +102,8 @@ def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCa
 
     With a cache, unchanged files are taken from it: their parsed forms are
     streamed out of SQLite one row at a time, and new ones written in batches,
-    so memory holds the entries, not a second copy of them.
+    so memory holds the entries, not a second copy of them. Files to parse are
+    parsed in batches, on every core when a batch is large.
     """
     known = cache.entry_stats() if cache is not None else {}
     root = content_dir.resolve()
@@ -109,7 +112,7 @@ def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCa
     digests: dict[str, bytes] = {}
     reuse: set[str] = set()
     loaded = Loaded()
-    with EntryRowWriter(cache) as rows:
+    with EntryRowWriter(cache) as rows, _BatchParser(tz) as parser:
         for path in entry_files(content_dir):
             display = path.relative_to(content_dir)
             rel = display.as_posix()
@@ -131,15 +134,66 @@ def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCa
                 reuse.add(rel)
                 rows.touch(rel, stat.st_size, stat.st_mtime_ns)
             else:
-                results[rel] = _parse_file(path, display, data, tz)
-                loaded.parsed += 1
-                rows.add(rel, CachedFile(stat.st_size, stat.st_mtime_ns, digests[rel], dumps(results[rel])))
+                parser.add(_Pending(rel, display, data, stat.st_size, stat.st_mtime_ns, digests[rel]))
+            if parser.full():
+                loaded.parsed += parser.flush(results, rows)
+        loaded.parsed += parser.flush(results, rows)
         if cache is not None:
             results.update((rel, loads(payload)) for rel, payload in cache.entry_payloads() if rel in reuse)  # type: ignore[misc]
             present = {rel for rel, _ in order}
             rows.remove(p for p in known if p not in present)
     _assemble(loaded, order, results, digests)
     return loaded
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    rel: str
+    display: Path
+    data: bytes
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+
+class _BatchParser:
+    """Parses files in batches; a large batch goes to forked worker processes."""
+
+    BATCH = 2000
+    PARALLEL_MIN = 500
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self._tz = tz
+        self._pending: list[_Pending] = []
+        self._pool: Pool | None = None
+
+    def __enter__(self) -> _BatchParser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+
+    def add(self, item: _Pending) -> None:
+        self._pending.append(item)
+
+    def full(self) -> bool:
+        return len(self._pending) >= self.BATCH
+
+    def flush(self, results: dict[str, ParseResult], rows: EntryRowWriter) -> int:
+        """Parse what is pending into `results` and the cache rows; returns how many."""
+        batch, self._pending = self._pending, []
+        jobs = [(item.display, item.data, self._tz) for item in batch]
+        workers = os.cpu_count() or 1
+        if len(batch) >= self.PARALLEL_MIN and workers > 1:
+            self._pool = self._pool or multiprocessing.get_context("fork").Pool(workers)
+            parsed = self._pool.starmap(_parse_file, jobs, chunksize=64)
+        else:
+            parsed = [_parse_file(*job) for job in jobs]
+        for item, result in zip(batch, parsed, strict=True):
+            results[item.rel] = result
+            rows.add(item.rel, CachedFile(item.size, item.mtime_ns, item.digest, dumps(result)))
+        return len(batch)
 
 
 def _assemble(loaded: Loaded, order: list[tuple[str, Path]], results: dict[str, ParseResult], digests: dict[str, bytes]) -> None:

@@ -11,7 +11,9 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SAFE_LINK = re.compile(r"^(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
 
 
@@ -29,10 +31,21 @@ def to_html(text: str) -> str:
 
 
 def first_paragraph_text(text: str) -> str:
-    """Plain text of the body's first paragraph (for summaries and feed descriptions)."""
-    tokens = _parser().parse(text) if text else []
-    for position, token in enumerate(tokens):
-        if token.type == "paragraph_open" and position + 1 < len(tokens):
-            children = tokens[position + 1].children or []
-            return "".join(c.content if c.type in ("text", "code_inline") else " " if c.type in ("softbreak", "hardbreak") else "" for c in children).strip()
+    """Plain text of the body's first paragraph (for summaries and feed descriptions).
+
+    Parses block by block and stops at the first paragraph: listings call this
+    for every entry they show, and bodies run to pages. (A fenced code block may
+    hold blank lines, so a body with fences is parsed whole.)
+    """
+    blocks = [text] if "```" in text or "~~~" in text else _BLANK_LINE.split(text)
+    for block in blocks:
+        tokens = _parser().parse(block) if block.strip() else []
+        for position, token in enumerate(tokens):
+            if token.type == "paragraph_open" and position + 1 < len(tokens):
+                return _plain(tokens[position + 1].children or [])
     return ""
+
+
+def _plain(children: list[Token]) -> str:
+    parts = (c.content if c.type in ("text", "code_inline") else " " if c.type in ("softbreak", "hardbreak") else "" for c in children)
+    return "".join(parts).strip()
