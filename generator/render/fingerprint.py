@@ -29,42 +29,74 @@ def digest_bytes(*parts: bytes) -> Digest:
 
 
 class Fingerprinter:
-    """Hashes context values; results for long-lived objects are memoised per build."""
+    """Hashes context values; results for long-lived objects are memoised per build.
+
+    Plain values are fed straight into their container's hash (tagged and
+    length-prefixed, so different values never collide by concatenation);
+    entries and dataclass objects get a digest of their own, computed once.
+    """
 
     def __init__(self, site: Site, entry_digests: Mapping[str, Digest]) -> None:
         self._site = site
         self._entry_digests = entry_digests
         self._memo: dict[int, tuple[object, Digest]] = {}  # keeps objects alive so ids stay unique
+        self._fields: dict[type, tuple[str, ...]] = {}
 
     def of(self, value: Any) -> Digest:
-        if isinstance(value, str):
-            return digest_bytes(b"s", value.encode("utf-8", "surrogatepass"))
-        if value is None or isinstance(value, bool | int | float | dt.date | dt.timedelta):
-            return digest_bytes(b"v", repr(value).encode())
         memo = self._memo.get(id(value))
         if memo is not None:
             return memo[1]
-        result = self._compute(value)
-        if isinstance(value, Entry) or dataclasses.is_dataclass(value):
-            self._memo[id(value)] = (value, result)
+        h = hashlib.blake2b(digest_size=16)
+        if isinstance(value, Entry):
+            self._entry(h, value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            self._feed(h, type(value).__qualname__)
+            for name in self._field_names(type(value)):
+                self._feed(h, getattr(value, name))
+        else:
+            self._feed(h, value)
+            return h.digest()  # transient containers are not memoised: their ids get reused
+        result = h.digest()
+        self._memo[id(value)] = (value, result)
         return result
 
-    def _compute(self, value: Any) -> Digest:
-        if isinstance(value, Entry):
-            site = self._site
-            return digest_bytes(
-                b"e",
-                self._entry_digests.get(value.id, b""),
-                site.urls.get(value.id, "").encode(),
-                site.link(value.id).encode() if value.id in site.urls else b"",
-            )
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = [f.name for f in dataclasses.fields(value)]
-            return digest_bytes(b"d", type(value).__qualname__.encode(), *(self.of(getattr(value, n)) for n in names))
-        if isinstance(value, list | tuple):
-            return digest_bytes(b"l", *(self.of(v) for v in value))
-        if isinstance(value, Mapping):
-            return digest_bytes(b"m", *(self.of(k) + self.of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))))
-        if isinstance(value, set | frozenset):
-            return digest_bytes(b"f", *sorted(self.of(v) for v in value))
-        raise TypeError(f"cannot fingerprint {type(value).__name__}; pass plain data in page contexts")
+    def _feed(self, h: Any, value: Any) -> None:
+        if isinstance(value, str):
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        elif value is None or isinstance(value, bool | int | float | dt.date | dt.timedelta):
+            h.update(b"v%r;" % value)
+        elif isinstance(value, Entry) or dataclasses.is_dataclass(value):
+            h.update(b"o")
+            h.update(self.of(value))
+        elif isinstance(value, list | tuple):
+            h.update(b"l%d:" % len(value))
+            for item in value:
+                self._feed(h, item)
+        elif isinstance(value, Mapping):
+            h.update(b"m%d:" % len(value))
+            for key in sorted(value, key=repr):
+                self._feed(h, key)
+                self._feed(h, value[key])
+        elif isinstance(value, set | frozenset):
+            h.update(b"f%d:" % len(value))
+            for digest in sorted(self.of(item) for item in value):
+                h.update(digest)
+        else:
+            raise TypeError(f"cannot fingerprint {type(value).__name__}; pass plain data in page contexts")
+
+    def _entry(self, h: Any, entry: Entry) -> None:
+        """An entry is its file's bytes plus where links to it point (which other entries can change)."""
+        site = self._site
+        h.update(b"e")
+        h.update(self._entry_digests.get(entry.id, b""))
+        if entry.id in site.urls:
+            self._feed(h, site.urls[entry.id])
+            self._feed(h, site.link(entry.id))
+
+    def _field_names(self, kind: type) -> tuple[str, ...]:
+        names = self._fields.get(kind)
+        if names is None:
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        return names

@@ -8,6 +8,7 @@ first, then that source's teasers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,7 +55,9 @@ class Issue:
         return tuple(e for g in self.groups for e in g.articles)
 
 
+@functools.lru_cache(maxsize=65536)
 def source_slug(name: str) -> str:
+    """URL slug of a source or tag name (memoised: every listing asks for the same few)."""
     return slugify(name) or "source"
 
 
