@@ -22,7 +22,7 @@ from generator.entries.model import Entry
 
 MIN_SCORE = 90.0  # token_sort_ratio: allows an article or a word more, not another story
 RARE_WORDS = 3  # candidate articles must share one of the teaser's rarest words
-MAX_CANDIDATES = 500  # bounds the work for very common words
+MAX_CANDIDATES = 64  # bounds the work per teaser, however common its words
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -38,10 +38,10 @@ def normalise_title(title: str) -> str:
 class SourceIndex:
     """One source's articles, indexed by normalised title and by word."""
 
-    titles: tuple[str, ...]  # normalised, parallel to ids
+    titles: tuple[str, ...]  # normalised, words sorted (token_sort_ratio's form, computed once), parallel to ids
     ids: tuple[str, ...]
     exact: Mapping[str, str]  # normalised title → first article id
-    postings: Mapping[str, tuple[int, ...]]  # word → positions in titles
+    postings: Mapping[str, frozenset[int]]  # word → positions in titles
 
 
 def index_source(articles: Sequence[Entry]) -> SourceIndex:
@@ -53,7 +53,11 @@ def index_source(articles: Sequence[Entry]) -> SourceIndex:
         exact.setdefault(title, entry.id)
         for word in set(title.split()):
             postings[word].append(position)
-    return SourceIndex(titles, tuple(e.id for e in ordered), exact, {w: tuple(p) for w, p in postings.items()})
+    return SourceIndex(tuple(_sorted_words(t) for t in titles), tuple(e.id for e in ordered), exact, {w: frozenset(p) for w, p in postings.items()})
+
+
+def _sorted_words(title: str) -> str:
+    return " ".join(sorted(title.split()))
 
 
 def match_one(teaser: Entry, index: SourceIndex) -> str | None:
@@ -66,17 +70,27 @@ def match_one(teaser: Entry, index: SourceIndex) -> str | None:
     candidates = _candidates(title, index)
     if not candidates:
         return None
-    choices = {position: index.titles[position] for position in candidates}
-    best = process.extractOne(title, choices, scorer=fuzz.token_sort_ratio, score_cutoff=MIN_SCORE)
-    return index.ids[best[2]] if best else None
+    choices = [index.titles[position] for position in candidates]
+    # fuzz.ratio on word-sorted titles is token_sort_ratio without re-sorting every candidate
+    best = process.extractOne(_sorted_words(title), choices, scorer=fuzz.ratio, processor=None, score_cutoff=MIN_SCORE)
+    return index.ids[candidates[best[2]]] if best else None
 
 
 def _candidates(title: str, index: SourceIndex) -> list[int]:
-    words = sorted(set(title.split()), key=lambda w: (len(index.postings.get(w, ())), w))
-    found: set[int] = set()
-    for word in words[:RARE_WORDS]:
-        found.update(index.postings.get(word, ())[:MAX_CANDIDATES])
-    return sorted(found)
+    """Articles sharing one of the teaser's rarest words; narrowed by its next-rarest
+    words while there are too many (a real match shares nearly all its words)."""
+    words = sorted((w for w in set(title.split()) if w in index.postings), key=lambda w: (len(index.postings[w]), w))
+    lists = [index.postings[w] for w in words]
+    if not lists:
+        return []
+    if sum(len(p) for p in lists[:RARE_WORDS]) <= MAX_CANDIDATES:
+        return sorted(frozenset().union(*lists[:RARE_WORDS]))
+    found = lists[0]
+    for more in lists[1:]:
+        if len(found) <= MAX_CANDIDATES:
+            break
+        found &= more
+    return sorted(found)[:MAX_CANDIDATES]
 
 
 def match_teasers(entries: Iterable[Entry]) -> dict[str, str]:
