@@ -137,7 +137,7 @@ def _sync(
     todo = [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
     records: dict[str, OutputRecord] = {}
     written = 0
-    for rel, record, wrote in engine.render_jobs(todo, site, config, engine.Target(trees.spare, spare), workers, progress):
+    for rel, record, wrote in engine.render_jobs(todo, site, config, engine.Target(trees.spare, spare, trees.state / "templates"), workers, progress):
         records[rel] = record
         written += wrote
     for rel in planned:

@@ -8,6 +8,7 @@ inherit the site structure instead of receiving it pickled).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -57,8 +58,12 @@ class Job:
     task: Any  # Page | FeedJob | StaticAsset
 
 
+@functools.cache
 def code_key() -> bytes:
-    """Changes whenever newsdigest's own code changes (version, or any module edited)."""
+    """Changes whenever newsdigest's own code changes (version, or any module edited).
+
+    Computed once per process: a running process keeps the code it loaded.
+    """
     root = Path(generator.__file__).parent
     h = hashlib.blake2b(generator.__version__.encode(), digest_size=16)
     for path in sorted(root.rglob("*.py")):
@@ -81,6 +86,7 @@ def environment_key(config: Config) -> bytes:
 
 def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> list[Job]:
     """Every output of the site with the fingerprint of its inputs."""
+    # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, plan_feeds
     from generator.render.pages import plan_pages
     from generator.render.templates import make_environment
@@ -162,12 +168,12 @@ def static_assets(config: Config) -> Iterator[StaticAsset]:
 class Renderer:
     """What rendering needs, made once per process."""
 
-    def __init__(self, site: Site, config: Config) -> None:
+    def __init__(self, site: Site, config: Config, bytecode_dir: Path | None = None) -> None:
         from generator.render.templates import make_environment
 
         self.site = site
         self.config = config
-        self.env = make_environment(config)
+        self.env = make_environment(config, bytecode_dir)
         base_path = urlsplit(config.base_url).path
         self.globals: dict[str, Any] = {
             "site": config.site,
@@ -196,6 +202,7 @@ class Target:
 
     tree: Path
     holds: Mapping[str, OutputRecord]
+    bytecode_dir: Path | None = None  # compiled templates kept between builds
 
 
 def _render_into(renderer: Renderer, job: Job, target: Target, made: set[Path]) -> list[tuple[str, OutputRecord, bool]]:
@@ -217,7 +224,7 @@ _worker: tuple[Renderer, Sequence[Job], Target, set[Path]] | None = None
 
 def _init_worker(site: Site, config: Config, jobs: Sequence[Job], target: Target) -> None:
     global _worker  # noqa: PLW0603 - per-process state of a pool worker
-    _worker = (Renderer(site, config), jobs, target, set())
+    _worker = (Renderer(site, config, target.bytecode_dir), jobs, target, set())
 
 
 def _render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
@@ -240,7 +247,7 @@ def render_jobs(
         with pool:
             yield from _reporting(pool.imap_unordered(_render_chunk, chunks), len(jobs), progress)
         return
-    renderer, made = Renderer(site, config), set[Path]()
+    renderer, made = Renderer(site, config, target.bytecode_dir), set[Path]()
     yield from _reporting(((1, _render_into(renderer, job, target, made)) for job in jobs), len(jobs), progress)
 
 

@@ -43,9 +43,13 @@ def template_dirs(config: Config) -> list[Path]:
     return unique
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment; with `bytecode_dir`, compiled templates are kept there between builds."""
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

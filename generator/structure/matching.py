@@ -29,9 +29,10 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def normalise_title(title: str) -> str:
     """Lowercase, accents and punctuation removed, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", letters).strip()
+    folded = title.casefold()
+    if not folded.isascii():  # most headlines are ASCII: skip the per-character pass
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 @dataclass(frozen=True, slots=True)
