@@ -111,13 +111,13 @@ def _inputs_unchanged(config: Config, store: BuildCache, trust_before_ns: int) -
     """
     known = store.entry_stats()
     count = 0
-    for path in entry_files(config.content_dir):
-        row = known.get(path.relative_to(config.content_dir).as_posix())
+    for rel, item in entry_files(config.content_dir):
+        row = known.get(rel)
         try:
-            stat = path.stat()
+            stat = item.stat()
             if row is None or (row.size, row.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 return False
-            if stat.st_mtime_ns >= trust_before_ns and hashlib.blake2b(path.read_bytes(), digest_size=16).digest() != row.digest:
+            if stat.st_mtime_ns >= trust_before_ns and hashlib.blake2b(Path(item.path).read_bytes(), digest_size=16).digest() != row.digest:
                 return False
         except OSError:
             return False
