@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -241,14 +242,19 @@ def render_jobs(
     Yields (path, record, written) for every output file.
     """
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_JOBS:
-        chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(site, config, jobs, target))
-        with pool:
-            yield from _reporting(pool.imap_unordered(_render_chunk, chunks), len(jobs), progress)
-        return
     renderer, made = Renderer(site, config, target.bytecode_dir), set[Path]()
-    yield from _reporting(((1, _render_into(renderer, job, target, made)) for job in jobs), len(jobs), progress)
+    if workers == 1 or len(jobs) < PARALLEL_MIN_JOBS:
+        yield from _reporting(((1, _render_into(renderer, job, target, made)) for job in jobs), len(jobs), progress)
+        return
+    # This process renders a share itself instead of waiting on the pool: one
+    # forked copy of the site's memory fewer, and every core still busy.
+    chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
+    own, others = chunks[::workers], [c for i, c in enumerate(chunks) if i % workers]
+    pool = multiprocessing.get_context("fork").Pool(workers - 1, initializer=_init_worker, initargs=(site, config, jobs, target))
+    with pool:
+        theirs = pool.imap_unordered(_render_chunk, others)
+        mine = ((len(c), [r for i in c for r in _render_into(renderer, jobs[i], target, made)]) for c in own)
+        yield from _reporting(itertools.chain(mine, theirs), len(jobs), progress)
 
 
 def _reporting(
