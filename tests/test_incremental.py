@@ -118,17 +118,13 @@ def test_one_edit_rewrites_only_the_pages_that_show_it(make_digest) -> None:  # 
     assert untouched.stat().st_mtime_ns == before
 
 
-def test_parallel_and_serial_builds_agree(make_digest, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_parallel_and_serial_builds_agree(make_digest, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from generator.render import engine
 
     config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}", tags="[a, b]") for i in range(30)})
     build(config.with_output(tmp_path / "serial"), workers=1)
-    original = engine.PARALLEL_MIN_JOBS
-    engine.PARALLEL_MIN_JOBS = 1
-    try:
-        build(config.with_output(tmp_path / "parallel"), workers=2)
-    finally:
-        engine.PARALLEL_MIN_JOBS = original
+    monkeypatch.setattr(engine, "PARALLEL_MIN_JOBS", 1)
+    build(config.with_output(tmp_path / "parallel"), workers=2)
     assert site_files(tmp_path / "serial") == site_files(tmp_path / "parallel")
 
 

@@ -90,11 +90,6 @@ def decode(data: bytes, display: Path) -> str:
         raise EntryError(Problem(display, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, "re-save the file as UTF-8")) from None
 
 
-def read_text(path: Path, display: Path, max_bytes: int) -> str:
-    """Read an entry file as UTF-8, refusing what cannot be an entry."""
-    return decode(read_bytes(path, display, max_bytes), display)
-
-
 ParseResult = Entry | list[Problem]
 
 

@@ -29,7 +29,7 @@ from generator.config import Config
 from generator.entries.model import Entry
 from generator.output import write_file
 from generator.problems import Problem, TemplateError
-from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, FeedSpec
+from generator.render.feedmodel import FeedSpec
 from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
 from generator.structure.site import Site
 
@@ -88,7 +88,7 @@ def environment_key(config: Config) -> bytes:
 def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> list[Job]:
     """Every output of the site with the fingerprint of its inputs."""
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
-    from generator.render.feeds import feed_entries, plan_feeds
+    from generator.render.feeds import feed_entries, feed_files, plan_feeds
     from generator.render.pages import plan_pages
     from generator.render.templates import make_environment
 
@@ -99,7 +99,7 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> li
     feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key())
     jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config)]
     for spec, entries in plan_feeds(site, config):
-        paths = tuple(spec.folder + name for name in (RSS_FILE, ATOM_FILE, JSON_FILE))
+        paths = feed_files(spec)
         shown = tuple(feed_entries(entries, config))  # a feed depends only on the items it lists
         jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown)), FeedJob(spec, tuple(entries))))
     for asset in static_assets(config):

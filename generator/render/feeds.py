@@ -23,7 +23,7 @@ from generator.render.markdown import first_paragraph_text
 from generator.render.xmlfeeds import rss_and_atom
 from generator.structure.site import Collection, Site
 
-__all__ = ["ATOM_FILE", "JSON_FILE", "RSS_FILE", "FeedSpec", "plan_feeds", "render_all_feeds"]
+__all__ = ["ATOM_FILE", "JSON_FILE", "RSS_FILE", "FeedSpec", "feed_files", "plan_feeds", "render_feeds"]
 
 # Fixed namespace: an entry's guid depends on its id alone, not on the site URL.
 GUID_NAMESPACE = uuid.UUID("6f1c2a3e-5b7d-4c8e-9f10-2a3b4c5d6e7f")
@@ -48,18 +48,16 @@ def _collection_spec(kind: str, collection: Collection, title: str, description:
     return FeedSpec(folder, title, description, folder)
 
 
-def render_all_feeds(site: Site, config: Config) -> Iterator[tuple[str, bytes]]:
-    """Every feed file as (site-relative path, bytes)."""
-    cache: ItemCache = {}
-    for spec, entries in plan_feeds(site, config):
-        yield from render_feeds(spec, entries, site, config, cache).items()
+def feed_files(spec: FeedSpec) -> tuple[str, str, str]:
+    """Site-relative paths of a feed's RSS, Atom and JSON Feed files."""
+    return spec.folder + RSS_FILE, spec.folder + ATOM_FILE, spec.folder + JSON_FILE
 
 
 def render_feeds(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache | None = None) -> dict[str, bytes]:
     """Return {path: bytes} for the RSS, Atom and JSON Feed files of one feed."""
     feed = make_feed(spec, entries, site, config, {} if cache is None else cache)
     rss, atom = rss_and_atom(feed)
-    return {spec.folder + RSS_FILE: rss, spec.folder + ATOM_FILE: atom, spec.folder + JSON_FILE: json_feed(feed)}
+    return dict(zip(feed_files(spec), (rss, atom, json_feed(feed)), strict=True))
 
 
 def make_feed(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache) -> Feed:
