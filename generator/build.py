@@ -51,9 +51,9 @@ class Collected:
     digests: dict[str, bytes]  # entry id → hash of its file
 
 
-def collect(config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0) -> Collected:
+def collect(config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None) -> Collected:
     """Load and arrange the content, reporting every problem found."""
-    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns)
+    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers)
     return Collected(build_site(loaded.entries, config.tz, config.digest.period), loaded.problems, loaded.digests)
 
 
@@ -90,7 +90,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     if store.meta("parse_key") != parse_key:
         store.drop_entries()
         store.set_meta("parse_key", parse_key)
-    collected = collect(config, store, trust_before)
+    collected = collect(config, store, trust_before, workers)
     site, problems = collected.site, collected.problems
     if problems and not keep_going:
         raise DigestError(problems)

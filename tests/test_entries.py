@@ -154,8 +154,8 @@ def test_parallel_parsing_gives_the_same_entries_and_problems(tmp_path: Path, mo
         (content / f"e{i}.md").write_text(entry_text(f"Story {i}", id=f"id{i}"), encoding="utf-8")
     (content / "bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     serial = load_entries(content, TZ, max_bytes=10_000)
-    monkeypatch.setattr(load._BatchParser, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(load._BatchParser, "BATCH", 3)
+    monkeypatch.setattr(load, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(load, "CHUNK", 3)
     parallel = load_entries(content, TZ, max_bytes=10_000)
     assert parallel.entries == serial.entries and len(parallel.entries) == 7
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] != []

@@ -8,18 +8,19 @@ bytes changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import multiprocessing
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.pool import Pool
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.cache import BuildCache, CachedFile, EntryRowWriter, dumps, loads
 from generator.entries.model import Entry
 from generator.entries.parse import EntryError, parse_entry
+from generator.parallel import fan_out
 from generator.problems import Problem
 
 SUFFIXES = (".md", ".markdown")
@@ -66,13 +67,16 @@ def _is_folder(item: os.DirEntry[str]) -> bool:
 def read_bytes(path: Path, display: Path, max_bytes: int) -> bytes:
     """Read an entry file, refusing what cannot be an entry."""
     try:
-        real = path.resolve(strict=True)
-        if not real.is_file():  # a FIFO or device would block the read or never end
-            raise EntryError(Problem(display, "not a regular file (a pipe, socket or device)", hint="move it out of the content folder"))
-        size = real.stat().st_size
-        if size > max_bytes:
-            raise EntryError(Problem(display, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", hint="raise build.max_entry_bytes in config.yaml"))
-        data = real.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then tells what it is.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block the read or never end
+                raise EntryError(Problem(display, "not a regular file (a pipe, socket or device)", hint="move it out of the content folder"))
+            if info.st_size > max_bytes:
+                message = f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit"
+                raise EntryError(Problem(display, message, hint="raise build.max_entry_bytes in config.yaml"))
+            data = handle.read()
     except OSError as exc:
         raise EntryError(Problem(display, f"cannot read file: {exc.strerror or exc}")) from None
     if not data.strip():
@@ -113,13 +117,15 @@ def check_link(path: Path, display: Path, root: Path) -> None:
         raise EntryError(Problem(display, "broken symlink: its target does not exist or the links form a loop", hint="fix or delete the link"))
 
 
-def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCache | None = None, trust_before_ns: int = 0) -> Loaded:
+def load_entries(
+    content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None
+) -> Loaded:
     """Load all entries; every bad file becomes a Problem and the rest still load.
 
     With a cache, unchanged files are taken from it: their parsed forms are
     streamed out of SQLite one row at a time, and new ones written in batches,
-    so memory holds the entries, not a second copy of them. Files to parse are
-    parsed in batches, on every core when a batch is large.
+    so memory holds the entries, not a second copy of them. Files are read
+    and parsed in chunks, on every core when there are many.
     """
     known = cache.entry_stats() if cache is not None else {}
     root = content_dir.resolve()
@@ -127,36 +133,42 @@ def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCa
     results: dict[str, ParseResult] = {}
     digests: dict[str, bytes] = {}
     reuse: set[str] = set()
+    todo: list[_ToRead] = []
+    for rel, item in entry_files(content_dir):
+        order.append(rel)
+        try:
+            if item.is_symlink():
+                check_link(Path(item.path), Path(rel), root)
+            info = item.stat()
+        except EntryError as exc:
+            results[rel] = exc.problems
+            continue
+        except OSError as exc:
+            results[rel] = [Problem(Path(rel), f"cannot read file: {exc.strerror or exc}")]
+            continue
+        row = known.get(rel)
+        if row and (row.size, row.mtime_ns) == (info.st_size, info.st_mtime_ns) and info.st_mtime_ns < trust_before_ns and not item.is_symlink():
+            reuse.add(rel)
+            digests[rel] = row.digest
+        else:
+            todo.append(_ToRead(rel, item.path, info.st_size, info.st_mtime_ns, row.digest if row else None))
     loaded = Loaded()
-    with EntryRowWriter(cache) as rows, _BatchParser(tz) as parser:
-        for rel, item in entry_files(content_dir):
-            order.append(rel)
-            try:
-                if item.is_symlink():
-                    check_link(Path(item.path), Path(rel), root)
-                stat = item.stat()
-                row = known.get(rel)
-                if row and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and stat.st_mtime_ns < trust_before_ns and not item.is_symlink():
-                    reuse.add(rel)
-                    digests[rel] = row.digest
+    read_chunk = functools.partial(_read_chunk, todo, tz, max_bytes)
+    chunks = [range(start, min(start + CHUNK, len(todo))) for start in range(0, len(todo), CHUNK)]
+    with EntryRowWriter(cache) as rows:
+        for indices, outcomes in fan_out(read_chunk, chunks, (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_MIN else 1):
+            for read, outcome in zip((todo[i] for i in indices), outcomes, strict=True):
+                if isinstance(outcome, list):  # unreadable: not cached, read again next time
+                    results[read.rel] = outcome
                     continue
-                data = read_bytes(Path(item.path), Path(rel), max_bytes)
-            except EntryError as exc:
-                results[rel] = exc.problems
-                continue
-            except OSError as exc:
-                results[rel] = [Problem(Path(rel), f"cannot read file: {exc.strerror or exc}")]
-                continue
-            digests[rel] = hashlib.blake2b(data, digest_size=16).digest()
-            if row and row.digest == digests[rel]:
-                reuse.add(rel)
-                rows.touch(rel, stat.st_size, stat.st_mtime_ns)
-            else:
-                parser.add(_Pending(rel, Path(rel), data, stat.st_size, stat.st_mtime_ns, digests[rel]))
-            if parser.full():
-                loaded.parsed += parser.flush(results, rows)
-        loaded.parsed += parser.flush(results, rows)
-        loaded.parsed += parser.flush(results, rows)
+                digests[read.rel], payload = outcome
+                if payload is None:  # same bytes as the cached parse
+                    reuse.add(read.rel)
+                    rows.touch(read.rel, read.size, read.mtime_ns)
+                    continue
+                results[read.rel] = loads(payload)  # type: ignore[assignment]
+                rows.add(read.rel, CachedFile(read.size, read.mtime_ns, digests[read.rel], payload))
+                loaded.parsed += 1
         if cache is not None:
             results.update((rel, loads(payload)) for rel, payload in cache.entry_payloads() if rel in reuse)  # type: ignore[misc]
             present = set(order)
@@ -165,54 +177,41 @@ def load_entries(content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCa
     return loaded
 
 
+PARALLEL_MIN = 500  # files to read before forking pays off
+CHUNK = 100
+
+
 @dataclass(frozen=True, slots=True)
-class _Pending:
+class _ToRead:
     rel: str
-    display: Path
-    data: bytes
+    path: str
     size: int
     mtime_ns: int
-    digest: bytes
+    cached: bytes | None  # hash of the bytes the cache parsed for this path, if any
 
 
-class _BatchParser:
-    """Parses files in batches; a large batch goes to forked worker processes."""
+# Per file read: its hash and its pickled parse result (None: the cached one still
+# holds), or the problems that kept it from being read.
+_Outcome = tuple[bytes, bytes | None] | list[Problem]
 
-    BATCH = 2000
-    PARALLEL_MIN = 500
 
-    def __init__(self, tz: ZoneInfo) -> None:
-        self._tz = tz
-        self._pending: list[_Pending] = []
-        self._pool: Pool | None = None
+def _read_chunk(todo: Sequence[_ToRead], tz: ZoneInfo, max_bytes: int, indices: range) -> tuple[range, list[_Outcome]]:
+    """Read, hash and parse some files (in a worker process when there are many).
 
-    def __enter__(self) -> _BatchParser:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-
-    def add(self, item: _Pending) -> None:
-        self._pending.append(item)
-
-    def full(self) -> bool:
-        return len(self._pending) >= self.BATCH
-
-    def flush(self, results: dict[str, ParseResult], rows: EntryRowWriter) -> int:
-        """Parse what is pending into `results` and the cache rows; returns how many."""
-        batch, self._pending = self._pending, []
-        jobs = [(item.display, item.data, self._tz) for item in batch]
-        workers = os.cpu_count() or 1
-        if len(batch) >= self.PARALLEL_MIN and workers > 1:
-            self._pool = self._pool or multiprocessing.get_context("fork").Pool(workers)
-            parsed = self._pool.starmap(_parse_file, jobs, chunksize=64)
-        else:
-            parsed = [_parse_file(*job) for job in jobs]
-        for item, result in zip(batch, parsed, strict=True):
-            results[item.rel] = result
-            rows.add(item.rel, CachedFile(item.size, item.mtime_ns, item.digest, dumps(result)))
-        return len(batch)
+    Results travel back pickled once: the same bytes go into the cache.
+    """
+    outcomes: list[_Outcome] = []
+    for i in indices:
+        item = todo[i]
+        display = Path(item.rel)
+        try:
+            data = read_bytes(Path(item.path), display, max_bytes)
+        except EntryError as exc:
+            outcomes.append(exc.problems)
+            continue
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        outcomes.append((digest, None if digest == item.cached else dumps(_parse_file(display, data, tz))))
+    return indices, outcomes
 
 
 def _assemble(loaded: Loaded, order: list[str], results: dict[str, ParseResult], digests: dict[str, bytes]) -> None:

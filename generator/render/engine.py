@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from generator.cache import OutputRecord
 from generator.config import Config
 from generator.entries.model import Entry
 from generator.output import write_file
+from generator.parallel import fan_out
 from generator.problems import Problem, TemplateError
 from generator.render.feedmodel import FeedSpec
 from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
@@ -35,7 +34,7 @@ from generator.structure.site import Site
 
 STATIC = "static"
 PARALLEL_MIN_JOBS = 400  # below this, forking costs more than it saves
-CHUNK = 64
+CHUNK = 32  # jobs per unit of parallel rendering
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,21 +218,6 @@ def _render_into(renderer: Renderer, job: Job, target: Target, made: set[Path]) 
     return out
 
 
-# Worker state: set once per forked worker by its initializer, read by _render_chunk.
-_worker: tuple[Renderer, Sequence[Job], Target, set[Path]] | None = None
-
-
-def _init_worker(site: Site, config: Config, jobs: Sequence[Job], target: Target) -> None:
-    global _worker  # noqa: PLW0603 - per-process state of a pool worker
-    _worker = (Renderer(site, config, target.bytecode_dir), jobs, target, set())
-
-
-def _render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
-    assert _worker is not None
-    renderer, jobs, target, made = _worker
-    return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]
-
-
 def render_jobs(
     jobs: Sequence[Job], site: Site, config: Config, target: Target, workers: int | None, progress: Callable[[int, int], None] | None
 ) -> Iterator[tuple[str, OutputRecord, bool]]:
@@ -241,20 +225,14 @@ def render_jobs(
 
     Yields (path, record, written) for every output file.
     """
-    workers = workers or os.cpu_count() or 1
     renderer, made = Renderer(site, config, target.bytecode_dir), set[Path]()
-    if workers == 1 or len(jobs) < PARALLEL_MIN_JOBS:
-        yield from _reporting(((1, _render_into(renderer, job, target, made)) for job in jobs), len(jobs), progress)
-        return
-    # This process renders a share itself instead of waiting on the pool: one
-    # forked copy of the site's memory fewer, and every core still busy.
+
+    def render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
+        return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]
+
+    workers = (workers or os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
-    own, others = chunks[::workers], [c for i, c in enumerate(chunks) if i % workers]
-    pool = multiprocessing.get_context("fork").Pool(workers - 1, initializer=_init_worker, initargs=(site, config, jobs, target))
-    with pool:
-        theirs = pool.imap_unordered(_render_chunk, others)
-        mine = ((len(c), [r for i in c for r in _render_into(renderer, jobs[i], target, made)]) for c in own)
-        yield from _reporting(itertools.chain(mine, theirs), len(jobs), progress)
+    yield from _reporting(fan_out(render_chunk, chunks, workers), len(jobs), progress)
 
 
 def _reporting(

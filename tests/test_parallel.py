@@ -1,0 +1,36 @@
+"""generator.parallel: every chunk's result exactly once, whichever process ran it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.parallel import fan_out
+
+
+def test_every_chunk_is_done_once_across_processes() -> None:
+    data = list(range(1000))  # inherited by the forked worker, never pickled
+
+    def work(chunk: range) -> tuple[range, int, int]:
+        return chunk, sum(data[i] * data[i] for i in chunk), os.getpid()
+
+    chunks = [range(start, start + 10) for start in range(0, 1000, 10)]
+    results = list(fan_out(work, chunks, workers=2))
+    assert sorted(r[0].start for r in results) == [c.start for c in chunks]
+    assert sum(r[1] for r in results) == sum(i * i for i in range(1000))
+    assert len({r[2] for r in results}) == 2  # this process and one forked worker shared the work
+
+
+def test_one_worker_runs_everything_here_in_order() -> None:
+    assert list(fan_out(lambda chunk: (chunk, os.getpid()), [1, 2, 3], workers=1)) == [(1, os.getpid()), (2, os.getpid()), (3, os.getpid())]
+
+
+def test_a_failing_chunk_raises_in_the_caller() -> None:
+    def work(chunk: int) -> int:
+        if chunk == 37:
+            raise ValueError("chunk 37")
+        return chunk
+
+    with pytest.raises(ValueError, match="chunk 37"):
+        list(fan_out(work, range(100), workers=2))
