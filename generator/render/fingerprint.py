@@ -19,6 +19,9 @@ from generator.structure.site import Site
 
 Digest = bytes
 
+# Values fed by their repr: exact types (subclasses take the slower, general path).
+_PLAIN = frozenset({type(None), bool, int, float, dt.date, dt.datetime, dt.timedelta})
+
 
 def digest_bytes(*parts: bytes) -> Digest:
     h = hashlib.blake2b(digest_size=16)
@@ -61,30 +64,50 @@ class Fingerprinter:
         return result
 
     def _feed(self, h: Any, value: Any) -> None:
-        if isinstance(value, str):
+        kind = type(value)  # exact types first: this runs for every value of every page
+        if kind is str:
             data = value.encode("utf-8", "surrogatepass")
             h.update(b"s%d:" % len(data))
             h.update(data)
+        elif kind in _PLAIN:
+            h.update(b"v%r;" % value)
+        elif kind is tuple or kind is list:
+            h.update(b"l%d:" % len(value))
+            for item in value:
+                self._feed(h, item)
+        elif kind is Entry or kind in self._fields:
+            memo = self._memo.get(id(value))
+            h.update(b"o")
+            h.update(memo[1] if memo is not None else self.of(value))
+        elif kind is dict:
+            self._feed_mapping(h, value)
+        else:
+            self._feed_other(h, value)
+
+    def _feed_other(self, h: Any, value: Any) -> None:
+        if isinstance(value, str):
+            self._feed(h, str(value))
         elif value is None or isinstance(value, bool | int | float | dt.date | dt.timedelta):
             h.update(b"v%r;" % value)
         elif isinstance(value, Entry) or dataclasses.is_dataclass(value):
             h.update(b"o")
             h.update(self.of(value))
         elif isinstance(value, list | tuple):
-            h.update(b"l%d:" % len(value))
-            for item in value:
-                self._feed(h, item)
+            self._feed(h, list(value))
         elif isinstance(value, Mapping):
-            h.update(b"m%d:" % len(value))
-            for key in sorted(value, key=repr):
-                self._feed(h, key)
-                self._feed(h, value[key])
+            self._feed_mapping(h, value)
         elif isinstance(value, set | frozenset):
             h.update(b"f%d:" % len(value))
             for digest in sorted(self.of(item) for item in value):
                 h.update(digest)
         else:
             raise TypeError(f"cannot fingerprint {type(value).__name__}; pass plain data in page contexts")
+
+    def _feed_mapping(self, h: Any, value: Mapping[Any, Any]) -> None:
+        h.update(b"m%d:" % len(value))
+        for key in sorted(value, key=repr):
+            self._feed(h, key)
+            self._feed(h, value[key])
 
     def _entry(self, h: Any, entry: Entry) -> None:
         """An entry is its file's bytes plus where links to it point (which other entries can change)."""

@@ -1,0 +1,70 @@
+"""Fingerprints: equal inputs hash alike, any difference a page could show changes the hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from markupsafe import Markup
+
+from generator.entries.parse import parse_entry
+from generator.render.fingerprint import Fingerprinter
+from generator.structure.site import Site, build_site
+from tests.conftest import entry_text
+
+TZ = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    value: object
+
+
+def two_entry_site() -> Site:
+    return build_site([parse_entry(entry_text(f"Story {n}", id=f"id{n}"), Path(f"e{n}.md"), TZ) for n in range(2)], TZ, "day")
+
+
+def fingerprinter(site: Site | None = None, first_file: bytes = b"a" * 16) -> Fingerprinter:
+    return Fingerprinter(site or two_entry_site(), {"id0": first_file, "id1": b"b" * 16})
+
+
+def test_equal_values_hash_alike_whatever_their_identity_or_key_order() -> None:
+    fp = fingerprinter()
+    day = dt.date(2024, 6, 23)
+    one = {"a": [1, "x", day, None], "b": Box((2.5, True))}
+    other = {"b": Box((2.5, True)), "a": [1, "x", dt.date(2024, 6, 23), None]}
+    assert fp.of(one) == fp.of(other) == fingerprinter().of(other)
+    assert fp.of(Markup("<b>")) == fp.of("<b>") and fp.of((1, 2)) == fp.of([1, 2])
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"a": [1, "x", dt.date(2024, 6, 24), None]},
+        {"a": [1, "x", dt.datetime(2024, 6, 23), None]},
+        {"a": [True, "x", dt.date(2024, 6, 23), None]},
+        {"a": [1, "x", dt.date(2024, 6, 23)]},
+        {"a": [1, "xx", dt.date(2024, 6, 23), None]},
+        {"a": [1, "x", dt.date(2024, 6, 23), None], "b": None},
+        {"a": [[1, "x"], dt.date(2024, 6, 23), None]},
+        {"a": Box([1, "x", dt.date(2024, 6, 23), None])},
+    ],
+)
+def test_any_difference_changes_the_hash(changed: dict[str, object]) -> None:
+    fp = fingerprinter()
+    assert fp.of({"a": [1, "x", dt.date(2024, 6, 23), None]}) != fp.of(changed)
+
+
+def test_entries_hash_by_their_file_and_where_they_link() -> None:
+    site = two_entry_site()
+    fp = fingerprinter(site)
+    assert fp.of([site.entries[0]]) != fp.of([site.entries[1]])
+    assert fingerprinter(site, first_file=b"c" * 16).of(site.entries) != fp.of(site.entries)  # one file edited
+
+
+def test_values_it_cannot_hash_are_refused() -> None:
+    with pytest.raises(TypeError, match="cannot fingerprint object"):
+        fingerprinter().of({"a": object()})
