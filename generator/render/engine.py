@@ -175,12 +175,14 @@ class Renderer:
         self.config = config
         self.env = make_environment(config, bytecode_dir)
         base_path = urlsplit(config.base_url).path
-        self.globals: dict[str, Any] = {
-            "site": config.site,
-            "url": lambda target="": base_path + target,
-            "absolute": lambda target="": config.base_url + target,
-            "digest": site,
-        }
+        # The same for every page, so environment globals: macro libraries imported
+        # without context are then evaluated once per process, not once per page.
+        self.env.globals.update(
+            site=config.site,
+            url=lambda target="": base_path + target,
+            absolute=lambda target="": config.base_url + target,
+            digest=site,
+        )
         self.feed_items: dict[str, Any] = {}  # entry id → feed item, shared by every feed
 
     def render(self, job: Job) -> dict[str, bytes]:
@@ -192,7 +194,7 @@ class Renderer:
             return {task.rel: task.source.read_bytes()}
         if isinstance(task, FeedJob):
             return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items)
-        context = {**self.globals, **task.context, "page": task}
+        context = {**task.context, "page": task}
         return {task.path: render(self.env, task.template, context).encode()}
 
 

@@ -30,12 +30,14 @@ def to_html(text: str) -> str:
     return _parser().render(text) if text else ""
 
 
+@lru_cache(maxsize=16384)
 def first_paragraph_text(text: str) -> str:
     """Plain text of the body's first paragraph (for summaries and feed descriptions).
 
     Parses block by block and stops at the first paragraph: listings call this
     for every entry they show, and bodies run to pages. (A fenced code block may
-    hold blank lines, so a body with fences is parsed whole.)
+    hold blank lines, so a body with fences is parsed whole.) Remembered per
+    body: an entry is listed on its issue, source and tag pages and in feeds.
     """
     blocks = [text] if "```" in text or "~~~" in text else _BLANK_LINE.split(text)
     for block in blocks:

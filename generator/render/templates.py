@@ -8,6 +8,7 @@ silently printing nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from importlib import resources
 from pathlib import Path
@@ -97,6 +98,7 @@ def other_lang(lang: str | None, site_lang: str) -> str:
     return lang
 
 
+@functools.lru_cache(maxsize=16384)  # every listing of an article shows it
 def reading_minutes(text: str) -> int:
     return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
