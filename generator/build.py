@@ -20,6 +20,7 @@ from generator.cache import BuildCache, OutputRecord
 from generator.config import Config
 from generator.entries.load import entry_files, load_entries
 from generator.output import Trees, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
+from generator.parallel import collector_paused, frozen_heap
 from generator.problems import DigestError, Problem
 from generator.render import engine
 from generator.render.engine import Job
@@ -90,12 +91,14 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     if store.meta("parse_key") != parse_key:
         store.drop_entries()
         store.set_meta("parse_key", parse_key)
-    collected = collect(config, store, trust_before, workers)
+    with collector_paused():  # loading makes long-lived objects, not garbage
+        collected = collect(config, store, trust_before, workers)
     site, problems = collected.site, collected.problems
     if problems and not keep_going:
         raise DigestError(problems)
-    jobs = engine.plan_jobs(site, config, collected.digests)
-    result = _sync(jobs, site, config, trees, store, live_token, workers, progress)
+    with frozen_heap():  # entries and site live until the end: no collector passes over them
+        jobs = engine.plan_jobs(site, config, collected.digests)
+        result = _sync(jobs, site, config, trees, store, live_token, workers, progress)
     result.warnings, result.skipped = list(site.warnings), problems
     with store.transaction():
         store.set_meta("scan_ns", str(scan_ns))

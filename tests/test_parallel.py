@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
 
-from generator.parallel import fan_out
+from generator.parallel import collector_paused, fan_out, frozen_heap
 
 
 def test_every_chunk_is_done_once_across_processes() -> None:
@@ -34,3 +35,24 @@ def test_a_failing_chunk_raises_in_the_caller() -> None:
 
     with pytest.raises(ValueError, match="chunk 37"):
         list(fan_out(work, range(100), workers=2))
+
+
+def test_frozen_heap_nests_and_the_outermost_block_unfreezes() -> None:
+    assert gc.get_freeze_count() == 0
+    with frozen_heap():
+        outer = gc.get_freeze_count()
+        assert outer > 0
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() >= outer  # the inner block kept the outer freeze
+        list(fan_out(lambda chunk: chunk, range(5), workers=2))  # so does fan_out's own
+        assert gc.get_freeze_count() >= outer
+    assert gc.get_freeze_count() == 0
+
+
+def test_collector_paused_restores_the_collector_even_on_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
