@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from pathlib import Path
 
 import msgspec
 from hypothesis import HealthCheck, given, settings
@@ -34,7 +33,7 @@ def raw_entry(title: str, body: str, summary: str, word: str, entry_id: str) -> 
         date=None,
         added=WHEN,
         body=body,
-        path=Path("x.md"),
+        path="x.md",
         source=word or None,
         summary=summary or None,
         authors=(word,) if word else (),

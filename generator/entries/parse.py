@@ -99,7 +99,7 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         date=day,
         added=added,
         body=clean(body).strip("\n"),
-        path=path,
+        path=path.as_posix(),
         source=_text(meta.source),
         edition=_text(meta.edition),
         lang=_text(meta.lang),

@@ -94,5 +94,5 @@ def _groups(entries: list[Entry]) -> tuple[SourceGroup, ...]:
 
 def _group(name: str, members: list[Entry]) -> SourceGroup:
     ordered = newest_first(members)
-    teasers = sorted((e for e in members if not e.is_article), key=lambda e: (e.from_id or "", str(e.path)))
+    teasers = sorted((e for e in members if not e.is_article), key=lambda e: (e.from_id or "", e.path))
     return SourceGroup(name, source_slug(name), tuple(e for e in ordered if e.is_article), tuple(teasers))

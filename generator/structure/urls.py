@@ -9,6 +9,7 @@ id suffix; a warning says so.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.entries.model import Entry
@@ -36,7 +37,7 @@ def assign_article_urls(articles: Iterable[Entry], tz: ZoneInfo) -> tuple[Mappin
             url = f"{url[:-1]}-{entry.id[:8]}/"
             warnings.append(
                 Problem(
-                    entry.path,
+                    Path(entry.path),
                     f"URL /{article_path(entry, tz)} is already used by {first.path}; using /{url}",
                     warning=True,
                     hint="give one of them its own `slug`",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -34,7 +33,7 @@ def entry(n: int | str, title: str, source: str | None = "Gazette", kind: str = 
         date=when.date(),
         added=when,
         body="Text.",
-        path=Path(f"{n}.md"),
+        path=f"{n}.md",
         source=source,  # type: ignore[arg-type]
     )
 
