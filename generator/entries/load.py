@@ -24,6 +24,8 @@ from generator.parallel import fan_out
 from generator.problems import Problem
 
 SUFFIXES = (".md", ".markdown")
+PARALLEL_MIN = 500  # files to read before forking pays off
+CHUNK = 100  # files per unit of parallel reading
 
 
 @dataclass(slots=True)
@@ -175,10 +177,6 @@ def load_entries(
             rows.remove(p for p in known if p not in present)
     _assemble(loaded, order, results, digests)
     return loaded
-
-
-PARALLEL_MIN = 500  # files to read before forking pays off
-CHUNK = 100
 
 
 @dataclass(frozen=True, slots=True)
