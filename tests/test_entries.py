@@ -159,3 +159,30 @@ def test_parallel_parsing_gives_the_same_entries_and_problems(tmp_path: Path, mo
     parallel = load_entries(content, TZ, max_bytes=10_000)
     assert parallel.entries == serial.entries and len(parallel.entries) == 7
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems] != []
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["here", "forked"])
+def test_cache_parses_only_changed_files_and_hashes_untrusted_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
+    from generator.cache import BuildCache
+    from generator.entries import load
+
+    if parallel:
+        monkeypatch.setattr(load, "PARALLEL_MIN", 2)
+        monkeypatch.setattr(load, "CHUNK", 2)
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(6):
+        (content / f"e{i}.md").write_text(entry_text(f"Story {i}", id=f"id{i}"), encoding="utf-8")
+    cache = BuildCache(tmp_path / "cache.sqlite")
+    first = load_entries(content, TZ, 10_000, cache)
+    assert first.parsed == 6 and len(first.entries) == 6
+    trusted = load_entries(content, TZ, 10_000, cache, trust_before_ns=2**62)  # stats trusted: nothing read
+    assert trusted.parsed == 0 and trusted.entries == first.entries and trusted.digests == first.digests
+    (content / "e3.md").write_text(entry_text("Story 3, revised", id="id3"), encoding="utf-8")
+    untrusted = load_entries(content, TZ, 10_000, cache, trust_before_ns=0)  # every file hashed, one parsed
+    assert untrusted.parsed == 1
+    assert [e.title for e in untrusted.entries if e.id == "id3"] == ["Story 3, revised"]
+    assert {k: v for k, v in untrusted.digests.items() if k != "id3"} == {k: v for k, v in first.digests.items() if k != "id3"}
+    (content / "e0.md").unlink()
+    assert sorted(e.id for e in load_entries(content, TZ, 10_000, cache).entries) == [f"id{i}" for i in range(1, 6)]
+    cache.close()
