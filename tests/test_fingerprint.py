@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from markupsafe import Markup
 
+from generator.config import Config
 from generator.entries.parse import parse_entry
 from generator.render.fingerprint import Fingerprinter
 from generator.structure.site import Site, build_site
@@ -68,3 +70,20 @@ def test_entries_hash_by_their_file_and_where_they_link() -> None:
 def test_values_it_cannot_hash_are_refused() -> None:
     with pytest.raises(TypeError, match="cannot fingerprint object"):
         fingerprinter().of({"a": object()})
+
+
+def test_editing_a_body_changes_its_pages_but_not_the_sitemap(make_digest: Callable[..., Config]) -> None:
+    from generator.build import collect
+    from generator.render.engine import plan_jobs
+
+    config = make_digest({f"e{n}.md": entry_text(f"Story {n}", id=f"id{n}", source="Gazette") for n in range(3)})
+    collected = collect(config)
+
+    def fingerprints(digests: dict[str, bytes]) -> dict[str, bytes]:
+        return {path: job.fingerprint for job in plan_jobs(collected.site, config, digests) for path in job.paths}
+
+    before = fingerprints(collected.digests)
+    after = fingerprints({**collected.digests, "id1": b"edited".ljust(16)})
+    changed = {path for path in before if before[path] != after[path]}
+    assert collected.site.urls["id1"] + "index.html" in changed and "sources/gazette/index.html" in changed
+    assert "sitemap.xml" not in changed and "404.html" not in changed

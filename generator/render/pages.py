@@ -71,15 +71,24 @@ def plan_pages(site: Site, config: Config) -> Iterator[Page]:
     yield Page("robots.txt", "robots.txt", "robots.txt", {}, kind="robots", indexed=False)
 
 
+@dataclass(frozen=True, slots=True)
+class SitemapUrl:
+    """What a sitemap lists of a page: nothing else, so editing an entry's text leaves it alone."""
+
+    url: str
+    lastmod: dt.date | None
+
+
 def sitemap_pages(pages: Sequence[Page], limit: int | None = None) -> Iterator[Page]:
     """`sitemap.xml`, or when there are too many URLs for one file, an index of numbered parts."""
     limit = limit or SITEMAP_LIMIT
-    if len(pages) <= limit:
-        yield Page("sitemap.xml", "sitemap.xml", "Sitemap", {"pages": pages}, kind="sitemap", indexed=False)
+    urls = [SitemapUrl(page.url, page.lastmod) for page in pages]
+    if len(urls) <= limit:
+        yield Page("sitemap.xml", "sitemap.xml", "Sitemap", {"pages": urls}, kind="sitemap", indexed=False)
         return
-    parts = [f"sitemap-{n}.xml" for n in range(1, -(-len(pages) // limit) + 1)]
+    parts = [f"sitemap-{n}.xml" for n in range(1, -(-len(urls) // limit) + 1)]
     for number, name in enumerate(parts):
-        yield Page(name, "sitemap.xml", "Sitemap", {"pages": pages[number * limit : (number + 1) * limit]}, kind="sitemap", indexed=False)
+        yield Page(name, "sitemap.xml", "Sitemap", {"pages": urls[number * limit : (number + 1) * limit]}, kind="sitemap", indexed=False)
     yield Page("sitemap.xml", "sitemap-index.xml", "Sitemap index", {"parts": parts}, kind="sitemap", indexed=False)
 
 
