@@ -39,16 +39,10 @@ class Run:
 
 
 @dataclass(frozen=True, slots=True)
-class Summary:
-    """Medians of the times, maxima of the memory figures, over several runs."""
+class Summary(Run):
+    """Over several runs: medians of the times, maxima of the memory figures."""
 
     runs: int
-    wall: float
-    cpu: float
-    sys: float
-    max_rss_mb: float
-    tree_pss_mb: float
-    tree_rss_mb: float
     walls: tuple[float, ...]
 
 
