@@ -34,10 +34,51 @@ class SafeLoader(_Base):  # type: ignore[misc, valid-type]
 
 SafeLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MAX_CONTAINERS = 200  # deeper or larger documents take the general path
+_LEAVES = frozenset({_STR, _BOOL, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:null"})
+
+
+class _NotPlain(Exception):
+    """The document uses something the direct construction leaves to PyYAML."""
+
+
+class _FastLoader(SafeLoader):
+    """Builds plain documents directly from the node tree.
+
+    Front matter is a mapping of strings, numbers and lists. PyYAML's generic
+    construction (object states, generators, alias bookkeeping) is a third of
+    an entry's parse time; documents with anything else (aliases, merge keys,
+    non-scalar keys, other tags) go through it unchanged.
+    """
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            return self._plain(node, set())
+        except _NotPlain:
+            return super().construct_document(node)
+
+    def _plain(self, node: yaml.Node, seen: set[int]) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag in _LEAVES:
+            return self.yaml_constructors[tag](self, node)
+        # A container met twice is an alias: PyYAML shares it (copies could grow
+        # exponentially, or forever if it contains itself).
+        if id(node) in seen or len(seen) > _MAX_CONTAINERS:
+            raise _NotPlain
+        seen.add(id(node))
+        if tag == _MAP and all(k.tag == _STR for k, _ in node.value):
+            return {k.value: self._plain(v, seen) for k, v in node.value}
+        if tag == _SEQ:
+            return [self._plain(v, seen) for v in node.value]
+        raise _NotPlain
+
 
 def parse(text: str) -> Any:
     """Parse one YAML document safely (no arbitrary objects)."""
-    return yaml.load(text, Loader=SafeLoader)
+    return yaml.load(text, Loader=_FastLoader)
 
 
 def error_line(exc: yaml.YAMLError) -> int | None:
