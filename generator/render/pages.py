@@ -31,6 +31,7 @@ class FeedLink:
     type: str  # MIME type
     title: str
     href: str  # site-relative
+    format: str  # "RSS", "Atom" or "JSON Feed", for links that name the format only
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +56,8 @@ class Page:
 
 def feed_links(folder: str, name: str) -> tuple[FeedLink, ...]:
     """The three feeds the feed renderer writes into a folder (`""`, `sources/x/`, `tags/y/`)."""
-    return (
-        FeedLink("application/rss+xml", f"{name} (RSS)", f"{folder}feed.xml"),
-        FeedLink("application/atom+xml", f"{name} (Atom)", f"{folder}atom.xml"),
-        FeedLink("application/feed+json", f"{name} (JSON Feed)", f"{folder}feed.json"),
-    )
+    formats = (("application/rss+xml", "RSS", "feed.xml"), ("application/atom+xml", "Atom", "atom.xml"), ("application/feed+json", "JSON Feed", "feed.json"))
+    return tuple(FeedLink(media, f"{name} ({label})", folder + file, label) for media, label, file in formats)
 
 
 def plan_pages(site: Site, config: Config) -> Iterator[Page]:

@@ -95,6 +95,13 @@ def test_head_of_every_page(site_dir: Path) -> None:
             assert canonical == [BASE + rel], page
 
 
+def test_footer_names_each_site_feed_by_its_format(site_dir: Path) -> None:
+    footer = (site_dir / "index.html").read_text(encoding="utf-8").split('<footer class="colophon">')[1]
+    path = urlsplit(BASE).path
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer)
+    assert links == [(path + "feed.xml", "RSS"), (path + "atom.xml", "Atom"), (path + "feed.json", "JSON Feed")]
+
+
 def test_source_and_tag_pages_link_their_own_feeds(site_dir: Path) -> None:
     for folder in ("sources/the-harbour-gazette/", "tags/economy/"):
         for rel in (folder, folder + "page/2/"):
