@@ -56,6 +56,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no stat of every template file on every render
     )
     env.filters.update(
         markdown=markdown_filter,
