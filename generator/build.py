@@ -23,6 +23,7 @@ from generator.output import Trees, check_output_dir, delete_file, link_tree, ne
 from generator.parallel import collector_paused, frozen_heap
 from generator.problems import DigestError, Problem
 from generator.render import engine
+from generator.render.engine import Job
 from generator.render.fingerprint import digest_bytes
 from generator.structure.site import Site, build_site
 
@@ -99,8 +100,8 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     if problems and not keep_going:
         raise DigestError(problems)
     with frozen_heap():  # entries and site live until the end: no collector passes over them
-        plan = engine.plan_jobs(site, config, collected.digests)
-        result = _sync(plan, site, config, trees, store, live_token, workers, progress)
+        jobs = engine.plan_jobs(site, config, collected.digests)
+        result = _sync(jobs, site, config, trees, store, live_token, workers, progress)
     result.warnings, result.skipped = list(site.warnings), problems
     with store.transaction():
         store.set_meta("scan_ns", str(scan_ns))
@@ -131,20 +132,18 @@ def _inputs_unchanged(files: Sequence[EntryFile], store: BuildCache, trust_befor
 
 
 def _sync(
-    plan: engine.Plan, site: Site, config: Config, trees: Trees, store: BuildCache, live_token: str | None, workers: int | None, progress: Progress | None
+    jobs: Sequence[Job], site: Site, config: Config, trees: Trees, store: BuildCache, live_token: str | None, workers: int | None, progress: Progress | None
 ) -> BuildResult:
     """Bring the spare tree to the planned state, then swap it in."""
     live = store.outputs(live_token) if live_token else {}
-    planned = {path for job in plan.jobs for path in job.paths}
-    todo = plan.jobs
-    if live:  # only what differs from the live site is rendered: that needs every fingerprint now
-        todo = [job for job in plan.jobs if not all(p in live and live[p].fingerprint == plan.fingerprint(job) for p in job.paths)]
-        if not todo and trees.live.exists() and len(live) == len(planned):
-            return BuildResult(unchanged=len(planned), nothing_to_do=True)
+    planned = {path: job.fingerprint for job in jobs for path in job.paths}
+    if trees.live.exists() and live_token and len(live) == len(planned) and all(live.get(p) and live[p].fingerprint == f for p, f in planned.items()):
+        return BuildResult(unchanged=len(planned), nothing_to_do=True)
     spare_token, spare = _prepare_spare(trees, store, live_token)
+    todo = [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
     records: dict[str, OutputRecord] = {}
     written = 0
-    for rel, record, wrote in engine.render_jobs(plan, todo, site, config, engine.Target(trees.spare, spare, trees.state / "templates"), workers, progress):
+    for rel, record, wrote in engine.render_jobs(todo, site, config, engine.Target(trees.spare, spare, trees.state / "templates"), workers, progress):
         records[rel] = record
         written += wrote
     for rel in planned:

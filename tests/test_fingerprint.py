@@ -80,8 +80,7 @@ def test_editing_a_body_changes_its_pages_but_not_the_sitemap(make_digest: Calla
     collected = collect(config)
 
     def fingerprints(digests: dict[str, bytes]) -> dict[str, bytes]:
-        plan = plan_jobs(collected.site, config, digests)
-        return {path: plan.fingerprint(job) for job in plan.jobs for path in job.paths}
+        return {path: job.fingerprint for job in plan_jobs(collected.site, config, digests) for path in job.paths}
 
     before = fingerprints(collected.digests)
     after = fingerprints({**collected.digests, "id1": b"edited".ljust(16)})

@@ -54,29 +54,8 @@ class Job:
     """One unit of rendering and the output files it produces."""
 
     paths: tuple[str, ...]
+    fingerprint: Digest
     task: Any  # Page | FeedJob | StaticAsset
-    keys: tuple[Digest, ...]  # digests of inputs the task does not hold: code, config, templates
-    inputs: Any  # the data the bytes are made from, fingerprinted on first use
-
-
-class Plan:
-    """Every output of the site, with fingerprints computed on first use.
-
-    An incremental build needs them all before rendering, to find what
-    changed; a cold build needs none, so its workers compute them beside the
-    bytes instead of this process computing all of them first.
-    """
-
-    def __init__(self, jobs: list[Job], fingerprinter: Fingerprinter) -> None:
-        self.jobs = jobs
-        self._fp = fingerprinter
-        self._known: dict[str, Digest] = {}  # first path of a job → its fingerprint
-
-    def fingerprint(self, job: Job) -> Digest:
-        found = self._known.get(job.paths[0])
-        if found is None:
-            found = self._known[job.paths[0]] = digest_bytes(*job.keys, self._fp.of(job.inputs))
-        return found
 
 
 @functools.cache
@@ -105,24 +84,26 @@ def environment_key(config: Config) -> bytes:
     return digest_bytes(*parts)
 
 
-def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> Plan:
-    """Every output of the site, with what its fingerprint covers."""
+def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> list[Job]:
+    """Every output of the site with the fingerprint of its inputs."""
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, feed_files, plan_feeds
     from generator.render.pages import plan_pages
     from generator.render.templates import make_environment
 
+    fp = Fingerprinter(site, entry_digests)
     templates = template_keys(make_environment(config))
     # Templates see `site` (and the digest settings through page contexts); feeds see `feeds` too.
     pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), code_key())
     feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key())
-    jobs = [Job((page.path,), page, (pages_key, templates[page.template]), page) for page in plan_pages(site, config)]
+    jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config)]
     for spec, entries in plan_feeds(site, config):
+        paths = feed_files(spec)
         shown = tuple(feed_entries(entries, config))  # a feed depends only on the items it lists
-        jobs.append(Job(feed_files(spec), FeedJob(spec, tuple(entries)), (feeds_key,), (spec, shown)))
+        jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown)), FeedJob(spec, tuple(entries))))
     for asset in static_assets(config):
-        jobs.append(Job((asset.rel,), asset, (b"static", asset.source.read_bytes()), None))
-    return Plan(jobs, Fingerprinter(site, entry_digests))
+        jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
+    return jobs
 
 
 def template_keys(env: jinja2.Environment) -> dict[str, Digest]:
@@ -226,11 +207,11 @@ class Target:
     bytecode_dir: Path | None = None  # compiled templates kept between builds
 
 
-def _render_into(renderer: Renderer, job: Job, fingerprint: Digest, target: Target, made: set[Path]) -> list[tuple[str, OutputRecord, bool]]:
+def _render_into(renderer: Renderer, job: Job, target: Target, made: set[Path]) -> list[tuple[str, OutputRecord, bool]]:
     """Render one job and write each file whose bytes differ from what the tree holds."""
     out = []
     for rel, data in renderer.render(job).items():
-        record = OutputRecord(fingerprint, digest_bytes(data))
+        record = OutputRecord(job.fingerprint, digest_bytes(data))
         held = target.holds.get(rel)
         changed = held is None or held.digest != record.digest
         if changed:
@@ -240,16 +221,16 @@ def _render_into(renderer: Renderer, job: Job, fingerprint: Digest, target: Targ
 
 
 def render_jobs(
-    plan: Plan, jobs: Sequence[Job], site: Site, config: Config, target: Target, workers: int | None, progress: Callable[[int, int], None] | None
+    jobs: Sequence[Job], site: Site, config: Config, target: Target, workers: int | None, progress: Callable[[int, int], None] | None
 ) -> Iterator[tuple[str, OutputRecord, bool]]:
-    """Render some of the plan's jobs into the target tree, in parallel when there are many.
+    """Render jobs into the target tree, in parallel when there are many.
 
     Yields (path, record, written) for every output file.
     """
     renderer, made = Renderer(site, config, target.bytecode_dir), set[Path]()
 
     def render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
-        return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], plan.fingerprint(jobs[i]), target, made)]
+        return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]
 
     workers = (workers or os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1
     chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
