@@ -51,6 +51,47 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+class _NotPlain(Exception):
+    """The data holds something only PyYAML's general representer handles."""
+
+
+_SCALARS: dict[type, Any] = {
+    bool: lambda d, v: d.represent_scalar("tag:yaml.org,2002:bool", "true" if v else "false"),
+    int: lambda d, v: d.represent_scalar("tag:yaml.org,2002:int", str(v)),
+    type(None): lambda d, v: d.represent_scalar("tag:yaml.org,2002:null", "null"),
+    str: _represent_str,
+}
+
+
+def represent_plain(dumper: Any, data: Any) -> None:
+    """`represent` for dumpers of front matter: plain data's node tree built directly.
+
+    Entry fields are dicts, lists and scalars. PyYAML's generic representer
+    (alias bookkeeping, type lookups through the MRO) was a third of the time
+    `digest ingest` spends writing an entry; anything else takes that path.
+    """
+    try:
+        node = _node(dumper, data, set())
+    except _NotPlain:
+        yaml.representer.BaseRepresenter.represent(dumper, data)
+        return
+    dumper.serialize(node)
+
+
+def _node(dumper: Any, value: Any, seen: set[int]) -> yaml.Node:
+    kind = type(value)
+    scalar = _SCALARS.get(kind)
+    if scalar is not None:
+        node: yaml.Node = scalar(dumper, value)
+        return node
+    if id(value) in seen or kind not in (dict, list):  # a container met twice is an alias
+        raise _NotPlain
+    seen.add(id(value))
+    if kind is dict:  # block style, as yaml.dump's default_flow_style=False writes it
+        return yaml.MappingNode("tag:yaml.org,2002:map", [(_node(dumper, k, seen), _node(dumper, v, seen)) for k, v in value.items()], flow_style=False)
+    return yaml.SequenceNode("tag:yaml.org,2002:seq", [_node(dumper, v, seen) for v in value], flow_style=False)
+
+
 class _Dumper(yaml.SafeDumper):
     """Writes ISO dates unquoted (we read them back as text, then parse)."""
 
@@ -58,6 +99,7 @@ class _Dumper(yaml.SafeDumper):
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
     }
+    represent = represent_plain
 
 
 _Dumper.add_representer(str, _represent_str)

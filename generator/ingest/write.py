@@ -100,6 +100,7 @@ def _c_dumper() -> type | None:
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"] for first, resolvers in base.yaml_implicit_resolvers.items()
     }
     dumper.add_representer(str, frontmatter._represent_str)
+    dumper.represent = frontmatter.represent_plain
     return dumper
 
 

@@ -2,6 +2,8 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +31,28 @@ ORIGIN = {"file": "a.txt", "sha256": "ab" * 32, "platform": "magzter", "ui_lang"
 def test_fast_dump_is_byte_identical(fields: dict[str, str], authors: list[str]) -> None:
     data = {**fields, "authors": authors, "date": dt.date(2024, 1, 1), "origin": {"file": fields.get("title", "x")}}
     assert dump(data, "body") == frontmatter.dump(data, "body")
+
+
+values = st.recursive(
+    st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False), st.dates()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=10), values, max_size=6))
+def test_direct_node_building_writes_what_pyyaml_writes(fields: dict[str, object]) -> None:
+    fast = frontmatter.dump(fields, "body")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(frontmatter._Dumper, "represent", yaml.representer.BaseRepresenter.represent)
+        assert frontmatter.dump(fields, "body") == fast
+
+
+def test_shared_containers_keep_their_yaml_anchor() -> None:
+    shared = ["a", "b"]
+    text = yaml.dump({"x": shared, "y": shared}, Dumper=frontmatter._Dumper, sort_keys=False)
+    assert text == "x: &id001\n- a\n- b\ny: *id001\n"
 
 
 def test_rendered_entry_loads_and_carries_its_hash() -> None:
