@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.cache import BuildCache, OutputRecord
 from generator.config import Config
-from generator.entries.load import EntryFile, entry_files, load_entries
+from generator.entries.load import entry_files, load_entries
 from generator.output import Trees, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
 from generator.parallel import collector_paused, frozen_heap
 from generator.problems import DigestError, Problem
@@ -52,11 +52,9 @@ class Collected:
     digests: dict[str, bytes]  # entry id → hash of its file
 
 
-def collect(
-    config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None, files: Sequence[EntryFile] | None = None
-) -> Collected:
+def collect(config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None) -> Collected:
     """Load and arrange the content, reporting every problem found."""
-    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers, files)
+    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers)
     return Collected(build_site(loaded.entries, config.tz, config.digest.period), loaded.problems, loaded.digests)
 
 
@@ -86,8 +84,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     env_key = engine.environment_key(config).hex()
     trust_before = int(store.meta("scan_ns") or 0) - RACY_MARGIN_NS
     live_token = read_token(trees.live)
-    files = list(entry_files(config.content_dir))  # one listing; its directory entries keep their stats for loading
-    if live_token is not None and store.meta("complete") == f"{env_key}:{live_token}" and _inputs_unchanged(files, store, trust_before):
+    if live_token is not None and store.meta("complete") == f"{env_key}:{live_token}" and _inputs_unchanged(config, store, trust_before):
         return BuildResult(unchanged=store.count_outputs(live_token), nothing_to_do=True)
     store.set_meta("complete", "")
     parse_key = digest_bytes(engine.code_key(), config.site.timezone.encode(), str(config.build.max_entry_bytes).encode()).hex()
@@ -95,7 +92,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
         store.drop_entries()
         store.set_meta("parse_key", parse_key)
     with collector_paused():  # loading makes long-lived objects, not garbage
-        collected = collect(config, store, trust_before, workers, files)
+        collected = collect(config, store, trust_before, workers)
     site, problems = collected.site, collected.problems
     if problems and not keep_going:
         raise DigestError(problems)
@@ -109,16 +106,15 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     return result
 
 
-def _inputs_unchanged(files: Sequence[EntryFile], store: BuildCache, trust_before_ns: int) -> bool:
+def _inputs_unchanged(config: Config, store: BuildCache, trust_before_ns: int) -> bool:
     """True when every entry file is the one the last complete build read.
 
     Sizes and times decide, except for files whose time is too recent to
     trust: those are hashed and compared with what was read.
     """
     known = store.entry_stats()
-    if len(files) != len(known):
-        return False
-    for rel, item in files:
+    count = 0
+    for rel, item in entry_files(config.content_dir):
         row = known.get(rel)
         try:
             stat = item.stat()
@@ -128,7 +124,8 @@ def _inputs_unchanged(files: Sequence[EntryFile], store: BuildCache, trust_befor
                 return False
         except OSError:
             return False
-    return True
+        count += 1
+    return count == len(known)
 
 
 def _sync(

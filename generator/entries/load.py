@@ -36,10 +36,7 @@ class Loaded:
     parsed: int = 0  # files parsed this time rather than taken from the cache
 
 
-EntryFile = tuple[str, os.DirEntry[str]]  # path relative to the content folder, directory entry
-
-
-def entry_files(content_dir: Path) -> Iterator[EntryFile]:
+def entry_files(content_dir: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Markdown files below `content_dir` as (path relative to it, directory entry).
 
     Sorted, hidden names skipped, symlinked folders not followed. Directory
@@ -47,7 +44,7 @@ def entry_files(content_dir: Path) -> Iterator[EntryFile]:
     which matters when a rebuild only has to check 100,000 of them.
     """
 
-    def walk(folder: str, prefix: str) -> Iterator[EntryFile]:
+    def walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         with os.scandir(folder) as found:
             items = sorted((item for item in found if not item.name.startswith(".")), key=lambda item: item.name)
         folders = []
@@ -123,22 +120,14 @@ def check_link(path: Path, display: Path, root: Path) -> None:
 
 
 def load_entries(
-    content_dir: Path,
-    tz: ZoneInfo,
-    max_bytes: int,
-    cache: BuildCache | None = None,
-    trust_before_ns: int = 0,
-    workers: int | None = None,
-    files: Sequence[EntryFile] | None = None,
+    content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None
 ) -> Loaded:
     """Load all entries; every bad file becomes a Problem and the rest still load.
 
     With a cache, unchanged files are taken from it: their parsed forms are
     streamed out of SQLite one row at a time, and new ones written in batches,
     so memory holds the entries, not a second copy of them. Files are read
-    and parsed in chunks, on every core when there are many. `files` is the
-    listing of the content folder when the caller has made it already (its
-    directory entries keep the stats taken so far).
+    and parsed in chunks, on every core when there are many.
     """
     known = cache.entry_stats() if cache is not None else {}
     root = content_dir.resolve()
@@ -147,7 +136,7 @@ def load_entries(
     digests: dict[str, bytes] = {}
     reuse: set[str] = set()
     todo: list[_ToRead] = []
-    for rel, item in entry_files(content_dir) if files is None else files:
+    for rel, item in entry_files(content_dir):
         order.append(rel)
         try:
             if item.is_symlink():
