@@ -64,6 +64,11 @@ def fan_out(work: Callable[[C], R], chunks: Iterable[C], workers: int) -> Iterat
             yield pending.popleft().get()
 
 
+def chunk_ranges(total: int, size: int) -> list[range]:
+    """range(total) cut into consecutive chunks of `size` (the last may be shorter)."""
+    return [range(start, min(start + size, total)) for start in range(0, total, size)]
+
+
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Keep the garbage collector off every object alive now, for the duration.

@@ -26,7 +26,7 @@ from generator.cache import OutputRecord
 from generator.config import Config
 from generator.entries.model import Entry
 from generator.output import write_file
-from generator.parallel import fan_out
+from generator.parallel import chunk_ranges, fan_out
 from generator.problems import Problem, TemplateError
 from generator.render.feedmodel import FeedSpec
 from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
@@ -233,8 +233,7 @@ def render_jobs(
         return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]
 
     workers = (workers or os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1
-    chunks = [range(start, min(start + CHUNK, len(jobs))) for start in range(0, len(jobs), CHUNK)]
-    yield from _reporting(fan_out(render_chunk, chunks, workers), len(jobs), progress)
+    yield from _reporting(fan_out(render_chunk, chunk_ranges(len(jobs), CHUNK), workers), len(jobs), progress)
 
 
 def _reporting(
