@@ -232,3 +232,27 @@ def test_reload_script_goes_before_body_end_and_carries_the_generation() -> None
     assert inject(b"<html><body><p>x</p></BODY></html>", script) == b"<html><body><p>x</p>" + script + b"</BODY></html>"
     assert inject(b"<p>fragment</p>", script) == b"<p>fragment</p>" + script
     assert b"since=7" in script and since(EVENTS_PATH + "?since=7") == 7 and since(EVENTS_PATH) == 0
+
+
+def test_ctrl_c_during_the_first_build_stops_without_serving(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from generator.commands import serve as serve_command
+
+    config = make_digest({"a.md": entry_text()})
+    first_build = serve_command.rebuild
+
+    def interrupted(config: Config) -> object:
+        os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends, while the build runs
+        return first_build(config)
+
+    def no_server(*args: object) -> None:
+        raise AssertionError("the server was started after Ctrl-C")
+
+    monkeypatch.setattr(serve_command, "rebuild", interrupted)
+    monkeypatch.setattr(serve_command, "start", no_server)
+    result = CliRunner().invoke(cli, ["serve", "--config", str(config.path), "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("Stopped.") and "Serving" not in result.output
+    assert (config.output_dir / "index.html").is_file()  # the build it interrupted still finished cleanly

@@ -36,6 +36,9 @@ def command(config: Config, port: int | None, host: str | None) -> None:
     targets = Targets(target_of(config))
     with _stop_on_signals(stop):
         report_build(rebuild(config), click.echo)
+        if stop.is_set():  # Ctrl-C during the first build: never start serving
+            click.echo("Stopped.")
+            return
         try:
             server, thread = start(host, port, targets, generations)
         except OSError as exc:
