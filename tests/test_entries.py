@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator.cache import dumps, loads
 from generator.entries.frontmatter import dump
 from generator.entries.load import load_entries
+from generator.entries.model import Entry
 from generator.entries.parse import EntryError, parse_entry
 from tests.conftest import entry_text
 
@@ -55,6 +58,18 @@ def test_full_entry_round_trips_through_dump() -> None:
     assert entry.slug == "ports-reopen-a-long-night"
     assert entry.extra == {"custom_field": {"nested": [1, 2]}}
     assert entry.body == "First paragraph.\n\nSecond."
+    again = loads(dumps(entry))  # as the build cache and parallel loading pass entries on
+    assert again == entry and [getattr(again, f.name) for f in dataclasses.fields(Entry)] == [getattr(entry, f.name) for f in dataclasses.fields(Entry)]
+
+
+def test_entries_from_the_cache_share_their_repeated_words() -> None:
+    text = "\n".join(
+        ["---", "title: {}", "date: 2024-06-23", "source: The Gazette", "edition: June 23, 2024", "lang: fr", "authors: [Ana Ruiz]", "tags: [port]", "---", ""]
+    )
+    one, two = (loads(dumps(parse(text.format(title)))) for title in ("One", "Two"))
+    for name in ("kind", "source", "edition", "lang"):
+        assert getattr(one, name) is getattr(two, name), name
+    assert one.authors[0] is two.authors[0] and one.tags[0] is two.tags[0]
 
 
 def test_defaults_and_derived_fields() -> None:
