@@ -1,8 +1,14 @@
 """Boilerplate rules: the shipped data file plus the user's own patterns.
 
-All rules are compiled into ONE alternation so each line costs a single
-regex call; the alternative that matched names the rule. Group names are
-made unique per rule (`r12_pub`) so `pub`/`date` captures survive.
+Rules are compiled into one alternation so each line costs a single regex
+call; the alternative that matched names the rule. Group names are made
+unique per rule (`r12_pub`) so `pub`/`date` captures survive.
+
+Most rules can only start with a few characters (`Subscribe…`, `MORE
+STORIES…`), and a line that starts otherwise cannot match them, yet the
+regex engine would try every alternative on it. So each line is matched
+against the alternation of just the rules its first character allows
+(worked out once per character, by the regex engine itself).
 """
 
 from __future__ import annotations
@@ -10,9 +16,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import Literal
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any, Literal
 
 import yaml
 
@@ -21,6 +29,7 @@ ROLES: tuple[Role, ...] = ("drop", "tail", "marker")
 GENERIC = "generic"  # platform of rules that hold for any site
 MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.?"
 _GROUP = re.compile(r"\(\?P<(pub|date)>")
+FLAGS = re.IGNORECASE
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +53,15 @@ class Hit:
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     rules: tuple[Rule, ...]
-    combined: re.Pattern[str]
+    combined: re.Pattern[str]  # every rule; alternative i is group `r{i}`
+    starts: tuple[re.Pattern[str] | None, ...]  # per rule: the characters it can start with (None: any)
+    by_first: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)  # filled as lines come
 
     def match(self, line: str) -> Hit | None:
         """The first rule (in file order, user rules first) matching the whole line."""
-        m = self.combined.fullmatch(line)
+        first = line[:1]
+        matcher = self.by_first.get(first) or self._matcher_for(first)
+        m = matcher.fullmatch(line)
         if m is None:
             return None
         index = int(m.lastgroup[1:])  # type: ignore[index]
@@ -57,6 +70,16 @@ class RuleSet:
             return Hit(rule)
         groups = m.groupdict()
         return Hit(rule, _captured(groups.get(f"r{index}_pub")), _captured(groups.get(f"r{index}_date")))
+
+    def _matcher_for(self, first: str) -> re.Pattern[str]:
+        if not first or len(self.by_first) >= _MAX_FIRSTS:
+            return self.combined
+        allowed = tuple(i for i, start in enumerate(self.starts) if start is None or start.fullmatch(first))
+        matcher = self.by_first[first] = _alternation(self.rules, allowed)
+        return matcher
+
+
+_MAX_FIRSTS = 4096  # distinct first characters remembered; text in a large script may bring thousands
 
 
 def _prefixed(i: int) -> Callable[[re.Match[str]], str]:
@@ -78,16 +101,63 @@ def expand(pattern: str) -> str:
 
 def compile_rules(rules: Sequence[Rule]) -> RuleSet:
     """Build the combined matcher; raises re.error naming the bad rule."""
-    parts = []
-    for i, rule in enumerate(rules):
-        pattern = expand(rule.pattern)
+    starts = []
+    for rule in rules:
         try:
-            re.compile(pattern)
+            starts.append(_start(expand(rule.pattern)))
         except re.error as exc:
             raise re.error(f"rule {rule.name!r}: {exc}") from None
-        parts.append(f"(?P<r{i}>{_GROUP.sub(_prefixed(i), pattern)})")
-    combined = re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
-    return RuleSet(tuple(rules), combined)
+    return RuleSet(tuple(rules), _alternation(tuple(rules), tuple(range(len(rules)))), tuple(starts))
+
+
+@functools.lru_cache(maxsize=256)  # many first characters allow the same rules
+def _alternation(rules: tuple[Rule, ...], indices: tuple[int, ...]) -> re.Pattern[str]:
+    parts = [f"(?P<r{i}>{_GROUP.sub(_prefixed(i), expand(rules[i].pattern))})" for i in indices]
+    return re.compile("|".join(parts) or "(?!)", FLAGS)
+
+
+def _start(pattern: str) -> re.Pattern[str] | None:
+    """A pattern matching each character a match of `pattern` can start with; None when that is any.
+
+    Read from the parsed pattern (the parser the `re` module compiles with,
+    as hypothesis's `from_regex` does); anything but literals and plain
+    character sets counts as "any", which only costs speed.
+    """
+    parsed = _parser.parse(pattern, FLAGS)  # raises re.error for a bad pattern
+    pieces = _first(list(parsed))
+    if pieces is None:
+        return None
+    # The same literals and sets with the same flags: the engine decides which characters they take.
+    return re.compile("|".join(pieces), FLAGS)
+
+
+def _first(items: list[tuple[Any, Any]]) -> list[str] | None:
+    """Regex pieces for the first character of a parsed sequence, or None when it could be anything."""
+    for op, arg in items:
+        if op is _c.AT:  # an anchor or word boundary takes no character
+            continue
+        if op is _c.LITERAL:
+            return [re.escape(chr(arg))]
+        if op is _c.IN:
+            members = [_member(kind, value) for kind, value in arg]
+            return None if None in members else ["[" + "".join(m for m in members if m) + "]"]
+        if op is _c.SUBPATTERN:
+            return _first(list(arg[-1]))
+        if op is _c.BRANCH:
+            branches = [_first(list(branch)) for branch in arg[1]]
+            return None if any(b is None for b in branches) else [p for b in branches if b for p in b]
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] >= 1:
+            return _first(list(arg[2]))
+        return None  # any character, a class like \w, a lookaround, an optional part, ...
+    return None  # may match the empty string
+
+
+def _member(kind: Any, value: Any) -> str | None:
+    if kind is _c.LITERAL:
+        return re.escape(chr(value))
+    if kind is _c.RANGE:
+        return f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}"
+    return None  # a negated set or a category
 
 
 def parse_rules(data: object) -> list[Rule]:

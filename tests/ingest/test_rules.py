@@ -1,6 +1,10 @@
-import pytest
+import re
 
-from generator.ingest.rules import Rule, build_rules, default_rules
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.ingest.rules import FLAGS, Rule, RuleSet, build_rules, default_rules, expand
 
 
 @pytest.mark.parametrize(
@@ -70,3 +74,66 @@ def test_user_rules_come_first_and_may_capture() -> None:
     assert rules.match("Listen to this story (4 min)").rule.name == "listen"  # type: ignore[union-attr]
     hit = rules.match("From Lake News on March 3, 2024")
     assert hit is not None and (hit.pub, hit.date) == ("Lake News", "March 3, 2024")
+
+
+def everything_tried(rules: RuleSet) -> RuleSet:
+    """The same rules with every one tried on every line: what matching means."""
+    return RuleSet(rules.rules, rules.combined, (None,) * len(rules.rules))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_trying_only_the_rules_a_first_character_allows_changes_no_result(data: st.DataObject) -> None:
+    rules = default_rules()
+    rule = data.draw(st.sampled_from(rules.rules))
+    line = data.draw(st.from_regex(re.compile(expand(rule.pattern), FLAGS), fullmatch=True))  # case variants included
+    line = data.draw(st.sampled_from([line, line.swapcase(), line.upper(), line[1:], data.draw(st.characters()) + line]))
+    assert rules.match(line) == everything_tried(rules).match(line)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line"),
+    [
+        ("subscribe now", "ſubscribe now"),  # ſ (long s) is an s to the regex engine
+        ("kelvin scale", "\u212aelvin scale"),  # the Kelvin sign is a K
+        ("istanbul edition", "İstanbul edition"),
+        ("ıstanbul edition", "Istanbul edition"),
+        ("σ sigma", "ς sigma"),
+        ("[a-c]+ grade", "B grade"),
+        ("(?:yes|no) vote", "NO vote"),
+        ("\\bplain start", "Plain start"),
+    ],
+)
+def test_case_insensitive_first_characters_are_decided_by_the_regex_engine(pattern: str, line: str) -> None:
+    rules = build_rules([Rule("user", pattern)])
+    expected = everything_tried(rules).match(line)
+    assert rules.match(line) == expected and rules.match(line.swapcase()) == everything_tried(rules).match(line.swapcase())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        ("Subscribe now", "sS"),
+        ("(?:Read|See) more", "rRsS"),
+        ("[a-c]x", "aBc"),
+        ("\\bAd", "aA"),
+        ("x+y", "xX"),
+    ],
+)
+def test_rules_are_tried_only_on_lines_starting_as_they_can(pattern: str, starts: str) -> None:
+    rules = build_rules([Rule("user", pattern)])
+    for first in starts:
+        assert rules.starts[0] is not None and rules.starts[0].fullmatch(first)
+    assert rules.starts[0] is not None and not rules.starts[0].fullmatch("q")
+
+
+@pytest.mark.parametrize("pattern", [".*x", "a?b", "x{0,2}y", "[^a]b", "\\w+", "(?=x)x", "(?:a|)b", "", "$"])
+def test_rules_that_may_start_with_anything_are_tried_on_every_line(pattern: str) -> None:
+    assert build_rules([Rule("user", pattern)]).starts[0] is None
+
+
+def test_many_distinct_first_characters_are_not_all_remembered() -> None:
+    rules = build_rules([Rule("user", "Advert")])
+    lines = [chr(0x4E00 + n) + " text" for n in range(5000)] + ["Advert", "advert"]
+    assert [rules.match(line) for line in lines] == [everything_tried(rules).match(line) for line in lines]
+    assert len(rules.by_first) <= 4096 and rules.match("ADVERT") is not None
