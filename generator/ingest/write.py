@@ -101,6 +101,7 @@ def _c_dumper() -> type | None:
     }
     dumper.add_representer(str, frontmatter._represent_str)
     dumper.represent = frontmatter.represent_plain
+    dumper.resolve = frontmatter.resolve_scalar_fast
     return dumper
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from generator.entries import frontmatter
 from generator.entries.parse import parse_entry
 from generator.ingest.article import Draft
-from generator.ingest.write import dump, edited_by_hand, entry_path, render, same_content, write_atomic
+from generator.ingest.write import _CDumper, dump, edited_by_hand, entry_path, render, same_content, write_atomic
 
 DRAFT = Draft(
     kind="article",
@@ -33,8 +33,10 @@ def test_fast_dump_is_byte_identical(fields: dict[str, str], authors: list[str])
     assert dump(data, "body") == frontmatter.dump(data, "body")
 
 
+# Text that YAML would read back as something else unless it is quoted.
+AMBIGUOUS = ["true", "No", "null", "~", "", "1e3", "0o17", "0x1f", ".inf", "-.5", "2024-01-01", "<<", "=", "1_000", "+1", "12:30:00", "on", "Y"]
 values = st.recursive(
-    st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False), st.dates()),
+    st.one_of(st.text(max_size=20), st.sampled_from(AMBIGUOUS), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False), st.dates()),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=12,
 )
@@ -43,10 +45,12 @@ values = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=10), values, max_size=6))
 def test_direct_node_building_writes_what_pyyaml_writes(fields: dict[str, object]) -> None:
-    fast = frontmatter.dump(fields, "body")
+    fast, fast_c = frontmatter.dump(fields, "body"), dump(fields, "body")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(frontmatter._Dumper, "represent", yaml.representer.BaseRepresenter.represent)
-        assert frontmatter.dump(fields, "body") == fast
+        for dumper in (d for d in (frontmatter._Dumper, _CDumper) if d is not None):
+            patch.setattr(dumper, "represent", yaml.representer.BaseRepresenter.represent)
+            patch.setattr(dumper, "resolve", yaml.resolver.BaseResolver.resolve)
+        assert frontmatter.dump(fields, "body") == fast and dump(fields, "body") == fast_c
 
 
 def test_shared_containers_keep_their_yaml_anchor() -> None:
