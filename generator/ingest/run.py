@@ -84,8 +84,8 @@ def ingest_files(files: Iterable[Path], rules: RuleSet, content_dir: Path, max_b
 
 def _plan(page: Page, content_dir: Path, now: dt.datetime) -> Iterator[Planned]:
     for draft in page.drafts:
-        existing = read_existing(content_dir / entry_path(draft))
-        yield plan(draft, render(draft, now, page.origin), existing)
+        path = entry_path(draft)
+        yield plan(draft, path, render(draft, now, page.origin), read_existing(content_dir / path))
 
 
 def _page_status(entries: tuple[Planned, ...]) -> PageStatus:

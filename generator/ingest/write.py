@@ -8,6 +8,7 @@ edited by a person, and re-ingest leaves it alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -40,11 +41,16 @@ class Planned:
 
 def entry_path(draft: Draft) -> Path:
     """content/<source>/[teasers/]<date>-<title slug>-<id8>.md: readable, and unique by id."""
-    folder = slugify(draft.source or "", max_length=SLUG_CHARS) or "unknown-source"
+    folder = _source_folder(draft.source or "")
     day = draft.date.isoformat() if draft.date else "undated"
     slug = slugify(draft.title, max_length=SLUG_CHARS, word_boundary=True) or "untitled"
     name = f"{day}-{slug}-{draft.id[:8]}.md"
     return Path(folder, "teasers", name) if draft.kind == "teaser" else Path(folder, name)
+
+
+@functools.lru_cache(maxsize=1024)  # a page's entries share their source, and a digest has few sources
+def _source_folder(source: str) -> str:
+    return slugify(source, max_length=SLUG_CHARS) or "unknown-source"
 
 
 def render(draft: Draft, added: dt.datetime, origin: dict[str, Any]) -> str:
@@ -121,8 +127,7 @@ def same_content(old: str, new: str) -> bool:
     return _stable(old) == _stable(new)
 
 
-def plan(draft: Draft, text: str, existing: str | None) -> Planned:
-    path = entry_path(draft)
+def plan(draft: Draft, path: Path, text: str, existing: str | None) -> Planned:
     if existing is None:
         return Planned(draft, path, text, "new")
     if edited_by_hand(existing):
