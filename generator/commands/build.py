@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from generator.build import BuildResult, build
-from generator.commands.options import config_option
+from generator.commands.options import config_option, jobs_option
 from generator.config import Config
 from generator.problems import EXIT_CONTENT, as_warning
 
@@ -20,7 +20,7 @@ PROGRESS_DELAY = 1.0  # seconds before a bar appears: quick builds stay quiet
 @config_option
 @click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False), help="Write the site here instead of paths.output.")
 @click.option("--keep-going", is_flag=True, help="Build what can be built and list the entries left out.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that read entries and render, this one included (default: all cores).")
+@jobs_option("read entries and render")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print what was rendered and written.")
 def command(config: Config, output: Path | None, keep_going: bool, jobs: int | None, quiet: bool, verbose: bool) -> None:

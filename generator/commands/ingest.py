@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
-from generator.commands.options import config_option
+from generator.commands.options import config_option, jobs_option
 from generator.config import Config
 from generator.config.schema import IngestRule
-from generator.ingest.page import Page, PageFailure, read_page
+from generator.ingest.page import PageFailure, read_page
 from generator.ingest.rules import Rule, RuleSet, build_rules
 from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw
 from generator.ingest.write import Planned
@@ -33,8 +33,9 @@ _SAID = {  # entry status → (what happened, what a dry run would do)
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines instead of writing files.")
 @click.option("--explain", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Print every raw line of FILE with its label.")
 @click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]), hidden=True, help="Ingest time (tests).")
+@jobs_option("read and clean pages")
 @config_option
-def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, config: Config) -> None:
+def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, jobs: int | None, config: Config) -> None:
     """Clean raw pages (.txt files or folders of them) into entries in content/."""
     rules = _rules(config)
     if explain is not None:
@@ -44,7 +45,7 @@ def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path
         raise click.UsageError("give at least one file or folder of raw pages (.txt)")
     added = _aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
     summary = Summary()
-    outcomes = ingest_files(page_files(paths), rules, config.content_dir, config.ingest.max_bytes, added, write=not (dry_run or as_json))
+    outcomes = ingest_files(page_files(paths), rules, config.content_dir, config.ingest.max_bytes, added, write=not (dry_run or as_json), workers=jobs)
     for outcome in outcomes:
         summary.add(outcome)
         if outcome.status == "failed":
@@ -85,9 +86,8 @@ def _shown(content_dir: Path, entry: Planned) -> str:
 
 
 def _print_json(outcome: Outcome) -> None:
-    page: Page = outcome.page  # type: ignore[assignment]
     for entry in outcome.entries:
-        record: dict[str, Any] = {**entry.draft.fields(), "added": None, "origin": page.origin, "body": entry.draft.body}
+        record: dict[str, Any] = {**entry.draft.fields(), "added": None, "origin": outcome.origin, "body": entry.draft.body}
         record["added"] = _added(entry)
         click.echo(json.dumps(record, ensure_ascii=False, default=_iso))
 

@@ -26,3 +26,8 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
         callback=load,
         help="Path to config.yaml; paths inside it resolve relative to it.",
     )(func)
+
+
+def jobs_option(work: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--jobs N`: how many processes share `work`, this one included (default: one per core)."""
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help=f"Processes that {work}, this one included (default: all cores).")

@@ -1,22 +1,31 @@
 """Ingest many pages: read each file, build its entries, and write the ones that changed.
 
 I/O happens here and in `write`; everything it calls before that is pure.
+Reading and cleaning pages is spread over the cores; deciding what to write
+and writing it stay in this process, page by page in order, so a story met
+on several pages is written exactly as a single process would write it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import itertools
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from generator.ingest.page import Page, PageFailure, ingest_page
+from generator.ingest.article import Draft
+from generator.ingest.page import PageFailure, ingest_page
 from generator.ingest.rules import RuleSet
 from generator.ingest.write import Planned, entry_path, plan, read_existing, render, write_atomic
+from generator.parallel import chunk_ranges, fan_out
 
 PageStatus = Literal["ingested", "unchanged", "skipped", "failed"]
 PAGE_SUFFIX = ".txt"
+PARALLEL_MIN = 64  # pages before forking pays off
+CHUNK = 16  # pages per unit of parallel work
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +33,8 @@ class Outcome:
     path: Path
     status: PageStatus
     reason: str | None = None
-    page: Page | None = None
     entries: tuple[Planned, ...] = ()
+    origin: dict[str, Any] | None = None  # the page's provenance, shared by its entries
 
 
 @dataclass(slots=True)
@@ -67,25 +76,71 @@ def read_raw(path: Path, max_bytes: int) -> bytes:
         raise PageFailure(f"cannot read file: {exc.strerror or exc}") from None
 
 
-def ingest_files(files: Iterable[Path], rules: RuleSet, content_dir: Path, max_bytes: int, now: dt.datetime, write: bool) -> Iterator[Outcome]:
-    for path in files:
-        try:
-            page = ingest_page(read_raw(path, max_bytes), path.name, rules)
-        except PageFailure as exc:
-            yield Outcome(path, "failed", str(exc))
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A page cleaned into entries and their file texts, or why it could not be.
+
+    Only this crosses from a worker: not the page's labelled lines, which
+    took as long to pickle as the page took to clean.
+    """
+
+    path: Path
+    drafts: tuple[Draft, ...] = ()
+    paths: tuple[Path, ...] = ()  # parallel to drafts, relative to the content folder
+    texts: tuple[str, ...] = ()  # parallel to drafts
+    origin: dict[str, Any] | None = None
+    failure: str | None = None
+
+
+def ingest_files(
+    files: Sequence[Path], rules: RuleSet, content_dir: Path, max_bytes: int, now: dt.datetime, write: bool, workers: int | None = None
+) -> Iterator[Outcome]:
+    """An Outcome per file, in order; with `write`, new and updated entries are written as they come."""
+    for read in _read_all(files, rules, max_bytes, now, workers):
+        if read.failure is not None:
+            yield Outcome(read.path, "failed", read.failure)
             continue
-        planned = tuple(_plan(page, content_dir, now))
+        planned = tuple(_plan(read, content_dir))
         if write:
             for entry in planned:
                 if entry.status in ("new", "updated"):
                     write_atomic(content_dir / entry.path, entry.text)
-        yield Outcome(path, _page_status(planned), page=page, entries=planned)
+        yield Outcome(read.path, _page_status(planned), entries=planned, origin=read.origin)
 
 
-def _plan(page: Page, content_dir: Path, now: dt.datetime) -> Iterator[Planned]:
-    for draft in page.drafts:
-        path = entry_path(draft)
-        yield plan(draft, path, render(draft, now, page.origin), read_existing(content_dir / path))
+def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.datetime, workers: int | None) -> Iterator[_Read]:
+    """_read of every file, in order, on `workers` cores (all by default) when there are many."""
+
+    def read_chunk(indices: range) -> tuple[int, list[_Read]]:
+        return indices.start, [_read(files[i], rules, max_bytes, now) for i in indices]
+
+    chunks = chunk_ranges(len(files), CHUNK)
+    workers = (workers or os.cpu_count() or 1) if len(files) >= PARALLEL_MIN else 1
+    # The first chunk here, before forking: what every page needs (the language
+    # model, the rules for common first characters) is then loaded once and shared.
+    results = itertools.chain(map(read_chunk, chunks[:1]), fan_out(read_chunk, chunks[1:], workers))
+    waiting: dict[int, list[_Read]] = {}  # chunks done ahead of an earlier one
+    start = 0
+    for first, done in results:
+        waiting[first] = done
+        while start in waiting:
+            ready = waiting.pop(start)
+            start += len(ready)
+            yield from ready
+
+
+def _read(path: Path, rules: RuleSet, max_bytes: int, now: dt.datetime) -> _Read:
+    try:
+        page = ingest_page(read_raw(path, max_bytes), path.name, rules)
+    except PageFailure as exc:
+        return _Read(path, failure=str(exc))
+    drafts = page.drafts
+    return _Read(path, drafts, tuple(map(entry_path, drafts)), tuple(render(d, now, page.origin) for d in drafts), page.origin)
+
+
+def _plan(read: _Read, content_dir: Path) -> Iterator[Planned]:
+    for draft, path, text in zip(read.drafts, read.paths, read.texts, strict=True):
+        yield plan(draft, path, text, read_existing(content_dir / path))
 
 
 def _page_status(entries: tuple[Planned, ...]) -> PageStatus:

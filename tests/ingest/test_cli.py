@@ -147,3 +147,28 @@ def test_whole_corpus_writes_loadable_entries(site: Path) -> None:
     assert len({e.id for e in entries}) == len(entries)
     again = run(site, str(corpus))
     assert "0 ingested" in again.output and written(site) == files
+
+
+def test_ingesting_on_several_cores_writes_and_reports_what_one_process_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.ingest import run as ingest_run
+
+    def raw_pages(root: Path) -> Path:
+        raw = root / "raw"
+        raw.mkdir(parents=True)
+        (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+        for n in range(8):
+            article = [line.replace("Lowmouth", f"Lowmouth {n}") for line in pages.ARTICLE]
+            (raw / f"page-{n}.txt").write_bytes(pages.page(article, pages.PLATFORM_BLOCK, pages.TEASERS_A, pages.TEASERS_C))
+        (raw / "page-3b.txt").write_bytes((raw / "page-1.txt").read_bytes())  # scraped twice: found written
+        (raw / "page-6b.txt").write_bytes(b"")  # a failure among them
+        return root
+
+    one, several = raw_pages(tmp_path / "one"), raw_pages(tmp_path / "several")
+    alone = run(one, "--jobs", "1", str(one / "raw"))
+    monkeypatch.setattr(ingest_run, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(ingest_run, "CHUNK", 1)  # ten chunks: this process takes some while the worker has others
+    shared = run(several, "--jobs", "2", str(several / "raw"))
+    assert alone.exit_code == shared.exit_code == 1
+    assert shared.output.replace(str(several), str(one)) == alone.output
+    assert "10 pages: 8 ingested, 1 unchanged, 0 skipped, 1 failed" in alone.output and "page-3b.txt: unchanged" in alone.output
+    assert written(several) == written(one) and len(written(one)) == 8 * 4
