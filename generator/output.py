@@ -117,7 +117,11 @@ def write_file(tree: Path, rel: str, data: bytes, exists: bool = True, made: set
 
 def _write_new(path: Path, data: bytes) -> None:
     """Write a whole file with three system calls (open() adds a stat, a seek and a tty check)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    write_all(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666), data)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte to an open file descriptor, then close it."""
     try:
         view = memoryview(data)
         while view:

@@ -24,6 +24,7 @@ from slugify import slugify
 from generator import yamlio
 from generator.entries import frontmatter
 from generator.ingest.article import Draft
+from generator.output import write_all
 
 Status = Literal["new", "updated", "unchanged", "edited"]
 SLUG_CHARS = 60
@@ -146,11 +147,12 @@ def read_existing(path: Path) -> str | None:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a hidden temp file in the same folder and os.replace: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    if not path.parent.is_dir():  # one stat; mkdir would raise and catch "exists" for every file
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_all(fd, data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
