@@ -7,7 +7,13 @@ with ads and datelines, a few with mojibake) and times the whole pure
 pipeline: decode, label, build entries, ids, language, and render each
 entry file (no disk writes, which depend on the machine's disk).
 
+With --end-to-end it also writes the pages into a temporary folder and runs
+`digest ingest` on them as a user would (a new process: start-up, reading
+the raw files and writing every entry file included), once in one process
+(`-j 1`) and once on every core, each into an empty content folder.
+
     .venv/bin/python -m benchmarks.ingest              # 2000 pages
+    .venv/bin/python -m benchmarks.ingest --end-to-end
     .venv/bin/python -m benchmarks.ingest 500 --profile  # cProfile top 25
 """
 
@@ -16,10 +22,15 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import os
 import pstats
 import random
+import sys
+import tempfile
 import time
+from pathlib import Path
 
+from benchmarks.measure import Run, summarize, timed
 from generator.ingest.page import ingest_page
 from generator.ingest.rules import default_rules
 from generator.ingest.write import render
@@ -165,10 +176,29 @@ def run(pages: list[bytes]) -> int:
     return entries
 
 
+CONFIG = "site:\n  title: Ingest Benchmark\n  url: https://ingest.example.org/\n"
+PAGES_PER_FOLDER = 500
+
+
+def end_to_end(pages: list[bytes], jobs: int | None, root: Path) -> Run:
+    """`digest ingest raw` on the pages in a new folder under root, as a user runs it."""
+    root.mkdir()
+    for number, data in enumerate(pages):
+        raw = root / "raw" / f"{number // PAGES_PER_FOLDER:03d}"
+        raw.mkdir(parents=True, exist_ok=True)
+        (raw / f"page-{number:05d}.txt").write_bytes(data)
+    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    argv = [sys.executable, "-m", "generator", "ingest", "raw", "--now", "2025-01-01T00:00:00+00:00", *(["-j", str(jobs)] if jobs else [])]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return timed(argv, root, env, root / "ingest.log")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pages", type=int, nargs="?", default=2000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--end-to-end", action="store_true", help="also time `digest ingest` writing the entries, one core and all")
+    parser.add_argument("--runs", type=int, default=3, help="end-to-end runs of each kind (median)")
     args = parser.parse_args()
     rng = random.Random(1)
     pages = [make_page(rng) for _ in range(args.pages)]
@@ -184,6 +214,17 @@ def main() -> None:
     seconds, wall = time.process_time() - start, time.perf_counter() - wall
     kb = sum(map(len, pages)) / len(pages) / 1024
     print(f"{len(pages)} pages (avg {kb:.1f} KB), {entries} entries in {seconds:.2f} s CPU ({wall:.2f} s wall): {len(pages) / seconds:.0f} pages/s on one core")
+    if args.end_to_end:
+        # Every folder is deleted only at the end: on some file systems (ext4) creating
+        # files soon after many were deleted is slow, which would handicap later runs.
+        runs: dict[str, list[Run]] = {}
+        with tempfile.TemporaryDirectory(prefix="newsdigest-ingest-") as folder:
+            for round_ in range(args.runs):
+                for jobs, label in ((1, "-j 1"), (None, f"all {os.cpu_count()} cores")):
+                    runs.setdefault(label, []).append(end_to_end(pages, jobs, Path(folder) / f"{round_}{label.replace(' ', '-')}"))
+        for label, timings in runs.items():
+            t = summarize(timings)
+            print(f"digest ingest, {label}: {t.wall:.2f} s wall, {t.cpu:.2f} s CPU ({t.sys:.2f} s sys), median of {t.runs}: {len(pages) / t.wall:.0f} pages/s")
 
 
 if __name__ == "__main__":
