@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,9 @@ _work: Callable[[Any], Any] | None = None
 def _install(work: Callable[[Any], Any]) -> None:
     global _work  # noqa: PLW0603 - per-process state of a pool worker
     _work = work
+    # Ctrl-C reaches the whole process group: only the caller handles it (and
+    # ends the pool), instead of every worker printing its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(chunk: Any) -> Any:

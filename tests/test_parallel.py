@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +60,28 @@ def test_collector_paused_restores_the_collector_even_on_error() -> None:
         assert not gc.isenabled()
         raise RuntimeError
     assert gc.isenabled()
+
+
+def test_ctrl_c_stops_the_caller_without_a_traceback_from_each_worker(tmp_path: Path) -> None:
+    script = tmp_path / "work.py"
+    script.write_text(
+        "import sys, time\n"
+        "from generator.parallel import fan_out\n"
+        "def slow(n):\n"
+        "    time.sleep(0.2)\n"
+        "    return n\n"
+        "try:\n"
+        "    for n in fan_out(slow, range(100), 2):\n"
+        "        print(n, flush=True)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', file=sys.stderr)\n"
+        "    sys.exit(130)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    assert process.stdout is not None
+    process.stdout.readline()  # the workers are running
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and err.strip() == "interrupted", err
