@@ -12,7 +12,7 @@ import functools
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,17 +146,26 @@ def read_existing(path: Path) -> str | None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a hidden temp file in the same folder and os.replace: never half a file."""
+    """Write via a hidden temp file in the same folder and os.replace: never half a file.
+
+    The temp file is removed whatever interrupts the write, Ctrl-C included,
+    even when it lands the instant the file was made. Like any new file, the
+    entry gets the permissions the umask leaves.
+    """
     data = text.encode("utf-8")
     if not path.parent.is_dir():  # one stat; mkdir would raise and catch "exists" for every file
         path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        write_all(fd, data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    while True:
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            write_all(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), data)
+            os.replace(temp, path)
+            return
+        except FileExistsError:
+            continue  # another writer's temp file has that name: pick another
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
 
 
 def _sha(text: str) -> str:

@@ -1,4 +1,6 @@
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -91,3 +93,27 @@ def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
     write_atomic(target, "one")
     write_atomic(target, "two")
     assert target.read_text() == "two" and [p.name for p in target.parent.iterdir()] == ["b.md"]
+
+
+def test_ctrl_c_the_instant_the_temp_file_is_made_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = os.open
+
+    def open_then_interrupted(path: str | Path, flags: int, mode: int = 0o777) -> int:
+        real_open(path, flags, mode)
+        raise KeyboardInterrupt  # as Python raises it when the signal arrived during the system call
+
+    target = tmp_path / "a" / "b.md"
+    monkeypatch.setattr(os, "open", open_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "one")
+    monkeypatch.undo()
+    assert list(target.parent.iterdir()) == []
+
+
+def test_entry_files_get_the_permissions_of_any_new_file(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "b.md", "one")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "b.md").stat().st_mode) == 0o644
