@@ -107,6 +107,7 @@ def test_trying_only_the_rules_a_first_character_allows_changes_no_result(data: 
 def test_case_insensitive_first_characters_are_decided_by_the_regex_engine(pattern: str, line: str) -> None:
     rules = build_rules([Rule("user", pattern)])
     expected = everything_tried(rules).match(line)
+    assert expected is not None  # the engine counts these characters as the same letter
     assert rules.match(line) == expected and rules.match(line.swapcase()) == everything_tried(rules).match(line.swapcase())
 
 
