@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal
 
 Kind = Literal["article", "teaser"]
 
@@ -47,52 +47,22 @@ class Entry:
         return (_unpickled, tuple(getattr(self, f.name) for f in fields(self)))
 
 
-def _unpickled(
-    id: str,
-    title: str,
-    slug: str,
-    kind: Kind,
-    when: dt.datetime,
-    date: dt.date | None,
-    added: dt.datetime | None,
-    body: str,
-    path: str,
-    source: str | None,
-    edition: str | None,
-    lang: str | None,
-    summary: str | None,
-    authors: tuple[str, ...],
-    tags: tuple[str, ...],
-    *rest: Any,
-) -> Entry:
+def _unpickled(*values: Any) -> Entry:
     """An entry from the cache, its often-repeated words shared with every other entry's.
 
     Each entry is pickled on its own, so without this every one of 100,000
     entries would hold its own copy of "article", its source's name, its
     language and its tags: 35 MB of a build process.
     """
-    return Entry(
-        id,
-        title,
-        slug,
-        _shared(kind),
-        when,
-        date,
-        added,
-        body,
-        path,
-        _shared(source),
-        _shared(edition),
-        _shared(lang),
-        summary,
-        tuple(map(sys.intern, authors)),
-        tuple(map(sys.intern, tags)),
-        *rest,
-    )
+    shared = list(values)
+    for i in _SHARED_TEXT:
+        if shared[i] is not None:
+            shared[i] = sys.intern(shared[i])
+    for i in _SHARED_WORDS:
+        shared[i] = tuple(map(sys.intern, shared[i]))
+    return Entry(*shared)
 
 
-_Text = TypeVar("_Text", bound=str | None)
-
-
-def _shared(text: _Text) -> _Text:
-    return text if text is None else cast(_Text, sys.intern(text))
+_NAMES = [f.name for f in fields(Entry)]
+_SHARED_TEXT = [_NAMES.index(name) for name in ("kind", "source", "edition", "lang")]
+_SHARED_WORDS = [_NAMES.index(name) for name in ("authors", "tags")]
