@@ -28,6 +28,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from benchmarks.measure import Run, summarize, timed
@@ -177,16 +178,24 @@ def run(pages: list[bytes]) -> int:
 
 
 CONFIG = "site:\n  title: Ingest Benchmark\n  url: https://ingest.example.org/\n"
-PAGES_PER_FOLDER = 500
+PAGES_PER_FOLDER = 1000
+
+
+def write_raw(pages: Iterable[bytes], root: Path) -> int:
+    """Write the pages as root/raw/NNN/page-NNNNNN.txt; returns their total size in bytes."""
+    total = 0
+    for number, data in enumerate(pages):
+        folder = root / "raw" / f"{number // PAGES_PER_FOLDER:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"page-{number:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
 
 
 def end_to_end(pages: list[bytes], jobs: int | None, root: Path) -> Run:
     """`digest ingest raw` on the pages in a new folder under root, as a user runs it."""
     root.mkdir()
-    for number, data in enumerate(pages):
-        raw = root / "raw" / f"{number // PAGES_PER_FOLDER:03d}"
-        raw.mkdir(parents=True, exist_ok=True)
-        (raw / f"page-{number:05d}.txt").write_bytes(data)
+    write_raw(pages, root)
     (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
     argv = [sys.executable, "-m", "generator", "ingest", "raw", "--now", "2025-01-01T00:00:00+00:00", *(["-j", str(jobs)] if jobs else [])]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}

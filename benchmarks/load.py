@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.ingest import make_page
+from benchmarks.ingest import make_page, write_raw
 
 CONFIG = """\
 site:
@@ -41,7 +41,6 @@ site:
 feeds:
   limit: 50
 """
-PAGES_PER_FOLDER = 1000
 NOW = "2025-01-01T06:00:00+00:00"
 
 
@@ -58,14 +57,7 @@ class Step:
 def generate(root: Path, count: int, seed: int) -> int:
     """Write `count` raw pages under root/raw; returns their total size in bytes."""
     rng = random.Random(seed)
-    total = 0
-    for number in range(count):
-        folder = root / "raw" / f"{number // PAGES_PER_FOLDER:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        data = make_page(rng)
-        (folder / f"page-{number:06d}.txt").write_bytes(data)
-        total += len(data)
-    return total
+    return write_raw((make_page(rng) for _ in range(count)), root)
 
 
 def run(name: str, argv: list[str], cwd: Path) -> Step:
