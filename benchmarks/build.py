@@ -19,10 +19,13 @@ checkout during the run do not invalidate its build cache.
 
 With --peers the same corpus is built by Hugo (Debian's `hugo`) and Pelican 4.12
 (its own virtual environment under benchmarks/.peers/), cold and unchanged,
-with an equivalent site (see benchmarks/peers). Times are medians over
---runs runs; memory figures are maxima (see benchmarks/measure.py).
+with an equivalent site (see benchmarks/peers). With --plain-theme it is also
+built cold by newsdigest with benchmarks/plain_theme, templates as bare as the
+peers' (a diagnostic: how much of the cold time is the default theme's; the
+targets are judged on the default theme). Times are medians over --runs runs;
+memory figures are maxima (see benchmarks/measure.py).
 
-    .venv/bin/python -m benchmarks.build 10000 --peers
+    .venv/bin/python -m benchmarks.build 10000 --peers [--plain-theme]
     .venv/bin/python -m benchmarks.build 100000 --runs 1
     .venv/bin/python -m benchmarks.build 2000 --runs 1 --json > figures.json
 """
@@ -52,7 +55,9 @@ from benchmarks.trees import Trash, differences, rewritten, stamps
 from generator.entries.frontmatter import dump
 
 PEER_CACHE = Path(__file__).resolve().parent / ".peers"
+PLAIN_THEME = Path(__file__).resolve().parent / "plain_theme"
 OURS = "newsdigest"
+PLAIN = "newsdigest (plain theme)"
 # The build trusts a file's size and mtime only once it is 2 s older than the previous build's
 # scan (generator.build.RACY_MARGIN_NS): a user does not build within a second of writing the corpus.
 SETTLE_SECONDS = 2.5
@@ -202,10 +207,10 @@ def _describe(checkout: Path) -> str:
     return f"{head or 'unknown'}{' + uncommitted changes' if dirty else ''}"
 
 
-def ours(root: Path, code: Path) -> Subject:
+def ours(root: Path, code: Path, name: str = OURS) -> Subject:
     env = clean_env() | {"PYTHONPATH": str(code)}
     argv = [sys.executable, "-m", "generator", "build", "-q"]
-    return Subject(OURS, root, argv, env, root / "site", [root / "site", root / ".site.newsdigest"])
+    return Subject(name, root, argv, env, root / "site", [root / "site", root / ".site.newsdigest"])
 
 
 class Changes:
@@ -282,6 +287,14 @@ def bench_ours(root: Path, code: Path, entries: list[corpus.CorpusEntry], bench:
     return out
 
 
+def bench_plain(n: int, root: Path, code: Path, bench: Bench) -> CaseResult:
+    """Cold builds of the same corpus with the plain theme (its templates override the default theme's)."""
+    corpus.write(n, root)
+    shutil.copytree(PLAIN_THEME, root / "templates")
+    time.sleep(SETTLE_SECONDS)
+    return cold(ours(root, code, PLAIN), bench)
+
+
 # ---------------------------------------------------------------- peers
 
 
@@ -328,12 +341,12 @@ def bench_ingest(pages: int) -> IngestResult:
 
 def ratios(report: Report) -> dict[str, float]:
     found = {}
-    for case in ("cold", "no-change"):
-        mine = report.case(OURS, case)
+    for tool, case in ((OURS, "cold"), (OURS, "no-change"), (PLAIN, "cold")):
+        mine = report.case(tool, case)
         for peer in report.versions:
             theirs = report.case(peer, case)
             if mine and theirs:
-                found[f"{case}: {OURS}/{peer}"] = mine.time.wall / theirs.time.wall
+                found[f"{case}: {tool}/{peer}"] = mine.time.wall / theirs.time.wall
     return found
 
 
@@ -442,6 +455,8 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> Report:
     say(f"corpus of {args.n} entries written")
     try:
         report.cases += bench_ours(root, work / "code", entries, bench, verify=not args.no_verify)
+        if args.plain_theme:
+            report.cases.append(bench_plain(args.n, work / "plain", work / "code", bench))
         if args.peers:
             report.cases += bench_peers([PeerEntry.from_corpus(e) for e in entries], work, bench, report)
         if args.ingest_pages:
@@ -462,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("n", type=int, help="entries in the corpus")
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported; default 3)")
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo and Pelican")
+    parser.add_argument("--plain-theme", action="store_true", help="also build cold with benchmarks/plain_theme (templates as bare as the peers')")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON (the table goes to stderr)")
     parser.add_argument("--no-verify", action="store_true", help="skip the cold reference builds that check edit/add results")
     parser.add_argument("--ingest-pages", type=int, default=2000, help="raw pages for the ingest figure (0: skip)")
