@@ -1,6 +1,6 @@
 """Time feed generation on a synthetic corpus (issue 5: 10,000 entries, 40 sources, 200 tags).
 
-    .venv/bin/python -m tests.bench_feeds 10000 [--limit 50]
+    .venv/bin/python -m benchmarks.feeds 10000 [--limit 50]
 
 Loading and arranging the entries is timed apart from the feeds themselves.
 """
@@ -41,7 +41,7 @@ def measure(n: int, limit: int, root: Path) -> FeedTiming:
     config = load_config(config_path)
     started = time.perf_counter()
     collected = collect(config)
-    site = collected.site if hasattr(collected, "site") else collected[0]  # Collected, or the older (site, problems)
+    site = collected.site
     started_feeds, started_cpu = time.perf_counter(), time.process_time()
     phases = {"items": 0.0, "rss+atom": 0.0, "json": 0.0}
     cache: ItemCache = {}
