@@ -5,7 +5,9 @@ It remembers, between builds,
   and (when the mtime is too recent to trust) a hash of its bytes;
 - for each of the two output trees (the live site and its spare), which
   files it holds, with the fingerprint of their inputs and the hash of
-  their bytes, so a build rewrites only what changed.
+  their bytes, so a build rewrites only what changed;
+- results derived from all entries that are costly to work out again (the
+  teaser matches), each under a key of exactly the inputs it depends on.
 
 Nothing here is precious: deleting the cache only makes the next build cold.
 """
@@ -14,12 +16,12 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,6 +29,7 @@ CREATE TABLE IF NOT EXISTS entries (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest BLOB, payload BLOB);
 CREATE TABLE IF NOT EXISTS outputs (
     tree TEXT, path TEXT, fingerprint BLOB, digest BLOB, PRIMARY KEY (tree, path));
+CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL);
 """
 
 
@@ -65,6 +68,7 @@ class BuildCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._stats: dict[str, FileStat] | None = None
         if self.meta("schema") != SCHEMA_VERSION:
             self.clear()
             self.set_meta("schema", SCHEMA_VERSION)
@@ -76,7 +80,9 @@ class BuildCache:
         with self.transaction():
             self._db.execute("DELETE FROM entries")
             self._db.execute("DELETE FROM outputs")
+            self._db.execute("DELETE FROM derived")
             self._db.execute("DELETE FROM meta")
+        self._stats = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -99,15 +105,19 @@ class BuildCache:
 
     # entries
 
-    def entry_stats(self) -> dict[str, FileStat]:
-        rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM entries")
-        return {path: FileStat(size, mtime, digest) for path, size, mtime, digest in rows}
+    def entry_stats(self) -> Mapping[str, FileStat]:
+        """Every cached entry file's identity; read once per build (the no-change check and loading both need it)."""
+        if self._stats is None:
+            rows = self._db.execute("SELECT path, size, mtime_ns, digest FROM entries")
+            self._stats = {path: FileStat(size, mtime, digest) for path, size, mtime, digest in rows}
+        return self._stats
 
     def entry_payloads(self) -> Iterator[tuple[str, bytes]]:
         """Every cached parse result, streamed row by row."""
         yield from self._db.execute("SELECT path, payload FROM entries")
 
     def store_entry_files(self, changed: Iterable[tuple[str, CachedFile]], touched: Iterable[tuple[str, int, int]], removed: Iterable[str]) -> None:
+        self._stats = None
         with self.transaction():
             self._db.executemany("DELETE FROM entries WHERE path = ?", ((p,) for p in removed))
             self._db.executemany("UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", ((size, mtime, p) for p, size, mtime in touched))
@@ -117,7 +127,18 @@ class BuildCache:
             )
 
     def drop_entries(self) -> None:
+        self._stats = None
         self._db.execute("DELETE FROM entries")
+
+    # derived results
+
+    def derived(self, name: str, key: bytes) -> bytes | None:
+        """The value stored under `name`, if it was derived from inputs with this key."""
+        row = self._db.execute("SELECT value FROM derived WHERE name = ? AND key = ?", (name, key)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def set_derived(self, name: str, key: bytes, value: bytes) -> None:
+        self._db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?)", (name, key, value))
 
     # output trees
 

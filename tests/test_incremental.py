@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import BuildResult, build
-from generator.config import load_config
+from generator.config import Config, load_config
 from tests.conftest import CONFIG, entry_text, site_files
 
 SOURCES = ["Gazette", "Courier", "Herald"]
@@ -156,3 +156,30 @@ def test_same_size_edit_within_the_same_clock_tick_is_not_missed(make_digest) ->
     result = build(config)
     assert not result.nothing_to_do
     assert "Version B." in next(config.output_dir.glob("2024/12/14/story/index.html")).read_text(encoding="utf-8")
+
+
+def test_teaser_matches_are_worked_out_again_only_when_what_they_read_changes(make_digest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import generator.build as build_module
+
+    calls: list[int] = []
+    real = build_module.match_teasers
+    monkeypatch.setattr(build_module, "match_teasers", lambda published: calls.append(len(published)) or real(published))
+
+    def digest(article_title: str, body: str) -> Config:
+        article = entry_text(article_title, body=body, id="a1", source="Gazette", added="2024-12-14T07:00:00+00:00")
+        teaser = entry_text("Harbour bridge reopens to traffic", body="", id="t1", source="Gazette", kind="teaser")
+        return make_digest({"a.md": article, "t.md": teaser})
+
+    def teaser_is_matched(config: Config) -> bool:
+        return "full story here" in (config.output_dir / "issues/2024-12-14/index.html").read_text(encoding="utf-8")
+
+    config = digest("Harbour bridge reopens to traffic", "First version.")
+    build(config)
+    assert calls == [2] and teaser_is_matched(config)
+    config = digest("Harbour bridge reopens to traffic", "Second version of the body.")
+    build(config)
+    assert calls == [2] and teaser_is_matched(config)  # a body edit reuses the matches
+    config = digest("Council approves the new budget", "Second version of the body.")
+    build(config)
+    assert calls == [2, 2] and not teaser_is_matched(config)  # a new title matches afresh
+    assert site_files(config.output_dir) == clean_build(config.path.parent, config.path.parent.parent / "clean")

@@ -10,12 +10,14 @@ a teaser is only ever scored against a handful of candidates.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import msgspec
 from rapidfuzz import fuzz, process
 
 from generator.entries.model import Entry
@@ -92,6 +94,16 @@ def _candidates(title: str, index: SourceIndex) -> list[int]:
             break
         found &= more
     return sorted(found)[:MAX_CANDIDATES]
+
+
+def match_key(entries: Iterable[Entry]) -> bytes:
+    """A hash of everything match_teasers reads of the entries: equal keys, equal matches.
+
+    Encoded with msgpack, whose bytes depend only on the values (pickle's
+    would also depend on which equal strings happen to be the same object).
+    """
+    fields = [(e.id, e.source, e.is_article, e.title, e.when) for e in entries]
+    return hashlib.blake2b(msgspec.msgpack.encode(fields), digest_size=16).digest()
 
 
 def match_teasers(entries: Iterable[Entry]) -> dict[str, str]:

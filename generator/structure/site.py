@@ -48,8 +48,15 @@ class Site:
         return self.urls[self.matches.get(entry_id, entry_id)]
 
 
-def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> Site:
-    """Arrange published (non-draft) entries into issues and give each a URL."""
+Matcher = Callable[[list[Entry]], Mapping[str, str]]  # published entries → teaser id → article id
+
+
+def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period, match: Matcher = match_teasers) -> Site:
+    """Arrange published (non-draft) entries into issues and give each a URL.
+
+    `match` finds the articles that teasers announce: match_teasers, or a
+    caller's function that gives the same result (the build remembers it).
+    """
     published = newest_first(e for e in entries if not e.draft)
     issues = build_issues(published, tz, period)
     issue_of = {e.id: issue for issue in issues for e in issue.entries}
@@ -70,7 +77,7 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> Site:
         sources=_collections(published, lambda e: (e.source,) if e.source else ()),
         tags=_collections(published, lambda e: e.tags),
         warnings=tuple(warnings),
-        matches=match_teasers(published),
+        matches=match(published),
         months=build_archive(issues),
     )
 
