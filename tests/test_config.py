@@ -51,6 +51,8 @@ def test_unknown_section_is_suggested(tmp_path: Path) -> None:
         ("site: {title: T, url: 'x.org'}\n", "absolute http(s) URL"),
         ("site: {title: T, url: '/relative/'}\n", "absolute http(s) URL"),
         ("site: {title: T, url: 'https://x.org/', timezone: Mars/Olympus}\n", "unknown time zone"),
+        ('site: {title: T, url: "https://x.org/\\u202egnp.exe/"}\n', "must not contain"),
+        ('site: {title: T, url: "https://x.org/\\x85/"}\n', "must not contain"),
         ("site: {title: T, url: 'https://x.org/'}\ndigest: {period: month}\n", "`digest.period`"),
         ("site: {url: 'https://x.org/'}\n", "`title`"),
         ("- just\n- a list\n", "must be a YAML mapping"),
@@ -63,3 +65,10 @@ def test_invalid_configs_are_explained(tmp_path: Path, text: str, expected: str)
 
 def test_missing_config_file(tmp_path: Path) -> None:
     assert "config file not found" in error_of(tmp_path / "nope.yaml")
+
+
+def test_site_text_loses_control_and_bidi_characters_once(tmp_path: Path) -> None:
+    """Pages print these settings as they are: validation cleans them, as entries are cleaned at load."""
+    text = 'site: {title: "My\\x01\\x0b \\u202eDigest", url: "https://x.org/", description: "A\\u2066 b\\x1b", author: "\\x7fEd\\u2069"}\n'
+    site = load_config(write(tmp_path, text)).site
+    assert (site.title, site.description, site.author) == ("My Digest", "A b", "Ed")

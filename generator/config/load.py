@@ -20,6 +20,7 @@ from generator.config.schema import (
     ServeConfig,
     SiteConfig,
 )
+from generator.entries.text import clean
 from generator.problems import YAML_HINT, ConfigError, OutputError, Problem, type_hint
 
 
@@ -98,7 +99,7 @@ def load_config(path: Path) -> Config:
     root = path.resolve().parent
     config = Config(
         path=path.resolve(),
-        site=parsed.site,
+        site=_clean_site_text(parsed.site),
         digest=parsed.digest,
         feeds=parsed.feeds,
         ingest=parsed.ingest,
@@ -113,6 +114,14 @@ def load_config(path: Path) -> Config:
         output_line = yamlio.key_line(text, ["paths", "output"]) or yamlio.key_line(text, ["paths"])
         raise ConfigError(Problem(path, reason, output_line, "point paths.output at a folder of its own, like `site`"))
     return config
+
+
+def _clean_site_text(site: SiteConfig) -> SiteConfig:
+    """The site's own words with control and bidi characters dropped, once, for pages and feeds alike.
+
+    (`url`, `language` and `timezone` are refused by their own checks instead.)
+    """
+    return msgspec.structs.replace(site, title=clean(site.title), description=clean(site.description), author=clean(site.author))
 
 
 # A section's own check names the field it rejects: "`site`: `url` must ..." → "`site.url` must ...".

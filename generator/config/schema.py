@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+from generator.entries.text import BIDI_CONTROLS
+
 
 class _Section(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     pass
@@ -38,7 +40,7 @@ class SiteConfig(_Section, frozen=True):
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 # Every page and feed link is built from site.url: nothing that could break out of an attribute.
-_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f\"'<>`\\{}|^]")
+_URL_FORBIDDEN = re.compile(rf"[\s\x00-\x1f\x7f-\x9f\"'<>`\\{{}}|^{BIDI_CONTROLS}]")
 
 
 def _check_site_url(url: str) -> None:

@@ -13,6 +13,8 @@ import unicodedata
 import ftfy
 from charset_normalizer import from_bytes
 
+from generator.entries.text import BIDI_CONTROLS
+
 _FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False,
     fix_latin_ligatures=False,
@@ -26,9 +28,9 @@ _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
-# Zero-width characters, soft hyphens, BOMs and C0/C1 controls (tabs become
-# spaces first so words stay apart).
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Zero-width characters, soft hyphens, BOMs, C0/C1 controls (tabs become spaces
+# first so words stay apart) and the bidi controls entries never carry.
+_INVISIBLE = re.compile(f"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 class NotText(ValueError):

@@ -172,3 +172,15 @@ def test_ingesting_on_several_cores_writes_and_reports_what_one_process_does(tmp
     assert shared.output.replace(str(several), str(one)) == alone.output
     assert "10 pages: 8 ingested, 1 unchanged, 0 skipped, 1 failed" in alone.output and "page-3b.txt: unchanged" in alone.output
     assert written(several) == written(one) and len(written(one)) == 8 * 4
+
+
+def test_bidi_controls_never_reach_an_entry(site: Path) -> None:
+    """A title like "invoice\u202egnp.exe" shows as "invoiceexe.png": ingest drops every embedding, override and isolate."""
+    spoofed = [line.replace("Lowmouth", "Low\u202emouth\u202c") for line in pages.ARTICLE]
+    teasers = ["Town \u2066hall\u2069 clock stops again", *pages.TEASERS_A[1:]]
+    (site / "raw" / "bridge.txt").write_bytes(pages.page(spoofed, pages.PLATFORM_BLOCK, teasers))
+    result = run(site, str(site / "raw"))
+    assert result.exit_code == 0, result.output
+    files = written(site)
+    assert len(files) >= 2 and any("Lowmouth reopened" in text for text in files.values())
+    assert [path for path, text in files.items() if any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in text)] == []

@@ -37,6 +37,8 @@ LINKS = [
     "vbscript:msgbox(1)",
     "VBScript:msgbox(1)",
 ]
+# Bidi embeddings, overrides and isolates: "gnp.exe" shown as "exe.png".
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 BODY = "\n\n".join(
     [
         'Raw <script>alert(\'body\')</script> and <iframe src="https://evil.example/"></iframe> and <a href="javascript:alert(1)">x</a>.',
@@ -44,10 +46,11 @@ BODY = "\n\n".join(
         "<javascript:alert(1)> <vbscript:msgbox(1)> [ref][r]",
         "[r]: javascript:alert(1)",
         "Controls \x01\x02\x0b\x0c\x1b\x7f\x85 and non-characters \ufffe\uffff end.",
+        f"Spoofed [invoice\u202egnp.exe](https://example.org/invoice\u202egnp.exe) {BIDI} end.",
     ]
 )
-# XML 1.0 forbids these; HTML validators flag them. Tab, LF and CR are fine.
-ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# XML 1.0 forbids these; HTML validators flag them. Tab, LF and CR are fine. And no bidi controls.
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 def _yaml(value: str) -> str:
@@ -122,10 +125,14 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import CONFIG  # the shared test config
 
     root = tmp_path_factory.mktemp("hostile")
-    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    # The config's own text carries controls and bidi overrides too (YAML escapes).
+    config_text = CONFIG.replace("title: Test Digest", 'title: "Test\\x01\\x0b\\u202e Digest"')
+    config_text = config_text.replace("description: A digest used by the tests.", 'description: "A \\u2066digest\\u2069 \\x1b[31mused"')
+    config_text += '  author: "Ed\\u202d\\x07itor"\n'
+    (root / "config.yaml").write_text(config_text, encoding="utf-8")
     content = root / "content"
     content.mkdir()
-    controls = "Ctl\x01\x02\x0b\x0c\x1b\x7f\x85\ufffe"
+    controls = "Ctl\x01\x02\x0b\x0c\x1b\x7f\x85\ufffe" + BIDI
     (content / "markup.md").write_text(_entry("article", MARKUP, BODY, id="markup1", url="\"https://example.org/a?b=1&c='2'\""), encoding="utf-8")
     (content / "controls.md").write_text(_entry("article", controls, BODY, id="controls1"), encoding="utf-8")
     (content / "teaser.md").write_text(_entry("teaser", MARKUP, "", id="teaser1"), encoding="utf-8")
@@ -141,6 +148,7 @@ def test_the_hostile_entries_were_published(hostile_site: Path) -> None:
     pages = "".join(p.read_text(encoding="utf-8") for p in hostile_site.rglob("*.html"))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages  # shown as text
     assert "Ctl title" in pages  # controls dropped, text kept
+    assert "<title>Test Digest</title>" in pages and "Spoofed" in pages  # config text too
 
 
 def _feed_html(path: Path) -> list[tuple[str, str]]:
