@@ -21,7 +21,8 @@ from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, Feed, Fee
 from generator.render.jsonfeed import json_feed
 from generator.render.markdown import first_paragraph_text
 from generator.render.xmlfeeds import rss_and_atom
-from generator.structure.site import Collection, Site
+from generator.structure.names import Collection
+from generator.structure.site import Site
 
 __all__ = ["ATOM_FILE", "JSON_FILE", "RSS_FILE", "FeedSpec", "feed_files", "plan_feeds", "render_feeds"]
 

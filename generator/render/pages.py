@@ -17,8 +17,9 @@ from generator.entries.model import Entry
 from generator.render.markdown import first_paragraph_text
 from generator.structure.archive import Month
 from generator.structure.digest import Issue
+from generator.structure.names import Collection
 from generator.structure.pagination import Pagination, paginate
-from generator.structure.site import Collection, Site
+from generator.structure.site import Site
 
 DESCRIPTION_CHARS = 200
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, by the sitemaps.org protocol

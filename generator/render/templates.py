@@ -21,7 +21,7 @@ from generator.config import Config
 from generator.problems import Problem, TemplateError
 from generator.render.markdown import first_paragraph_text, to_html
 from generator.render.pages import clip, feed_links, issue_label
-from generator.structure.digest import source_slug
+from generator.structure.names import name_slug
 
 WORDS_PER_MINUTE = 230
 
@@ -64,7 +64,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
         longdate=longdate,
         reading_minutes=reading_minutes,
         lead=lead,
-        slug=source_slug,
+        slug=name_slug,
         issue_label=issue_label,
         clip=clip,
         other_lang=other_lang,

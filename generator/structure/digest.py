@@ -8,19 +8,18 @@ first, then that source's teasers.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from slugify import slugify
-
 from generator.entries.model import Entry
+from generator.structure.names import name_slug
 
 Period = Literal["day", "week"]
 NO_SOURCE = "Other sources"
+NO_SOURCE_SLUG = "_none"  # no source name slugifies to this (see names.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +54,6 @@ class Issue:
         return tuple(e for g in self.groups for e in g.articles)
 
 
-@functools.lru_cache(maxsize=65536)
-def source_slug(name: str) -> str:
-    """URL slug of a source or tag name (memoised: every listing asks for the same few)."""
-    return slugify(name) or "source"
-
-
 def issue_key(moment: dt.datetime, tz: ZoneInfo, period: Period) -> tuple[str, dt.date]:
     """The issue an instant belongs to, as (key, first day)."""
     day = moment.astimezone(tz).date()
@@ -75,24 +68,32 @@ def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (-e.when.timestamp(), e.title.casefold(), e.id))
 
 
-def build_issues(entries: Iterable[Entry], tz: ZoneInfo, period: Period) -> tuple[Issue, ...]:
-    """Group published entries into issues, newest issue first."""
+def build_issues(entries: Iterable[Entry], tz: ZoneInfo, period: Period, source_names: Mapping[str, str] | None = None) -> tuple[Issue, ...]:
+    """Group published entries into issues, newest issue first.
+
+    Sources are grouped by slug, as their pages are, and shown by the name
+    `source_names` gives a slug (the source page's), else the entry's own.
+    """
     by_issue: dict[tuple[str, dt.date], list[Entry]] = defaultdict(list)
     for entry in entries:
         by_issue[issue_key(entry.when, tz, period)].append(entry)
-    issues = [Issue(key, start, period, _groups(members)) for (key, start), members in by_issue.items()]
+    names = source_names or {}
+    issues = [Issue(key, start, period, _groups(members, names)) for (key, start), members in by_issue.items()]
     return tuple(sorted(issues, key=lambda i: i.start, reverse=True))
 
 
-def _groups(entries: list[Entry]) -> tuple[SourceGroup, ...]:
+def _groups(entries: list[Entry], names: Mapping[str, str]) -> tuple[SourceGroup, ...]:
     by_source: dict[str, list[Entry]] = defaultdict(list)
+    shown: dict[str, str] = {}
     for entry in entries:
-        by_source[entry.source or NO_SOURCE].append(entry)
-    names = sorted(by_source, key=lambda n: (n == NO_SOURCE, n.casefold()))
-    return tuple(_group(name, by_source[name]) for name in names)
+        slug = name_slug(entry.source) if entry.source else NO_SOURCE_SLUG
+        by_source[slug].append(entry)
+        shown.setdefault(slug, names.get(slug) or entry.source or NO_SOURCE)
+    slugs = sorted(by_source, key=lambda slug: (slug == NO_SOURCE_SLUG, shown[slug].casefold(), slug))
+    return tuple(_group(shown[slug], slug, by_source[slug]) for slug in slugs)
 
 
-def _group(name: str, members: list[Entry]) -> SourceGroup:
+def _group(name: str, slug: str, members: list[Entry]) -> SourceGroup:
     ordered = newest_first(members)
     teasers = sorted((e for e in members if not e.is_article), key=lambda e: (e.from_id or "", e.path))
-    return SourceGroup(name, source_slug(name), tuple(e for e in ordered if e.is_article), tuple(teasers))
+    return SourceGroup(name, slug, tuple(e for e in ordered if e.is_article), tuple(teasers))

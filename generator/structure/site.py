@@ -10,18 +10,10 @@ from zoneinfo import ZoneInfo
 from generator.entries.model import Entry
 from generator.problems import Problem
 from generator.structure.archive import Month, build_archive
-from generator.structure.digest import Issue, Period, build_issues, newest_first, source_slug
+from generator.structure.digest import Issue, Period, build_issues, newest_first
 from generator.structure.matching import match_teasers
+from generator.structure.names import Collection, group_by_name
 from generator.structure.urls import assign_article_urls, teaser_anchor
-
-
-@dataclass(frozen=True, slots=True)
-class Collection:
-    """Entries sharing a source or a tag, newest first."""
-
-    name: str
-    slug: str
-    entries: tuple[Entry, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +50,9 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period, match: Ma
     caller's function that gives the same result (the build remembers it).
     """
     published = newest_first(e for e in entries if not e.draft)
-    issues = build_issues(published, tz, period)
+    sources, source_warnings = group_by_name(published, lambda e: (e.source,) if e.source else (), "source")
+    tags, tag_warnings = group_by_name(published, lambda e: e.tags, "tag")
+    issues = build_issues(published, tz, period, {s.slug: s.name for s in sources})
     issue_of = {e.id: issue for issue in issues for e in issue.entries}
     urls, warnings = assign_article_urls((e for e in published if e.is_article), tz)
     all_urls = dict(urls)
@@ -74,22 +68,9 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period, match: Ma
         urls=all_urls,
         issue_of=issue_of,
         teasers_of={k: tuple(v) for k, v in teasers_of.items()},
-        sources=_collections(published, lambda e: (e.source,) if e.source else ()),
-        tags=_collections(published, lambda e: e.tags),
-        warnings=tuple(warnings),
+        sources=tuple(sources),
+        tags=tuple(tags),
+        warnings=(*warnings, *source_warnings, *tag_warnings),
         matches=match(published),
         months=build_archive(issues),
     )
-
-
-def _collections(entries: list[Entry], names: Callable[[Entry], Iterable[str]]) -> tuple[Collection, ...]:
-    """Group entries by source or tag; names that slugify alike share one page."""
-    members: dict[str, list[Entry]] = defaultdict(list)
-    first_name: dict[str, str] = {}
-    for entry in entries:
-        for name in names(entry):
-            slug = source_slug(name)
-            first_name.setdefault(slug, name)
-            members[slug].append(entry)
-    ordered = sorted(members, key=lambda slug: (first_name[slug].casefold(), slug))
-    return tuple(Collection(first_name[slug], slug, tuple(members[slug])) for slug in ordered)
