@@ -44,7 +44,7 @@ def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path
     if not paths:
         raise click.UsageError("give at least one file or folder of raw pages (.txt)")
     added = _aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
-    summary = Summary()
+    summary, incomplete = Summary(), False
     outcomes = ingest_files(page_files(paths), rules, config.content_dir, config.ingest.max_bytes, added, write=not (dry_run or as_json), workers=jobs)
     for outcome in outcomes:
         summary.add(outcome)
@@ -54,8 +54,11 @@ def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path
             _print_json(outcome)
         else:
             _report(outcome, config.content_dir, dry_run)
+        for problem in outcome.problems:
+            click.echo(f"error: {outcome.path}: {problem}", err=True)
+        incomplete = incomplete or bool(outcome.problems)
     click.echo(("dry run, nothing written: " if dry_run else "") + str(summary), err=as_json)
-    if summary.counts["failed"]:
+    if summary.counts["failed"] or incomplete:
         raise SystemExit(EXIT_CONTENT)
 
 
@@ -86,8 +89,8 @@ def _shown(content_dir: Path, entry: Planned) -> str:
 
 
 def _print_json(outcome: Outcome) -> None:
-    for entry in outcome.entries:
-        record: dict[str, Any] = {**entry.draft.fields(), "added": None, "origin": outcome.origin, "body": entry.draft.body}
+    for entry, origin in zip(outcome.entries, outcome.origins, strict=True):
+        record: dict[str, Any] = {**entry.draft.fields(), "added": None, "origin": origin, "body": entry.draft.body}
         record["added"] = _added(entry)
         click.echo(json.dumps(record, ensure_ascii=False, default=_iso))
 

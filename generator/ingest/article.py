@@ -24,11 +24,13 @@ class Draft:
     title_derived: bool = False
     source: str | None = None
     edition: str | None = None
-    date: dt.date | None = None
+    date: dt.date | None = None  # a datetime (with its offset) when the source gives the time
     lang: str | None = None
     summary: str | None = None
     authors: tuple[str, ...] = ()
     from_id: str | None = None
+    tags: tuple[str, ...] = ()
+    url: str | None = None
 
     def fields(self) -> dict[str, Any]:
         """Front matter in a fixed, readable key order (empty values left out)."""
@@ -44,6 +46,8 @@ class Draft:
             "lang": self.lang,
             "summary": self.summary,
             "authors": list(self.authors) or None,
+            "tags": list(self.tags) or None,
+            "url": self.url,
         }
         return {k: v for k, v in out.items() if v is not None}
 

@@ -28,3 +28,8 @@ def article_id(source: str | None, paragraphs: Iterable[str]) -> str:
 def teaser_id(article: str, title: str, summary: str | None) -> str:
     """Teasers belong to the page that lists them, hence the article id in the key."""
     return _digest("teaser", article, _norm(title), _norm(summary or ""))
+
+
+def feed_item_id(key: str) -> str:
+    """A feed item's id from its guid or link (see feeds.items), so re-reading a feed finds its entries."""
+    return _digest("feed-item", key.strip())

@@ -12,14 +12,15 @@ import datetime as dt
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from generator.ingest.article import Draft
-from generator.ingest.page import PageFailure, ingest_page
+from generator.ingest.document import NO_OVERRIDES, Document, Overrides, ingest_document
+from generator.ingest.page import PageFailure
 from generator.ingest.rules import RuleSet
-from generator.ingest.write import Planned, entry_path, plan, read_existing, render, write_atomic
+from generator.ingest.write import Planned, added_of, entry_path, find_entry, plan, read_existing, render, write_atomic
 from generator.parallel import chunk_ranges, fan_out
 
 PageStatus = Literal["ingested", "unchanged", "skipped", "failed"]
@@ -34,7 +35,8 @@ class Outcome:
     status: PageStatus
     reason: str | None = None
     entries: tuple[Planned, ...] = ()
-    origin: dict[str, Any] | None = None  # the page's provenance, shared by its entries
+    origins: tuple[dict[str, Any], ...] = ()  # each entry's provenance, parallel to entries
+    problems: tuple[str, ...] = ()  # parts read but not ingested (a feed's broken items), one line each
 
 
 @dataclass(slots=True)
@@ -88,8 +90,10 @@ class _Read:
     drafts: tuple[Draft, ...] = ()
     paths: tuple[Path, ...] = ()  # parallel to drafts, relative to the content folder
     texts: tuple[str, ...] = ()  # parallel to drafts
-    origin: dict[str, Any] | None = None
+    origins: tuple[dict[str, Any], ...] = ()  # parallel to drafts
     failure: str | None = None
+    problems: tuple[str, ...] = ()
+    stable_ids: bool = False
 
 
 def ingest_files(
@@ -100,12 +104,17 @@ def ingest_files(
         if read.failure is not None:
             yield Outcome(read.path, "failed", read.failure)
             continue
-        planned = tuple(_plan(read, content_dir))
-        if write:
-            for entry in planned:
-                if entry.status in ("new", "updated"):
-                    write_atomic(content_dir / entry.path, entry.text)
-        yield Outcome(read.path, _page_status(planned), entries=planned, origin=read.origin)
+        yield write_read(read, content_dir, now, write)
+
+
+def write_read(read: _Read, content_dir: Path, now: dt.datetime, write: bool) -> Outcome:
+    """Plan a document's entries against content/ and, with `write`, write the new and updated ones."""
+    planned = tuple(_plan(read, content_dir, now))
+    if write:
+        for entry in planned:
+            if entry.status in ("new", "updated"):
+                write_atomic(content_dir / entry.path, entry.text)
+    return Outcome(read.path, _page_status(planned), entries=planned, origins=read.origins, problems=read.problems)
 
 
 def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.datetime, workers: int | None) -> Iterator[_Read]:
@@ -131,16 +140,31 @@ def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.dat
 
 def _read(path: Path, rules: RuleSet, max_bytes: int, now: dt.datetime) -> _Read:
     try:
-        page = ingest_page(read_raw(path, max_bytes), path.name, rules)
+        return read_document(path, Document(read_raw(path, max_bytes), path.name), rules, now)
     except PageFailure as exc:
         return _Read(path, failure=str(exc))
-    drafts = page.drafts
-    return _Read(path, drafts, tuple(map(entry_path, drafts)), tuple(render(d, now, page.origin) for d in drafts), page.origin)
 
 
-def _plan(read: _Read, content_dir: Path) -> Iterator[Planned]:
-    for draft, path, text in zip(read.drafts, read.paths, read.texts, strict=True):
-        yield plan(draft, path, text, read_existing(content_dir / path))
+def read_document(path: Path, doc: Document, rules: RuleSet, now: dt.datetime, overrides: Overrides = NO_OVERRIDES) -> _Read:
+    """A document's entries with their file paths and texts; PageFailure when it has none."""
+    got = ingest_document(doc, rules, overrides)
+    drafts = got.drafts
+    texts = tuple(render(d, now, origin) for d, origin in zip(drafts, got.origins, strict=True))
+    return _Read(path, drafts, tuple(map(entry_path, drafts)), texts, got.origins, problems=got.problems, stable_ids=got.stable_ids)
+
+
+def _plan(read: _Read, content_dir: Path, now: dt.datetime) -> Iterator[Planned]:
+    for draft, path, text, origin in zip(read.drafts, read.paths, read.texts, read.origins, strict=True):
+        if not read.stable_ids:
+            yield plan(draft, path, text, read_existing(content_dir / path))
+            continue
+        # An id from the source (a feed's guid) finds its entry even if its title or date changed,
+        # and an updated item keeps its place in the digest (its first `added`).
+        found = find_entry(content_dir, path, draft.id)
+        existing = read_existing(content_dir / found)
+        planned = plan(draft, found, text, existing)
+        added = added_of(existing) if planned.status == "updated" and existing else None
+        yield replace(planned, text=render(draft, added, origin)) if added and added != now else planned
 
 
 def _page_status(entries: tuple[Planned, ...]) -> PageStatus:

@@ -43,7 +43,7 @@ class Planned:
 def entry_path(draft: Draft) -> Path:
     """content/<source>/[teasers/]<date>-<title slug>-<id8>.md: readable, and unique by id."""
     folder = _source_folder(draft.source or "")
-    day = draft.date.isoformat() if draft.date else "undated"
+    day = draft.date.strftime("%Y-%m-%d") if draft.date else "undated"
     slug = slugify(draft.title, max_length=SLUG_CHARS, word_boundary=True) or "untitled"
     name = f"{day}-{slug}-{draft.id[:8]}.md"
     return Path(folder, "teasers", name) if draft.kind == "teaser" else Path(folder, name)
@@ -134,6 +134,30 @@ def plan(draft: Draft, path: Path, text: str, existing: str | None) -> Planned:
     if edited_by_hand(existing):
         return Planned(draft, path, text, "edited")
     return Planned(draft, path, text, "unchanged" if same_content(existing, text) else "updated")
+
+
+def find_entry(content_dir: Path, path: Path, entry_id: str) -> Path:
+    """Where the entry with this id already is in its folder (its title or date may have changed), else `path`."""
+    folder = content_dir / path.parent
+    if (content_dir / path).exists() or not folder.is_dir():
+        return path
+    for candidate in sorted(folder.glob(f"*-{entry_id[:8]}.md")):
+        text = read_existing(candidate)
+        if text and re.search(rf"^id: '?{entry_id}'?$", text, re.MULTILINE):
+            return candidate.relative_to(content_dir)
+    return path
+
+
+_ADDED_LINE = re.compile(r"^added: '?([0-9T:+.-]+)'?$", re.MULTILINE)
+
+
+def added_of(text: str) -> dt.datetime | None:
+    """The `added` time an entry file states (as ingest writes it), if any."""
+    m = _ADDED_LINE.search(text)
+    try:
+        return dt.datetime.fromisoformat(m[1]) if m else None
+    except ValueError:
+        return None
 
 
 def read_existing(path: Path) -> str | None:
