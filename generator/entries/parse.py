@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,16 +36,11 @@ class EntryError(DigestError):
 
 
 def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
-    """Parse and validate an entry; raise EntryError naming file and line."""
+    """Parse and validate an entry; raise EntryError naming file and line of every problem it has."""
     try:
         front, body, first_line = frontmatter.split(text)
     except frontmatter.FrontMatterMissing as exc:
         raise EntryError(Problem(path, str(exc), 1)) from None
-
-    def fail(message: str, keys: list[str | int] | None = None, hint: str | None = None) -> EntryError:
-        line = yamlio.key_line(front, keys) if keys else None
-        return EntryError(Problem(path, message, first_line - 1 + line if line else None, hint))
-
     try:
         raw = yamlio.parse(front)
     except yaml.YAMLError as exc:
@@ -54,42 +50,24 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         raise EntryError(
             Problem(path, "front matter must be a YAML mapping of `key: value` lines", first_line, "write one `key: value` per line, like `title: Headline`")
         )
+    report = _Report(path, front, first_line)
     if "title" not in raw:
-        raise EntryError(Problem(path, "missing required key `title`", first_line, "add `title: Headline`"))
+        report.add("missing required key `title`", None, "add `title: Headline`", line=first_line, key="title")
     data = _coerce(raw)
-    try:
-        meta = msgspec.convert({k: v for k, v in data.items() if k in KNOWN_KEYS and k not in DATE_KEYS}, FrontMatter)
-    except msgspec.ValidationError as exc:
-        keys, message, hint = yamlio.explain(exc, FrontMatter)
-        if keys == ["kind"] and "enum" in message:
-            hint = "use `kind: article` or `kind: teaser`"
-        raise fail(message, keys, hint or type_hint(message)) from None
-    dates: dict[str, dt.date | None] = {}
-    for key in DATE_KEYS:
-        try:
-            dates[key] = None if data.get(key) is None else parse_when(data[key], tz)
-        except ValueError as exc:
-            raise fail(f"`{key}`: {exc}", [key]) from None
-    day, added_day = dates["date"], dates["added"]
-    if day is None and added_day is None:
-        raise fail("needs `date` or `added`", None, "add `date: 2024-06-23`")
-    added = start_of(added_day, tz) if added_day is not None else None
-    when: dt.datetime = added or start_of(day, tz)  # type: ignore[arg-type]
-    try:  # pages and feeds show it in the site's zone and in UTC: it must exist in both
-        when.astimezone(tz), when.astimezone(dt.UTC)
-    except OverflowError:
-        key = "added" if added is not None else "date"
-        raise fail(f"`{key}` is out of range in the site's time zone", [key], "use a date between years 1 and 9999") from None
+    meta = _front_matter(data, report)
+    day, added, when = _dates(data, tz, report)
     title = clean(meta.title).strip()
-    if not title:
-        raise fail("`title` is empty", ["title"])
-    slug = _slug(meta.slug, title, fail)
+    if not title and not report.has("title"):
+        report.add("`title` is empty", ["title"])
+    slug = _slug(meta.slug, title, report)
     given_id, from_id = _text(meta.id), _text(meta.from_id)
     for key, value in (("id", given_id), ("from", from_id)):
         if value is not None and not _SAFE_ID.fullmatch(value):
-            raise fail(f"`{key}` may hold only letters, digits, `.`, `_` and `-` (up to 100), got {value!r}", [key], "use an id like `3f2a9c01d4e5b6a7`")
+            report.add(f"`{key}` may hold only letters, digits, `.`, `_` and `-` (up to 100), got {value!r}", [key], "use an id like `3f2a9c01d4e5b6a7`")
     if meta.url is not None and not _safe_url(meta.url):
-        raise fail(f"`url` must be an absolute http(s) URL, got {meta.url!r}", ["url"], "use `url: https://example.org/path`, or remove it")
+        report.add(f"`url` must be an absolute http(s) URL, got {meta.url!r}", ["url"], "use `url: https://example.org/path`, or remove it")
+    if report.problems or when is None:
+        raise EntryError(report.sorted())
     return Entry(
         id=given_id or derive_id(meta.kind, meta.source, title, day),
         title=title,
@@ -113,6 +91,89 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         draft=meta.draft,
         extra={k: _clean_values(v) for k, v in data.items() if k not in KNOWN_KEYS},
     )
+
+
+@dataclass(slots=True)
+class _Report:
+    """The problems of one entry, each with the line of the key it is about."""
+
+    path: Path
+    front: str
+    first_line: int
+    problems: list[Problem] = field(default_factory=list)
+    keys: set[str | int] = field(default_factory=set)
+
+    def add(self, message: str, keys: list[str | int] | None, hint: str | None = None, line: int | None = None, key: str | None = None) -> None:
+        if line is None and keys:
+            found = yamlio.key_line(self.front, keys)
+            line = self.first_line - 1 + found if found else None
+        self.problems.append(Problem(self.path, message, line, hint))
+        self.keys.add(key or (keys[0] if keys else ""))
+
+    def has(self, key: str) -> bool:
+        return key in self.keys
+
+    def sorted(self) -> list[Problem]:
+        """In the order of the file's lines (problems without a line last, as found)."""
+        return sorted(self.problems, key=lambda p: p.line if p.line is not None else 1 << 30)
+
+
+def _front_matter(data: dict[str, Any], report: _Report) -> FrontMatter:
+    """The known keys, typed; each key of the wrong type is reported and then left at its default."""
+    known = {k: v for k, v in data.items() if k in KNOWN_KEYS and k not in DATE_KEYS}
+    known.setdefault("title", "")  # a missing title is reported on its own
+    for _ in range(len(known) + 1):  # each failure removes a key: this ends
+        try:
+            return msgspec.convert(known, FrontMatter)
+        except msgspec.ValidationError as exc:
+            keys, message, hint = yamlio.explain(exc, FrontMatter)
+            if keys == ["kind"] and "enum" in message:
+                hint = "use `kind: article` or `kind: teaser`"
+            report.add(message, keys, hint or type_hint(message))
+            if not keys or keys[0] not in known or (keys[0] == "title" and known["title"] == ""):
+                break
+            if keys[0] == "title":
+                known["title"] = ""
+            else:
+                del known[keys[0]]
+    return FrontMatter(title="")
+
+
+def _dates(data: dict[str, Any], tz: ZoneInfo, report: _Report) -> tuple[dt.date | None, dt.datetime | None, dt.datetime | None]:
+    """(date, added, when): `when` is None when the entry has no usable date (and that is reported)."""
+    dates: dict[str, dt.date | None] = {}
+    for key in DATE_KEYS:
+        try:
+            dates[key] = None if data.get(key) is None else parse_when(data[key], tz)
+        except ValueError as exc:
+            report.add(f"`{key}`: {exc}", [key])
+            dates[key] = None
+    day, added_day = dates["date"], dates["added"]
+    if day is None and added_day is None:
+        if not any(report.has(key) for key in DATE_KEYS):
+            report.add("needs `date` or `added`", None, "add `date: 2024-06-23`")
+        return day, None, None
+    added = start_of(added_day, tz) if added_day is not None else None
+    when: dt.datetime = added or start_of(day, tz)  # type: ignore[arg-type]
+    key = "added" if added is not None else "date"
+    reason = _beyond_range(when, tz)
+    if reason is not None:
+        moment = dates[key]
+        local = "" if when.tzinfo is not tz else f" (midnight in {tz.key})" if not isinstance(moment, dt.datetime) else f" (in {tz.key})"
+        report.add(f"`{key}` {data[key]}{local} {reason}", [key], "use a date from 0001-01-02 to 9999-12-30")
+        return day, added, None
+    return day, added, when
+
+
+def _beyond_range(when: dt.datetime, tz: ZoneInfo) -> str | None:
+    """Why pages and feeds cannot show this moment, if they cannot: they show it in the site's zone and in UTC."""
+    for name, zone in ((f"the site's time zone ({tz.key})", tz), ("UTC", dt.UTC)):
+        try:
+            when.astimezone(zone)
+        except OverflowError:
+            side = "before year 1" if when.year < 5000 else "after year 9999"
+            return f"is {side} in {name}, where pages and feeds show it"
+    return None
 
 
 def _safe_url(url: str) -> bool:
@@ -148,12 +209,12 @@ def derive_id(kind: str, source: str | None, title: str, day: dt.date | None) ->
 _APOSTROPHES = [("'", ""), ("\u2019", "")]
 
 
-def _slug(given: str | None, title: str, fail: Any) -> str:
+def _slug(given: str | None, title: str, report: _Report) -> str:
     if given is None:
         return slugify(title, max_length=SLUG_MAX, word_boundary=True, replacements=_APOSTROPHES) or "untitled"
     safe = slugify(given, max_length=SLUG_MAX, word_boundary=True)
     if safe != given:
-        raise fail(
+        report.add(
             f"`slug` may hold only lowercase letters, digits and hyphens, got {given!r}",
             ["slug"],
             f"use `slug: {safe}`" if safe else "remove it to derive one from the title",

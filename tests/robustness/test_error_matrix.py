@@ -81,10 +81,19 @@ CASES = [
         "date-overflow",
         "a.md",
         3,
-        "`added` is out of range in the site's time zone",
-        "use a date between years 1 and 9999",
+        "`added` 9999-12-31T23:59:59-12:00 is after year 9999 in the site's time zone (Europe/Berlin), where pages and feeds show it",
+        "use a date from 0001-01-02 to 9999-12-30",
         1,
         {"a.md": "---\ntitle: T\nadded: 9999-12-31T23:59:59-12:00\n---\n"},
+    ),
+    Case(
+        "date-before-year-1",
+        "a.md",
+        3,
+        "`date` 0001-01-01 (midnight in Europe/Berlin) is before year 1 in UTC, where pages and feeds show it",
+        "use a date from 0001-01-02 to 9999-12-30",
+        1,
+        {"a.md": "---\ntitle: T\ndate: 0001-01-01\n---\n"},
     ),
     Case("kind-unknown", "a.md", 4, "`kind`: invalid enum value 'opinion'", "use `kind: article` or `kind: teaser`", 1, {"a.md": FM + "kind: opinion\n---\n"}),
     Case("no-date", "a.md", None, "needs `date` or `added`", "add `date: 2024-06-23`", 1, {"a.md": "---\ntitle: T\n---\n"}),
@@ -424,3 +433,13 @@ def test_template_that_is_not_utf8_is_reported_not_a_crash(tmp_path: Path, monke
     assert result.exit_code == 2, (result.exception, result.stderr)
     assert re.search(r"^error: \S*templates/article\.html(:\d+)?: .*UTF-8", result.stderr, re.MULTILINE), result.stderr
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_every_problem_of_an_entry_is_listed_with_its_line(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = '---\ntitle: [not, text]\ndate: 2024-02-30\nslug: "Bad Slug!"\ntags: 5\nurl: javascript:alert(1)\nid: "a b"\n---\nBody.\n'
+    _prepare(tmp_path, Case("many", "a.md", None, "", None, 1, {"a.md": bad, "b.md": GOOD}))
+    code, stderr = _invoke(tmp_path, monkeypatch, command)
+    assert code == 1
+    found = re.findall(r"^error: a\.md:(\d+): (`[a-z]+`)", stderr, re.MULTILINE)
+    assert found == [("2", "`title`"), ("3", "`date`"), ("4", "`slug`"), ("5", "`tags`"), ("6", "`url`"), ("7", "`id`")], stderr
