@@ -6,7 +6,9 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -164,3 +166,35 @@ added: 2024-12-14T08:30:00+00:00
     assert "<title>Test Digest</title>" in rss and "&amp;lt;script&amp;gt;" in rss
     feed = read_feed(config.output_dir / "atom.xml", BASE)
     assert {e.title for e in feed.entries} == {"Ctrl title", "Teaser"}
+
+
+def _shown(detail: Any) -> str:
+    """The text a reader shows for a feedparser text construct: HTML is rendered, plain text is not."""
+    if detail["type"] != "text/html":
+        return str(detail["value"])
+    parser = _Text()
+    parser.feed(detail["value"])
+    return "".join(parser.parts)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def test_channel_and_item_descriptions_show_the_text_as_written(make_digest: Callable[..., Config]) -> None:
+    """`<b>` in a source name or summary is text: every description shows it, not bold type."""
+    config = make_digest(
+        {"a.md": entry_text("Fish", source="'A & B <b>x</b>'", summary="'S & <b>s</b>'", id="a1")},
+        CONFIG.replace("A digest used by the tests.", "'Tom & Jerry <b>bold</b>'"),
+    )
+    build(config)
+    for folder, subtitle in (("", "Tom & Jerry <b>bold</b>"), ("sources/a-b-b-x-b/", "A & B <b>x</b> in Test Digest")):
+        for name in ("feed.xml", "atom.xml"):
+            feed = read_feed(config.output_dir / folder / name, BASE)
+            assert _shown(feed.feed.subtitle_detail) == subtitle, (folder, name)
+            assert _shown(feed.entries[0].summary_detail) == "S & <b>s</b>", (folder, name)

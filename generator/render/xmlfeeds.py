@@ -13,9 +13,12 @@ def rss_and_atom(feed: Feed) -> tuple[bytes, bytes]:
     """The RSS and Atom documents of one feed."""
     fg = _generator(feed)
     _links(fg, feed, RSS_FILE, "application/rss+xml")
+    # RSS readers decode the channel's <description> as HTML, as they do an item's: escaped alike.
+    fg.subtitle(_as_html(feed.description or feed.title))
     rss: bytes = fg.rss_str(pretty=True)
-    # Same items, only the self link differs: reuse the generator instead of rebuilding it.
+    # Same items, only the self link and the subtitle (Atom's is plain text) differ: reuse the generator.
     _links(fg, feed, ATOM_FILE, "application/atom+xml")
+    fg.subtitle(feed.description or feed.title)
     atom: bytes = fg.atom_str(pretty=True)
     return rss, atom
 
@@ -25,7 +28,6 @@ def _generator(feed: Feed) -> FeedGenerator:
     fg.load_extension("dc", rss=True, atom=False)
     fg.id(feed.id)
     fg.title(feed.title)
-    fg.subtitle(feed.description or feed.title)
     fg.language(feed.language)
     fg.author(name=feed.author)
     fg.generator(GENERATOR)
@@ -55,6 +57,11 @@ def _add_item(fg: FeedGenerator, item: FeedItem) -> None:
     for term in item.categories:
         fe.category(term=term)
     # RSS readers decode <description> as HTML: send the plain-text summary escaped, as HTML.
-    fe.summary(html.escape(item.summary, quote=False), type="html")
+    fe.summary(_as_html(item.summary), type="html")
     if item.content_html:
         fe.content(item.content_html, type="html")
+
+
+def _as_html(text: str) -> str:
+    """Plain text as the HTML that shows it (feedgen then escapes that for XML)."""
+    return html.escape(text, quote=False)
