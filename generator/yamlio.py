@@ -154,12 +154,15 @@ def _fields_at(schema: type, keys: list[str | int]) -> list[str]:
     """Names a msgspec Struct accepts at a nested key path."""
     info = msgspec.inspect.type_info(schema)
     for key in keys:
-        if not isinstance(info, msgspec.inspect.StructType):
+        if isinstance(key, int) and isinstance(info, msgspec.inspect.ListType):  # an item of a list (`sources.1`)
+            info = info.item_type
+        elif not isinstance(info, msgspec.inspect.StructType):
             return []
-        field = next((f for f in info.fields if f.encode_name == key), None)
-        if field is None:
-            return []
-        info = field.type
+        else:
+            field = next((f for f in info.fields if f.encode_name == key), None)
+            if field is None:
+                return []
+            info = field.type
         while isinstance(info, msgspec.inspect.UnionType):
             info = next((t for t in info.types if isinstance(t, msgspec.inspect.StructType)), info.types[0])
     if isinstance(info, msgspec.inspect.StructType):

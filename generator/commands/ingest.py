@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +29,44 @@ _SAID = {  # entry status → (what happened, what a dry run would do)
 }
 
 
+class PathOrURL(click.ParamType):  # type: ignore[type-arg]
+    """An http(s) URL as given, else a path that must exist."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+            return value
+        path: Path = click.Path(exists=True, path_type=Path).convert(value, param, ctx)
+        return path
+
+
 @click.command("ingest")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=PathOrURL())
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines instead of writing files.")
 @click.option("--explain", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Print every raw line of FILE with its label.")
 @click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]), hidden=True, help="Ingest time (tests).")
 @jobs_option("read and clean pages")
 @config_option
-def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, jobs: int | None, config: Config) -> None:
-    """Clean raw pages (.txt files or folders of them) into entries in content/."""
+def command(
+    paths: tuple[Path | str, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, jobs: int | None, config: Config
+) -> None:
+    """Clean raw pages (.txt files or folders of them), feed files and URLs into entries in content/."""
     rules = _rules(config)
     if explain is not None:
         _explain(explain, rules, config.ingest.max_bytes)
         return
     if not paths:
-        raise click.UsageError("give at least one file or folder of raw pages (.txt)")
+        raise click.UsageError("give at least one file or folder of raw pages (.txt), a feed file or a URL")
     added = _aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
     summary, incomplete = Summary(), False
-    outcomes = ingest_files(page_files(paths), rules, config.content_dir, config.ingest.max_bytes, added, write=not (dry_run or as_json), workers=jobs)
+    write = not (dry_run or as_json)
+    files = page_files(p for p in paths if isinstance(p, Path))
+    outcomes = itertools.chain(
+        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=jobs),
+        _urls([p for p in paths if isinstance(p, str)], config, rules, added, write),
+    )
     for outcome in outcomes:
         summary.add(outcome)
         if outcome.status == "failed":
@@ -60,6 +81,17 @@ def command(paths: tuple[Path, ...], dry_run: bool, as_json: bool, explain: Path
     click.echo(("dry run, nothing written: " if dry_run else "") + str(summary), err=as_json)
     if summary.counts["failed"] or incomplete:
         raise SystemExit(EXIT_CONTENT)
+
+
+def _urls(urls: list[str], config: Config, rules: RuleSet, added: dt.datetime, write: bool) -> Iterator[Outcome]:
+    if not urls:
+        return
+    from generator.ingest.fetch.client import Fetcher
+    from generator.ingest.web import fetch_settings, ingest_url
+
+    with Fetcher(fetch_settings(config)) as fetcher:
+        for url in urls:
+            yield ingest_url(fetcher, url, rules, config.content_dir, added, write)
 
 
 def _rules(config: Config) -> RuleSet:

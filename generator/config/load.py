@@ -16,12 +16,16 @@ from generator.config.schema import (
     ConfigFile,
     DigestConfig,
     FeedsConfig,
+    FetchConfig,
     IngestConfig,
     ServeConfig,
     SiteConfig,
+    SourceConfig,
 )
 from generator.entries.text import clean
 from generator.problems import YAML_HINT, ConfigError, OutputError, Problem, type_hint
+
+DEFAULT_FETCH = FetchConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,8 @@ class Config:
     templates_dir: Path
     output_dir: Path
     serve: ServeConfig
+    fetch: FetchConfig = DEFAULT_FETCH
+    sources: tuple[SourceConfig, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -108,6 +114,8 @@ def load_config(path: Path) -> Config:
         templates_dir=(root / parsed.paths.templates).resolve(),
         output_dir=(root / parsed.paths.output).resolve(),
         serve=parsed.serve,
+        fetch=parsed.fetch,
+        sources=tuple(parsed.sources),
     )
     reason = config.output_overlap()
     if reason is not None:

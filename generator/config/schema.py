@@ -130,6 +130,56 @@ class IngestConfig(_Section, frozen=True):
                 _check_pattern(rule)
 
 
+class FetchConfig(_Section, frozen=True):
+    """Fetching URLs (`digest ingest URL`, `digest fetch`): politeness, limits and retries."""
+
+    user_agent: str = "newsdigest/0.1 (+https://pypi.org/project/newsdigest/)"
+    timeout: float = 20.0  # seconds to connect, and between two reads
+    delay: float = 1.0  # seconds between the starts of two requests to one host
+    retries: int = 3  # after a 429 or 503
+    max_retry_wait: float = 120.0  # a longer Retry-After gives up instead
+    max_redirects: int = 5
+    workers: int = 8  # sources fetched at a time (still at most 2 requests per host)
+
+    def __post_init__(self) -> None:
+        if not self.user_agent.strip() or _HEADER_FORBIDDEN.search(self.user_agent):
+            raise ValueError("`user_agent` must be one line of printable text")
+        if self.timeout <= 0 or self.delay < 0 or self.max_retry_wait < 0:
+            raise ValueError("`timeout` must be positive, `delay` and `max_retry_wait` not negative")
+        if self.retries < 0 or self.max_redirects < 0 or self.workers < 1:
+            raise ValueError("`retries` and `max_redirects` must not be negative, `workers` at least 1")
+
+
+_HEADER_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SourceConfig(_Section, frozen=True):
+    """One item of `sources:`: a feed or a page to fetch, or an OPML file of feeds."""
+
+    name: str | None = None  # the entries' `source`; else the feed's title (or the page's own)
+    feed: str | None = None
+    page: str | None = None
+    opml: str | None = None  # a subscription list, relative to config.yaml
+    tags: list[str] = []
+    full_text: bool = False  # fetch each item's article page (for feeds of summaries)
+    max_items: int | None = None
+
+    def __post_init__(self) -> None:
+        given = [key for key in ("feed", "page", "opml") if getattr(self, key) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a source needs exactly one of `feed`, `page` or `opml`, got {', '.join(given) or 'none'}")
+        for key in ("feed", "page"):
+            url = getattr(self, key)
+            if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname or _URL_FORBIDDEN.search(url)):
+                raise ValueError(f"`{key}` must be an absolute http(s) URL, got {url!r}")
+        if self.full_text and self.page is not None:
+            raise ValueError("`full_text` applies to feeds, not to a `page`")
+        if self.max_items is not None and self.max_items < 1:
+            raise ValueError("`max_items` must be at least 1")
+        if self.name is not None and not self.name.strip():
+            raise ValueError("`name` must not be empty")
+
+
 class BuildConfig(_Section, frozen=True):
     max_entry_bytes: int = 5_000_000
 
@@ -146,3 +196,5 @@ class ConfigFile(_Section, frozen=True):
     ingest: IngestConfig = IngestConfig()
     build: BuildConfig = BuildConfig()
     serve: ServeConfig = ServeConfig()
+    fetch: FetchConfig = FetchConfig()
+    sources: list[SourceConfig] = []

@@ -31,7 +31,7 @@ CHUNK = 16  # pages per unit of parallel work
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    path: Path
+    path: Path | str  # a file, or a URL
     status: PageStatus
     reason: str | None = None
     entries: tuple[Planned, ...] = ()
@@ -86,7 +86,7 @@ class _Read:
     took as long to pickle as the page took to clean.
     """
 
-    path: Path
+    path: Path | str
     drafts: tuple[Draft, ...] = ()
     paths: tuple[Path, ...] = ()  # parallel to drafts, relative to the content folder
     texts: tuple[str, ...] = ()  # parallel to drafts
@@ -145,7 +145,7 @@ def _read(path: Path, rules: RuleSet, max_bytes: int, now: dt.datetime) -> _Read
         return _Read(path, failure=str(exc))
 
 
-def read_document(path: Path, doc: Document, rules: RuleSet, now: dt.datetime, overrides: Overrides = NO_OVERRIDES) -> _Read:
+def read_document(path: Path | str, doc: Document, rules: RuleSet, now: dt.datetime, overrides: Overrides = NO_OVERRIDES) -> _Read:
     """A document's entries with their file paths and texts; PageFailure when it has none."""
     got = ingest_document(doc, rules, overrides)
     drafts = got.drafts

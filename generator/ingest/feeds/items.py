@@ -18,6 +18,9 @@ import feedparser
 
 from generator.ingest.feeds.sniff import SNIFF_BYTES
 
+# Not problems with the feed: a wrong declared charset (corrected) or a server's odd media type.
+BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
 
 class FeedFailure(ValueError):
     """Nothing in the document can be read as a feed; the message is the one-line reason."""
@@ -66,7 +69,7 @@ def _read_xml(data: bytes, url: str | None, content_type: str | None) -> Feed:
         exc = parsed.get("bozo_exception")
         if not parsed.version and not parsed.entries:
             raise FeedFailure(f"not a readable feed ({_describe(exc)})")
-        if not isinstance(exc, feedparser.CharacterEncodingOverride):  # a wrong declared charset, corrected
+        if not isinstance(exc, BENIGN):
             problems.append(f"feed is malformed ({_describe(exc)}); its readable items were kept")
     elif not parsed.version:
         raise FeedFailure("not a feed (no RSS, Atom or JSON Feed root)")

@@ -1,0 +1,35 @@
+"""A real HTTP server on 127.0.0.1 (pytest-httpserver, threaded), cleared between tests. Nothing reaches the internet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from generator.ingest.fetch.client import Fetcher, Settings
+
+FAST = Settings(user_agent="digest-test/1.0", timeout=2.0, delay=0.0, retries=2, max_retry_wait=1.0, max_redirects=3, max_bytes=100_000)
+
+
+@pytest.fixture(scope="session")
+def local_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def web(local_server: HTTPServer) -> Iterator[HTTPServer]:
+    local_server.clear()
+    local_server.expect_request("/robots.txt").respond_with_data("", status=404)
+    yield local_server
+    local_server.clear()
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(FAST) as client:
+        yield client
