@@ -7,7 +7,7 @@ import pytest
 
 from generator.build import build
 from generator.config import Config
-from generator.problems import TemplateError
+from generator.problems import DigestError, TemplateError
 from generator.render.markdown import to_html
 from tests.conftest import entry_text
 
@@ -51,3 +51,29 @@ def test_template_errors_name_file_and_line(make_digest: Callable[..., Config], 
         build(config)
     assert expected in str(info.value)
     assert not config.output_dir.exists()  # nothing half-written
+
+
+def test_quotes_nested_past_the_parser_limit_keep_their_text(make_digest: Callable[..., Config]) -> None:
+    """markdown-it skips what lies deeper than 20 levels; the text must reach the page and the feeds all the same."""
+    levels = "".join(">" * depth + f" level {depth}\n" for depth in range(1, 40))
+    body = "Opening.\n\n" + levels + ">" * 10_000 + " the deepest words\n\n- " + "\n  - ".join(f"item {n}" for n in range(30))
+    config = make_digest({"deep.md": entry_text("Deep", body=body, id="deep1")})
+    build(config)
+    page = (config.output_dir / "2024/12/14/deep/index.html").read_text(encoding="utf-8")
+    feeds = [(config.output_dir / name).read_text(encoding="utf-8") for name in ("feed.xml", "atom.xml", "feed.json")]
+    for words in ("level 1", "level 19", "level 39", "the deepest words", "item 0", "item 29"):
+        assert words in page, words
+        assert all(words in feed for feed in feeds), words
+
+
+def test_a_body_too_costly_to_render_is_reported_with_file_and_line(make_digest: Callable[..., Config]) -> None:
+    """1 MB of `[a](` took 25 s to parse: such a body is refused at once, and a long plain article is not."""
+    costly = "A fine start.\n\nStill fine.\n" + "[a](" * 250_000
+    long_article = "\n\n".join(f"Paragraph {n} cites [a source](https://example.org/{n}) and *one* (aside)." for n in range(1_000))
+    config = make_digest({"costly.md": entry_text("Costly", body=costly), "long.md": entry_text("Long", body=long_article)})
+    with pytest.raises(DigestError) as info:
+        build(config)
+    assert [str(p) for p in info.value.problems] == [
+        "costly.md:8: body has more than 10,000 markdown punctuation characters ([ ] ( ) ! * _ ` < & \\ ~), too many to render in reasonable time"
+        " (split it into several entries, or remove the stray punctuation)"
+    ]

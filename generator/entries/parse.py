@@ -17,6 +17,7 @@ from slugify import slugify
 
 from generator import yamlio
 from generator.entries import frontmatter
+from generator.entries.body import MARKUP, MAX_MARKUP, markup_overflow
 from generator.entries.dates import parse_when, start_of
 from generator.entries.model import Entry
 from generator.entries.schema import DATE_KEYS, KNOWN_KEYS, LIST_KEYS, TEXT_KEYS, FrontMatter
@@ -66,6 +67,7 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
             report.add(f"`{key}` may hold only letters, digits, `.`, `_` and `-` (up to 100), got {value!r}", [key], "use an id like `3f2a9c01d4e5b6a7`")
     if meta.url is not None and not _safe_url(meta.url):
         report.add(f"`url` must be an absolute http(s) URL, got {meta.url!r}", ["url"], "use `url: https://example.org/path`, or remove it")
+    _check_body(body, first_line + front.count("\n") + 1, report)
     if report.problems or when is None:
         raise EntryError(report.sorted())
     return Entry(
@@ -91,6 +93,20 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         draft=meta.draft,
         extra={k: _clean_values(v) for k, v in data.items() if k not in KNOWN_KEYS},
     )
+
+
+def _check_body(body: str, first_line: int, report: _Report) -> None:
+    """A body must be cheap enough to render: see entries/body.py."""
+    overflow = markup_overflow(body)
+    if overflow is not None:
+        line = first_line + body.count("\n", 0, overflow)
+        report.add(
+            f"body has more than {MAX_MARKUP:,} markdown punctuation characters ({' '.join(MARKUP)}), too many to render in reasonable time",
+            None,
+            "split it into several entries, or remove the stray punctuation",
+            line=line,
+            key="body",
+        )
 
 
 @dataclass(slots=True)
