@@ -54,32 +54,39 @@ class Draft:
 
 def build_article(page: Labelled) -> Draft:
     body = page.body
-    header, meta = page.header, page.meta
-    title = header.title if header else derive_title(next(p for p in body if any(ch.isalnum() for ch in p)))
+    header, meta, generic = page.header, page.meta, page.generic
+    printed = header.title if header else generic.title if generic else None
+    title = printed or derive_title(next(p for p in body if any(ch.isalnum() for ch in p)))
     return Draft(
         kind="article",
         id=ids.article_id(meta.source, body),
         title=title,
         body="\n\n".join(body),
-        title_derived=header is None,
+        title_derived=not printed,
         source=meta.source,
         edition=meta.edition,
         date=meta.date,
-        lang=detect("\n".join(body)),
+        lang=page.lang or detect("\n".join(body)),  # a generic page's language was told from its prose already
         summary=header.summary if header else None,
-        authors=header.authors if header else (),
+        authors=header.authors if header else generic.authors if generic else (),
     )
 
 
-def build_teaser(teaser: Teaser, article: Draft) -> Draft:
+def listing_id(page: Labelled) -> str:
+    """What a listing's teasers are keyed under when the page has no article: its source and headlines."""
+    return ids.article_id(page.meta.source, [t.title for t in page.teasers])
+
+
+def build_teaser(teaser: Teaser, page_id: str, source: str | None, from_id: str | None) -> Draft:
+    """A teaser listed on the page `page_id` (the article's id, or the listing's; `from_id` only for an article)."""
     return Draft(
         kind="teaser",
-        id=ids.teaser_id(article.id, teaser.title, teaser.summary),
+        id=ids.teaser_id(page_id, teaser.title, teaser.summary),
         title=teaser.title,
-        source=article.source,
+        source=source,
         edition=teaser.edition.printed if teaser.edition else None,
         date=teaser.edition.date if teaser.edition else None,
         summary=teaser.summary,
         authors=teaser.authors,
-        from_id=article.id,
+        from_id=from_id,
     )

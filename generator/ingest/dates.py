@@ -1,12 +1,14 @@
 """Edition dates as news-stands print them, parsed by hand.
 
 A generic multilingual parser is ~11 ms a call and gets several of these
-wrong; the forms are few and the month names are always English.
+wrong; the forms are few and the month names are always English. Date
+lines of generic pages, in any language, are read by `date_line`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -90,4 +92,55 @@ def _first_day(match: re.Match[str]) -> dt.date | None:
                 return dt.date(int(g[f"y{n}"]), month, day)
     except ValueError:  # "February 30, 2024"
         return None
+    return None
+
+
+# Generic pages: a date line in any language ("Versendet am 24.06.2022",
+# "mercredi 10 juin 2009", "22 de abril de 2020 | 21h17"). Numeric forms are
+# read here; month names in other languages go to dateparser, which is slow
+# (milliseconds a call), so only short lines that carry a year reach it.
+MAX_DATE_LINE = 90
+MAX_OTHER_WORDS = 6  # words besides the date: more is a sentence that mentions a date
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NUMERIC = re.compile(
+    r"(?<!\d)(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)[./-](?P<m2>\d{1,2})[./-](?P<d2>\d{1,2}))(?!\d)"
+)
+_DATEPARSER_LANG = {"no": "nb"}
+
+
+def date_line(text: str, lang: str | None) -> dt.date | None:
+    """The date of a short line that is mostly a date, or None."""
+    if len(text) > MAX_DATE_LINE or not _YEAR.search(text):
+        return None
+    if (m := _NUMERIC.search(text)) is not None:
+        return _numeric(m, text)
+    if (edition := parse_edition(text)) is not None:
+        return edition.date
+    return _search(text, lang)
+
+
+def _numeric(m: re.Match[str], text: str) -> dt.date | None:
+    if len(text[: m.start()].split()) + len(text[m.end() :].split()) > MAX_OTHER_WORDS:
+        return None
+    try:
+        if m["y"]:
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return dt.date(int(m["y2"]), int(m["m2"]), int(m["d2"]))
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _search(text: str, lang: str | None) -> dt.date | None:
+    from dateparser.search import search_dates  # imported on first use: it takes ~0.5 s
+
+    code = _DATEPARSER_LANG.get(lang or "", lang)
+    try:
+        found = search_dates(text, languages=[code] if code else None, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+    except (ValueError, OverflowError):  # a language dateparser does not know
+        return None
+    for printed, when in found or ():
+        if _YEAR.search(printed) and len(text.replace(printed, " ").split()) <= MAX_OTHER_WORDS:
+            day: dt.date = when.date()
+            return day
     return None

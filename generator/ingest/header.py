@@ -8,6 +8,7 @@ A header gives the real title, summary, authors, source and edition.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,3 +81,58 @@ def _after(title: str, source: str, edition: Edition, fields: tuple[str, ...], r
     if end is not None and len(used) == end:
         used.append("title_repeat")
     return Header(title, source, edition, summary, tuple(authors), fields + tuple(used))
+
+
+# Generic pages: header lines found around the headline, in many languages.
+@dataclass(frozen=True, slots=True)
+class GenericHeader:
+    title: str | None
+    source: str | None = None
+    date: dt.date | None = None
+    authors: tuple[str, ...] = ()
+
+
+_BY = r"(?:by|von|par|por|av|door|yazan|di|af|przez|bởi|بقلم)"
+_BYLINE = re.compile(rf"(?:.*?,\s*)?{_BY}\s*:?\s+(?P<names>\S.{{0,150}})", re.IGNORECASE)
+_JOINED = re.compile(r"\s+(?:and|und|et|e|y|og|en|ve|och|i|&)\s+|\s*,\s*", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s(?:and|und|et|e|y|og|en|ve|och|&)\s", re.IGNORECASE)
+_ASIDE = re.compile(r"\s*\([^)]{0,40}\)")
+_PARTICLE = re.compile(r"(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|ter|la|le|bin|al|el|y)")
+_SOURCE_LABEL = re.compile(r"(?:source|quelle|fonte|fuente|kaynak|kilde|bron|källa|lähde|źródło|المصدر)\s*:\s*(?P<name>\S.{1,60})", re.IGNORECASE)
+_BRAND = re.compile(r"(?P<brand>[^|\-–—]{2,40}?)\s+[|\-–—]\s+[^|\-–—]{2,60}")
+
+
+def _name(words: str) -> bool:
+    parts = words.split()
+    return 1 <= len(parts) <= 5 and all(_PARTICLE.fullmatch(w) or (w[:1].isupper() and not w.isdigit()) for w in parts) and parts[0][:1].isupper()
+
+
+def byline(line: str) -> tuple[tuple[str, ...], str | None] | None:
+    """Authors (and a trailing source) of a byline: "By Jane Roe", "posté à 11h29, par JBB",
+    "Tom Ambrose (now) and Hamish Mackay (earlier)", "A, B e C, O Estado de S.Paulo"."""
+    if len(line) > 160:
+        return None
+    m = _BYLINE.fullmatch(line)
+    text = m["names"] if m else line
+    if m is None and not _CONJUNCTION.search(line):
+        return None  # a bare name list needs two names joined by "and"
+    text = _ASIDE.sub("", text).strip(" -–—")
+    pieces = [p.strip() for p in text.split(",")]
+    joined = next((i for i, p in enumerate(pieces) if _CONJUNCTION.search(f" {p} ")), None)
+    names_part, rest = (pieces[: joined + 1], pieces[joined + 1 :]) if joined is not None else (pieces, [])
+    names = [n.strip() for p in names_part for n in _JOINED.split(p) if n.strip()]
+    if not names or not all(_name(n) for n in names):
+        return None
+    source = ", ".join(rest).strip() or None
+    return tuple(names), source
+
+
+def source_line(line: str) -> str | None:
+    """The site's name from a "Source: X" line or a "Brand - Section" / "Brand | tagline" line."""
+    m = _SOURCE_LABEL.fullmatch(line)
+    if m:
+        return m["name"].strip()
+    b = _BRAND.fullmatch(line)
+    if b and len(b["brand"].split()) <= 3 and b["brand"][:1].isupper():
+        return b["brand"].strip()
+    return None

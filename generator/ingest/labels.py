@@ -13,8 +13,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.ingest.classify import classify
 from generator.ingest.dates import parse_edition
-from generator.ingest.header import IMAGE, Header, find_header
+from generator.ingest.header import IMAGE, GenericHeader, Header, find_header
+from generator.ingest.language import detect
+from generator.ingest.layout import read_layout
 from generator.ingest.rules import Hit, Rule, RuleSet
 from generator.ingest.teasers import Item, Teaser, parse_teasers
 
@@ -22,6 +25,8 @@ MAX_SECTION = 6  # lines a leaked template section may hold
 _SECTION_OPEN = re.compile(r"\{\{\s*[#^]\s*(\w[\w.]*)\s*\}\}")
 _SECTION_RULE = Rule("template", "")
 MIN_DUPLICATE = 20  # shorter body lines ("***", "—") may repeat on purpose
+SEPARATORS = frozenset({"read_more", "dateline"})  # rule lines that mark teaser blocks on a listing
+LANGUAGE_SAMPLE = 5  # longest lines the page's language is told from
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,9 @@ class Labelled:
     body: tuple[str, ...]
     teasers: tuple[Teaser, ...]
     meta: PageMeta
+    generic: GenericHeader | None = None  # headline and header lines of a page without a platform header
+    listing: bool = False  # the page only lists other stories: teasers, no article
+    lang: str | None = None  # language of a generic page's prose, told from its longest lines
 
 
 def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
@@ -64,17 +72,30 @@ def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
     content = [i for i in range(tail) if lines[i] and hits[i] is None]
     content = _image_lines(content, lines, labels)
     header = find_header([lines[i] for i in content[:8]])
+    generic: GenericHeader | None = None
+    listing = False
+    generic_teasers: tuple[Teaser, ...] = ()
+    lang: str | None = None
     if header is not None:
         for i, field in zip(content, header.fields, strict=False):
             labels[i] = Label("title") if field == "title" else Label("header", field)
         content = content[len(header.fields) :]
+    elif content:
+        texts = [lines[i] for i in content]
+        lang = detect("\n".join(sorted(texts, key=len)[-LANGUAGE_SAMPLE:]))
+        separators = {i for i in range(tail) if (h := hits[i]) is not None and h.rule.name in SEPARATORS}
+        layout = read_layout(content, lines, classify(texts, lang), lang, separators, ended=tail < len(lines))
+        for i, (kind, detail) in layout.labels.items():
+            labels[i] = Label(kind, detail)
+        content = [i for i in content if labels[i].kind == "body"]
+        generic, listing, generic_teasers = layout.header, layout.listing, layout.teasers
     body = _body(content, lines, labels)
-    meta = _meta(hits, header)
+    meta = _meta(hits, header, generic)
     items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
     parsed = parse_teasers(items, meta.source)
     for i, field in parsed.fields.items():
         labels[i] = Label("teaser", field)
-    return Labelled(tuple(lines), tuple(labels), header, body, parsed.teasers, meta)
+    return Labelled(tuple(lines), tuple(labels), header, body, generic_teasers + parsed.teasers, meta, generic, listing, lang)
 
 
 def _template_sections(lines: Sequence[str], hits: list[Hit | None], labels: list[Label]) -> None:
@@ -113,16 +134,16 @@ def _body(content: list[int], lines: Sequence[str], labels: list[Label]) -> tupl
     return tuple(body)
 
 
-def _meta(hits: Sequence[Hit | None], header: Header | None) -> PageMeta:
+def _meta(hits: Sequence[Hit | None], header: Header | None, generic: GenericHeader | None) -> PageMeta:
     found = [h for h in hits if h is not None]
     story = next((h for h in found if h.rule.name == "story_from" and (h.pub or h.date)), None)
     more = next((h.pub for h in found if h.pub and h.rule.name != "story_from"), None)
-    source = (story.pub if story else None) or (header.source if header else None) or more
+    source = (story.pub if story else None) or (header.source if header else None) or (generic.source if generic else None) or more
     edition, day = _edition(story.date if story else None)
     if edition is None and header is not None and header.edition is not None:
         edition, day = header.edition.printed, header.edition.date
     if edition is None:  # generic pages: a dateline gives the date only
-        day = next((e.date for h in found if h.date and (e := parse_edition(h.date)) is not None), None)
+        day = next((e.date for h in found if h.date and (e := parse_edition(h.date)) is not None), None) or (generic.date if generic else None)
     langs = [h.rule.lang for h in found if h.rule.lang]
     ui_lang = story.rule.lang if story and story.rule.lang else (Counter(langs).most_common(1)[0][0] if langs else None)
     platform = "magzter" if langs or any(h.rule.platform == "magzter" and h.rule.role != "marker" and h.rule.name != "price" for h in found) else "generic"

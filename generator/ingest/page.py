@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ingest.article import Draft, build_article, build_teaser
+from generator.ingest.article import Draft, build_article, build_teaser, listing_id
 from generator.ingest.decode import NotText, decode, looks_binary, text_lines
 from generator.ingest.labels import Labelled, label_page
 from generator.ingest.rules import RuleSet
@@ -20,13 +20,13 @@ class PageFailure(ValueError):
 class Page:
     name: str
     labelled: Labelled
-    article: Draft
+    article: Draft | None  # None for a page that only lists other stories
     teasers: tuple[Draft, ...]
     origin: dict[str, Any]
 
     @property
     def drafts(self) -> tuple[Draft, ...]:
-        return (self.article, *self.teasers)
+        return (self.article, *self.teasers) if self.article else self.teasers
 
 
 def read_page(data: bytes, rules: RuleSet) -> Labelled:
@@ -44,10 +44,13 @@ def read_page(data: bytes, rules: RuleSet) -> Labelled:
 
 def ingest_page(data: bytes, name: str, rules: RuleSet) -> Page:
     labelled = read_page(data, rules)
-    if not any(ch.isalnum() for line in labelled.body for ch in line):  # "." alone is no article
+    has_text = any(ch.isalnum() for line in labelled.body for ch in line)  # "." alone is no article
+    if not has_text and not (labelled.listing and labelled.teasers):
         raise PageFailure("no article text found (every line is a header, boilerplate or teaser)")
-    article = build_article(labelled)
-    teasers = tuple(build_teaser(t, article) for t in labelled.teasers)
+    article = build_article(labelled) if has_text else None
+    source = article.source if article else labelled.meta.source
+    page_id = article.id if article else listing_id(labelled)
+    teasers = tuple(build_teaser(t, page_id, source, article.id if article else None) for t in labelled.teasers)
     origin = {
         "file": name,
         "sha256": hashlib.sha256(data).hexdigest(),

@@ -9,6 +9,7 @@ Layouts (one page may mix A and B):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -130,3 +131,138 @@ def _unique(teasers: list[Teaser]) -> tuple[Teaser, ...]:
     for teaser in teasers:
         seen.setdefault((teaser.title.casefold(), (teaser.summary or "").casefold()), teaser)
     return tuple(seen.values())
+
+
+# Generic listings: blocks of [kicker] / headline / [time or date] / [headline again] / dek / [time or read-more],
+# and, after an article, kicker / headline pairs without a dek.
+_TIME_LINE = re.compile(
+    r"""
+    (?:\w{2,4}\.?,?\s+)?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s*[-–,]?\s*\d{1,2}[:.]\d\d)?   # 2024.07.01 / Dom, 30/11/2025 - 23:40
+  | \d{1,2}[:.]\d\d\s*(?:uhr|h|am|pm)?                                                   # 22:13 Uhr
+  | (?:(?:vor|hace|il\s+y\s+a|há|fa)\s+)?(?:\d+|an?|one)\s+\w{3,12}(?:\s+\d+\s+\w{3,12})?(?:\s+(?:ago|geleden|sonra|önce|fa|siden|sedan))?
+    # 7 hours ago, vor 3 Stunden
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_RELATIVE_WORD = re.compile(
+    r"(?:second|minute|min|hour|day|week|month|year|sekunde|minute|stunde|tag|woche|monat|jahr|seconde|heure|jour|semaine|mois|an|segundo|minuto|hora|día|dia|semana|mes|mês|año|ano|uur|dag|week|maand|jaar|time|timer|dager|saniye|dakika|saat|gün|hafta|ay|yıl|minuti|ora|ore|giorno|giorni)\w*",
+    re.IGNORECASE,
+)
+MIN_DEK = 60  # characters of a dek (shorter prose under a headline is a second headline line)
+MAX_KICKER_WORDS = 3
+MAX_BARE_TITLE = 120  # a prose line this short with no headline above it is the headline
+MAX_UNMARKED_DEK = 300  # characters of a dek in a listing without times or read-more lines
+BLOCK_LINES = 4
+_CLOSERS = "\"'”’»)] "  # lines above a dek that belong to its block
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    teasers: tuple[Teaser, ...]
+    fields: dict[int, str]  # position → teaser field (kicker, title, time, title_repeat, dek, more)
+    separated: int  # blocks with a time, date or read-more line
+    runs: int  # prose lines straight after another one: an article's paragraphs, not deks
+    longest_dek: int = 0
+
+    def covers(self, positions: Sequence[int]) -> bool:
+        """Every given prose line is a teaser's dek, and the blocks have a listing's marks."""
+        deks = {p for p, name in self.fields.items() if name in ("dek", "title")}
+        if not positions or not all(p in deks for p in positions):
+            return False
+        if self.separated:
+            return self.separated * 3 >= len(deks) and self.runs * 3 <= len(deks)
+        # unmarked: headline / short dek blocks only, at least three (an article's subheadings have long paragraphs)
+        titled = sum(1 for name in self.fields.values() if name == "title")
+        return self.runs == 0 and len(self.teasers) >= 3 and titled >= len(self.teasers) and self.longest_dek <= MAX_UNMARKED_DEK
+
+
+def time_line(text: str) -> bool:
+    """A line that is only a time, a date or a relative time ("3 days 23 hours ago")."""
+    if len(text) > 40 or not _TIME_LINE.fullmatch(text.strip()):
+        return False
+    return any(ch.isdigit() for ch in text) and (":" in text or "." in text or "/" in text or "-" in text or bool(_RELATIVE_WORD.search(text)))
+
+
+def _kicker(text: str) -> bool:
+    return len(text.split()) <= MAX_KICKER_WORDS and not text.rstrip().endswith((".", "!", "?", "…")) and not time_line(text)
+
+
+def _headline(text: str) -> bool:
+    return len(text) >= 12 and not time_line(text) and not text.lstrip().startswith(("•", "-", "*"))
+
+
+def parse_listing(texts: Sequence[str], kinds: Sequence[str]) -> Listing:
+    """Teaser blocks in page order; `kinds` are the classifier's (`sep` for a read-more or dateline rule line)."""
+    from generator.ingest.title import derive_title  # title imports nothing from here; kept local to stay acyclic
+
+    fields: dict[int, str] = {}
+    teasers: list[Teaser] = []
+    separated = runs = 0
+    pending: list[int] = []
+    for pos, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
+        sep = kind == "sep" or time_line(text)
+        if kind in ("good", "near") and len(text) >= MIN_DEK and not _headline_above_dek(pos, texts, kinds):
+            if pos > 0 and fields.get(pos - 1) in ("dek", "title") and pos - 1 not in pending:
+                runs += 1
+            title = _block_title(pending, texts)
+            marked = any(kinds[p] == "sep" or time_line(texts[p]) for p in pending[-2:]) or _next_is_sep(pos, texts, kinds)
+            separated += marked
+            for p in pending[-BLOCK_LINES:]:
+                fields[p] = (
+                    "time"
+                    if (kinds[p] == "sep" or time_line(texts[p]))
+                    else "title_repeat"
+                    if title is not None and texts[p] == texts[title] and p != title
+                    else "kicker"
+                )
+            if title is not None:
+                fields[title] = "title"
+            if title is None and len(text) <= MAX_BARE_TITLE:  # a headline under a kicker, no dek
+                fields[pos] = "title"
+                teasers.append(Teaser(text))
+            else:
+                fields[pos] = "dek"
+                teasers.append(Teaser(texts[title] if title is not None else derive_title(text), text))
+            pending = []
+        elif sep:
+            if fields.get(pos - 1) == "dek" or not pending:
+                fields[pos] = "more" if kind == "sep" else "time"
+            else:
+                pending.append(pos)
+        else:
+            pending.append(pos)
+    teasers += _title_only(pending, texts, fields)
+    longest = max((len(t.summary) for t in teasers if t.summary), default=0)
+    return Listing(_unique(teasers), fields, separated, runs, longest)
+
+
+def _headline_above_dek(pos: int, texts: Sequence[str], kinds: Sequence[str]) -> bool:
+    """A long line without a final period, over a longer prose line (times between), is a headline."""
+    if texts[pos].rstrip(_CLOSERS).endswith((".", "。")):
+        return False
+    nxt = pos + 1
+    while nxt < len(texts) and (kinds[nxt] == "sep" or time_line(texts[nxt])):
+        nxt += 1
+    return nxt < len(texts) and kinds[nxt] in ("good", "near") and len(texts[nxt]) > len(texts[pos])
+
+
+def _block_title(pending: Sequence[int], texts: Sequence[str]) -> int | None:
+    """The headline of a block: its last headline-like line that is not only a kicker."""
+    for p in reversed(pending[-BLOCK_LINES:]):
+        if _headline(texts[p]) and not (len(texts[p].split()) <= 1):
+            return p
+    return None
+
+
+def _next_is_sep(pos: int, texts: Sequence[str], kinds: Sequence[str]) -> bool:
+    return pos + 1 < len(texts) and (kinds[pos + 1] == "sep" or time_line(texts[pos + 1]))
+
+
+def _title_only(pending: Sequence[int], texts: Sequence[str], fields: dict[int, str]) -> list[Teaser]:
+    """Kicker / headline pairs left at the end (related stories without deks)."""
+    out: list[Teaser] = []
+    for a, b in itertools.pairwise(pending):
+        if b == a + 1 and _kicker(texts[a]) and _headline(texts[b]) and not _kicker(texts[b]):
+            fields[a], fields[b] = "kicker", "title"
+            out.append(Teaser(texts[b]))
+    return out

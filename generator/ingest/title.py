@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 MAX_TITLE = 90
 _END = re.compile(r"[.!?]\s+(\S)")
@@ -29,3 +30,62 @@ def first_sentence(text: str) -> str:
         if after.isupper() or after.isdigit() or after in _OPEN_QUOTES:
             return text[: m.start() + 1]
     return text
+
+
+# A headline printed by the page itself (generic pages): the line above the
+# article that looks most like one.
+MIN_HEADLINE = 17  # characters ("Papiravisene strupes" is 20, a "Closing summary" label 15)
+MAX_HEADLINE = 250
+HEADLINE_SWEET = (25, 160)
+_CLOSERS = "\"'”’»)] "
+_NOT_HEADLINE = re.compile(
+    r"""
+    [#@]\w.*\s[#@]\w.*           # hashtag / handle lists
+  | .*(?:\s[|·•]\s.*){1,}        # "Texto Anterior | Próximo Texto", "date · reading time"
+  | [•*▶►\-–—+].*               # bullets, rubrics ("+ política")
+  | .*[:\-–—/]                   # ends like a label or a byline ("… / Name -")
+  | .*\d{1,2}[:.h]\d\d(?!\d).*   # carries a clock time: a dateline
+    """,
+    re.VERBOSE,
+)
+_SITE_SUFFIX = re.compile(r"(?P<head>.{12,}?)\s+[-–—|]\s+(?P<site>[^-–—|]{2,40})")
+
+
+def headline_score(line: str, lines: Sequence[str], pos: int) -> float | None:
+    """How headline-like `line` (at `pos` of `lines`) is; None for a line that cannot be one.
+
+    A headline has a headline's length, does not end in a period, is not a
+    label, bullet or dateline, and is not printed again right beside itself
+    or far away (chrome repeats; a headline is repeated a few lines on).
+    """
+    text = line.lstrip("#").strip()
+    dense = sum(1 for ch in text if ord(ch) > 0x2E80) > len(text) // 2
+    size = len(text) * (3 if dense else 1)
+    if not MIN_HEADLINE <= size <= MAX_HEADLINE or (not dense and len(text.split()) < 2) or _NOT_HEADLINE.fullmatch(text):
+        return None
+    repeats = [abs(p - pos) for p, other in enumerate(lines) if p != pos and other == line]
+    if any(d == 1 or d > 4 for d in repeats):
+        return None
+    score = 1.0
+    if repeats:
+        score += 1.0
+    if not ends_sentence(text):
+        score += 0.5
+    elif len(first_sentence(text)) < len(text) - 1:  # several sentences: a dek or a caption
+        score -= 1.0
+    if HEADLINE_SWEET[0] <= size <= HEADLINE_SWEET[1]:
+        score += 0.5
+    return score
+
+
+def ends_sentence(text: str) -> bool:
+    """Ends in a period (closing quotes and brackets aside): prose, where a headline has none."""
+    return text.rstrip(_CLOSERS).endswith((".", "。"))
+
+
+def strip_site_suffix(title: str) -> tuple[str, str | None]:
+    """ "Headline - FALTER.morgen #352" → ("Headline", "FALTER.morgen #352"): a short last part is the site's name."""
+    m = _SITE_SUFFIX.fullmatch(title.lstrip("#").strip())
+    if m is None or len(m["site"].split()) > 3 or len(m["head"].split()) < 4:
+        return title.lstrip("#").strip(), None
+    return m["head"].strip(), m["site"].strip()

@@ -1,0 +1,95 @@
+"""Generic pages (no platform layout): statistical classes, headline, header lines, listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.ingest.classify import classify
+from generator.ingest.dates import date_line
+from generator.ingest.header import byline
+from generator.ingest.page import ingest_page, read_page
+from generator.ingest.rules import default_rules
+
+ARTICLE = """Menu
+Inicio
+Deportes
+Cultura
+El puerto de Valdemar recibe su primer ferry eléctrico
+Por Ana Lima y Jorge Ruiz
+Publicado 12/03/2024
+El primer ferry eléctrico del puerto de Valdemar hizo el viaje inaugural el lunes por la mañana, con más de cien pasajeros a bordo y el alcalde en el puente de mando.
+La naviera espera que el barco, que se carga en veinte minutos, reduzca a la mitad el ruido en la bahía y que los vecinos del muelle duerman mejor en verano.
+Los pescadores se quejan
+Algunos pescadores dicen que las obras del cargador les quitaron sitio para descargar durante meses, y piden que el ayuntamiento les devuelva el espacio.
+Pronto habrá un segundo barco.
+"""
+
+LISTING = """Últimas noticias
+El ayuntamiento aprueba el presupuesto de la ciudad para el próximo año
+Hace 3 horas
+Los concejales votaron a favor de un presupuesto que sube la inversión en parques, bibliotecas y transporte, y baja la deuda municipal.
+Seguir leyendo
+La biblioteca abre los domingos a partir de enero
+Hace 5 horas
+Después de años de peticiones, la biblioteca central abrirá también los domingos por la tarde, con personal nuevo contratado para ello.
+Seguir leyendo
+"""
+
+
+def test_generic_article_headline_byline_date_and_chrome() -> None:
+    page = ingest_page(ARTICLE.encode(), "a.txt", default_rules())
+    assert page.article is not None
+    assert page.article.title == "El puerto de Valdemar recibe su primer ferry eléctrico"
+    assert not page.article.title_derived
+    assert page.article.authors == ("Ana Lima", "Jorge Ruiz")
+    assert page.article.date == dt.date(2024, 3, 12)
+    body = page.article.body.split("\n\n")
+    assert body[0].startswith("El primer ferry") and "Los pescadores se quejan" in body  # a subheading inside the article stays
+    assert body[-1] == "Pronto habrá un segundo barco."  # so does a short last sentence
+    assert not any(line in body for line in ("Menu", "Inicio", "Deportes", "Cultura"))
+
+
+def test_explain_labels_give_the_reason_for_each_dropped_line() -> None:
+    labelled = read_page(ARTICLE.encode(), default_rules())
+    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    assert by_line["Inicio"] == "boilerplate(above the headline)"
+    assert by_line["Por Ana Lima y Jorge Ruiz"] == "header(author)"
+    assert by_line["El puerto de Valdemar recibe su primer ferry eléctrico"] == "title"
+
+
+def test_a_listing_only_page_becomes_teasers_without_an_article() -> None:
+    page = ingest_page(LISTING.encode(), "l.txt", default_rules())
+    assert page.article is None
+    assert [t.title for t in page.teasers] == [
+        "El ayuntamiento aprueba el presupuesto de la ciudad para el próximo año",
+        "La biblioteca abre los domingos a partir de enero",
+    ]
+    assert page.teasers[1].summary is not None and page.teasers[1].summary.startswith("Después de años")
+    assert all(t.from_id is None for t in page.teasers)
+    again = ingest_page(LISTING.encode(), "l.txt", default_rules())
+    assert [t.id for t in again.teasers] == [t.id for t in page.teasers]  # re-ingest finds the same entries
+
+
+def test_classifier_tells_prose_from_menu_lines_in_any_language() -> None:
+    lines = [
+        "Startseite",
+        "Die Gemeinde hat am Montag beschlossen, dass die alte Brücke über den Fluss im Frühjahr für den Verkehr gesperrt und danach vollständig erneuert wird.",
+        "Kontakt",
+    ]
+    kinds = [v.kind for v in classify(lines, "de")]
+    assert kinds == ["short", "good", "short"]
+    assert "stopwords" in classify(lines, "de")[1].reason
+
+
+def test_bylines_in_several_languages() -> None:
+    assert byline("Von: Anna Berg") == (("Anna Berg",), None)
+    assert byline("posté à 11h29, par JBB") == (("JBB",), None)
+    assert byline("Tom Reed (now) and Ana Diaz (earlier)") == (("Tom Reed", "Ana Diaz"), None)
+    assert byline("Ana Lima, Rui Sol e Bia Luz, Diário do Sul") == (("Ana Lima", "Rui Sol", "Bia Luz"), "Diário do Sul")
+    assert byline("The council said on Monday and Tuesday that it would act") is None
+
+
+def test_date_lines_numeric_and_with_month_names() -> None:
+    assert date_line("Versendet am 24.06.2022", "de") == dt.date(2022, 6, 24)
+    assert date_line("mercredi 10 juin 2009", "fr") == dt.date(2009, 6, 10)
+    assert date_line("The plan was agreed in 2019 after a long debate in the council chamber", "en") is None
