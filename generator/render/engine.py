@@ -194,6 +194,10 @@ class Renderer:
             return {task.rel: task.source.read_bytes()}
         if isinstance(task, FeedJob):
             return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items)
+        if task.kind == "email":  # the web view is its email, CSS inlined
+            from generator.mail.compose import email_html
+
+            return {task.path: email_html(self.env, task).encode()}
         context = {**task.context, "page": task}
         return {task.path: render(self.env, task.template, context).encode()}
 

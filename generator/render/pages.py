@@ -98,6 +98,8 @@ def _html_pages(site: Site, config: Config) -> Iterator[Page]:
     for position, issue in enumerate(site.issues):
         yield issue_page(issue, newer=site.issues[position - 1] if position else None, older=_at(site.issues, position + 1))
     for issue in site.issues:
+        yield email_page(issue, config)
+    for issue in site.issues:
         articles = issue.articles
         for position, entry in enumerate(articles):
             yield article_page(entry, issue, site, previous=articles[position - 1] if position else None, following=_at(articles, position + 1))
@@ -126,10 +128,19 @@ def list_pages(pages: Sequence[Pagination[Any]], template: str, title: str, kind
 
 
 def issue_page(issue: Issue, newer: Issue | None, older: Issue | None) -> Page:
-    sources = ", ".join(g.name for g in issue.groups)
-    description = f"{len(issue.articles)} articles from {sources}." if issue.articles else f"Headlines from {sources}."
     context = {"issue": issue, "newer": newer, "older": older}
-    return Page(issue.url, "issue.html", issue_label(issue), context, description, kind="issue", lastmod=issue.start)
+    return Page(issue.url, "issue.html", issue_label(issue), context, issue_description(issue), kind="issue", lastmod=issue.start)
+
+
+def email_page(issue: Issue, config: Config) -> Page:
+    """The issue as an email (`email.html`); its title is the subject. Built as the web view, and mailed by `digest mail`."""
+    title = f"{config.site.title} · {issue_label(issue)}"
+    return Page(f"{issue.url}email.html", "email.html", title, {"issue": issue}, issue_description(issue), kind="email", lastmod=issue.start)
+
+
+def issue_description(issue: Issue) -> str:
+    sources = ", ".join(g.name for g in issue.groups)
+    return f"{len(issue.articles)} articles from {sources}." if issue.articles else f"Headlines from {sources}."
 
 
 def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None, following: Entry | None) -> Page:

@@ -68,6 +68,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
         issue_label=issue_label,
         clip=clip,
         other_lang=other_lang,
+        direction=text_direction,
     )
     env.globals["site_feeds"] = feed_links("", config.site.title)
     return env
@@ -97,6 +98,20 @@ def other_lang(lang: str | None, site_lang: str) -> str:
     if not lang or lang.split("-")[0].casefold() == site_lang.split("-", maxsplit=1)[0].casefold():
         return ""
     return lang
+
+
+# Languages written right to left, and the scripts that are (a script subtag decides: `az-Arab`, `ku-Latn`).
+_RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "nqo", "ps", "sd", "syr", "ug", "ur", "yi"})
+_RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
+
+
+def text_direction(lang: str | None) -> str:
+    """`rtl` or `ltr` for a BCP 47 tag, for `dir` attributes."""
+    subtags = (lang or "").casefold().split("-")
+    script = next((s for s in subtags[1:] if len(s) == 4 and s.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in _RTL_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
 
 
 @functools.lru_cache(maxsize=16384)  # every listing of an article shows it

@@ -50,6 +50,7 @@ def page_kinds(site: Path) -> dict[str, Path]:
         "issues": "issues/index.html",
         "issues-page-2": "issues/page/2/index.html",
         "issue": "issues/2024-12-14/index.html",
+        "email": "issues/2024-12-14/email.html",
         "article": "2024/12/14/ports-reopen-after-the-storm/index.html",
         "article-other-language": "2024/12/14/nordlysturismen-slar-rekord-i-vinter/index.html",
         "sources": "sources/index.html",

@@ -2,7 +2,7 @@
 
 Builds the repository's example content into a temporary folder, serves it on
 loopback and saves full-page PNGs of the home, an issue and an article page at
-360 and 1280 px (light), plus the home page in the dark theme.
+360 and 1280 px (light), the issue's email (its web view) likewise, plus the home page in the dark theme.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ SHOTS = (
     ("home", ""),
     ("issue", "issues/2024-12-14/"),
     ("article", "2024/12/14/ports-reopen-after-the-storm/"),
+    ("email", "issues/2024-12-14/email.html"),  # the issue's email, as mailed (light only: email has no dark theme)
 )
 MAX_HEIGHT = 2600  # keeps the PNGs small; the top of a page is what matters
 

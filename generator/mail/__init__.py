@@ -1,0 +1,1 @@
+"""The email edition: issues composed as email (compose), mailed over SMTP (send), and who got them (state)."""
