@@ -19,6 +19,7 @@ from generator.problems import DigestError
 COMMANDS = {
     "build": "generator.commands.build",
     "check": "generator.commands.check",
+    "fetch": "generator.commands.fetch",
     "ingest": "generator.commands.ingest",
     "init": "generator.commands.init",
     "serve": "generator.commands.serve",

@@ -53,13 +53,13 @@ def command(
     paths: tuple[Path | str, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, jobs: int | None, config: Config
 ) -> None:
     """Clean raw pages (.txt files or folders of them), feed files and URLs into entries in content/."""
-    rules = _rules(config)
+    rules = rules_of(config)
     if explain is not None:
         _explain(explain, rules, config.ingest.max_bytes)
         return
     if not paths:
         raise click.UsageError("give at least one file or folder of raw pages (.txt), a feed file or a URL")
-    added = _aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    added = aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
     summary, incomplete = Summary(), False
     write = not (dry_run or as_json)
     files = page_files(p for p in paths if isinstance(p, Path))
@@ -74,7 +74,8 @@ def command(
         elif as_json:
             _print_json(outcome)
         else:
-            _report(outcome, config.content_dir, dry_run)
+            for line in report(outcome, config.content_dir, dry_run):
+                click.echo(line)
         for problem in outcome.problems:
             click.echo(f"error: {outcome.path}: {problem}", err=True)
         incomplete = incomplete or bool(outcome.problems)
@@ -94,7 +95,7 @@ def _urls(urls: list[str], config: Config, rules: RuleSet, added: dt.datetime, w
             yield ingest_url(fetcher, url, rules, config.content_dir, added, write)
 
 
-def _rules(config: Config) -> RuleSet:
+def rules_of(config: Config) -> RuleSet:
     user = [Rule(r.name, r.pattern, r.role) if isinstance(r, IngestRule) else Rule("user", r) for r in config.ingest.boilerplate]
     try:
         return build_rules(user)
@@ -102,18 +103,19 @@ def _rules(config: Config) -> RuleSet:
         raise ConfigError(Problem(config.path, f"ingest.boilerplate: {exc}")) from None
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
+def aware(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _report(outcome: Outcome, content_dir: Path, dry_run: bool) -> None:
+def report(outcome: Outcome, content_dir: Path, dry_run: bool) -> Iterator[str]:
+    """The lines saying what happened to a document's entries (or would, in a dry run)."""
     counts: dict[str, int] = {}
     for entry in outcome.entries:
         counts[entry.status] = counts.get(entry.status, 0) + 1
         if entry.status != "unchanged" and (dry_run or entry.status == "edited"):
-            click.echo(f"  {_SAID[entry.status][dry_run]}: {_shown(content_dir, entry)}")
+            yield f"  {_SAID[entry.status][dry_run]}: {_shown(content_dir, entry)}"
     detail = ", ".join(f"{n} {_SAID[status][dry_run]}" for status, n in counts.items())
-    click.echo(f"{outcome.path}: {outcome.status} ({detail})")
+    yield f"{outcome.path}: {outcome.status} ({detail})"
 
 
 def _shown(content_dir: Path, entry: Planned) -> str:

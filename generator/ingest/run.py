@@ -79,7 +79,7 @@ def read_raw(path: Path, max_bytes: int) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class _Read:
+class Prepared:
     """A page cleaned into entries and their file texts, or why it could not be.
 
     Only this crosses from a worker: not the page's labelled lines, which
@@ -107,7 +107,7 @@ def ingest_files(
         yield write_read(read, content_dir, now, write)
 
 
-def write_read(read: _Read, content_dir: Path, now: dt.datetime, write: bool) -> Outcome:
+def write_read(read: Prepared, content_dir: Path, now: dt.datetime, write: bool) -> Outcome:
     """Plan a document's entries against content/ and, with `write`, write the new and updated ones."""
     planned = tuple(_plan(read, content_dir, now))
     if write:
@@ -117,10 +117,10 @@ def write_read(read: _Read, content_dir: Path, now: dt.datetime, write: bool) ->
     return Outcome(read.path, _page_status(planned), entries=planned, origins=read.origins, problems=read.problems)
 
 
-def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.datetime, workers: int | None) -> Iterator[_Read]:
+def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.datetime, workers: int | None) -> Iterator[Prepared]:
     """_read of every file, in order, on `workers` cores (all by default) when there are many."""
 
-    def read_chunk(indices: range) -> tuple[int, list[_Read]]:
+    def read_chunk(indices: range) -> tuple[int, list[Prepared]]:
         return indices.start, [_read(files[i], rules, max_bytes, now) for i in indices]
 
     chunks = chunk_ranges(len(files), CHUNK)
@@ -128,7 +128,7 @@ def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.dat
     # The first chunk here, before forking: what every page needs (the language
     # model, the rules for common first characters) is then loaded once and shared.
     results = itertools.chain(map(read_chunk, chunks[:1]), fan_out(read_chunk, chunks[1:], workers))
-    waiting: dict[int, list[_Read]] = {}  # chunks done ahead of an earlier one
+    waiting: dict[int, list[Prepared]] = {}  # chunks done ahead of an earlier one
     start = 0
     for first, done in results:
         waiting[first] = done
@@ -138,22 +138,22 @@ def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.dat
             yield from ready
 
 
-def _read(path: Path, rules: RuleSet, max_bytes: int, now: dt.datetime) -> _Read:
+def _read(path: Path, rules: RuleSet, max_bytes: int, now: dt.datetime) -> Prepared:
     try:
         return read_document(path, Document(read_raw(path, max_bytes), path.name), rules, now)
     except PageFailure as exc:
-        return _Read(path, failure=str(exc))
+        return Prepared(path, failure=str(exc))
 
 
-def read_document(path: Path | str, doc: Document, rules: RuleSet, now: dt.datetime, overrides: Overrides = NO_OVERRIDES) -> _Read:
+def read_document(path: Path | str, doc: Document, rules: RuleSet, now: dt.datetime, overrides: Overrides = NO_OVERRIDES) -> Prepared:
     """A document's entries with their file paths and texts; PageFailure when it has none."""
     got = ingest_document(doc, rules, overrides)
     drafts = got.drafts
     texts = tuple(render(d, now, origin) for d, origin in zip(drafts, got.origins, strict=True))
-    return _Read(path, drafts, tuple(map(entry_path, drafts)), texts, got.origins, problems=got.problems, stable_ids=got.stable_ids)
+    return Prepared(path, drafts, tuple(map(entry_path, drafts)), texts, got.origins, problems=got.problems, stable_ids=got.stable_ids)
 
 
-def _plan(read: _Read, content_dir: Path, now: dt.datetime) -> Iterator[Planned]:
+def _plan(read: Prepared, content_dir: Path, now: dt.datetime) -> Iterator[Planned]:
     for draft, path, text, origin in zip(read.drafts, read.paths, read.texts, read.origins, strict=True):
         if not read.stable_ids:
             yield plan(draft, path, text, read_existing(content_dir / path))

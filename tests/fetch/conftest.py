@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from generator.entries.load import entry_files
+from generator.entries.model import Entry
+from generator.entries.parse import parse_entry
 from generator.ingest.fetch.client import Fetcher, Settings
 
 FAST = Settings(user_agent="digest-test/1.0", timeout=2.0, delay=0.0, retries=2, max_retry_wait=1.0, max_redirects=3, max_bytes=100_000)
@@ -33,3 +38,12 @@ def web(local_server: HTTPServer) -> Iterator[HTTPServer]:
 def fetcher() -> Iterator[Fetcher]:
     with Fetcher(FAST) as client:
         yield client
+
+
+def load_entries(site: Path) -> dict[str, Entry]:
+    """The entries in site/content, by title."""
+    content = site / "content"
+    if not content.exists():
+        return {}
+    loaded = (parse_entry(Path(item.path).read_text(encoding="utf-8"), Path(rel), ZoneInfo("UTC")) for rel, item in entry_files(content))
+    return {e.title: e for e in loaded}

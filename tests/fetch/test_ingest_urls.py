@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 
 from generator.cli import cli
-from generator.entries.load import entry_files
-from generator.entries.model import Entry
-from generator.entries.parse import parse_entry
+from tests.fetch.conftest import load_entries
 from tests.ingest import feeds, pages
 
 NOW = "2025-01-02T03:04:05+00:00"
@@ -41,14 +38,6 @@ def run(site: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["ingest", "--config", str(site / "config.yaml"), "--now", NOW, *args], catch_exceptions=False)
 
 
-def entries(site: Path) -> dict[str, Entry]:
-    content = site / "content"
-    if not content.exists():
-        return {}
-    loaded = (parse_entry(Path(item.path).read_text(encoding="utf-8"), Path(rel), ZoneInfo("UTC")) for rel, item in entry_files(content))
-    return {e.title: e for e in loaded}
-
-
 @pytest.mark.parametrize("content_type", ["application/rss+xml", "text/xml", "application/octet-stream"])
 def test_a_feed_url_is_told_from_a_page_and_ingested(site: Path, web: HTTPServer, content_type: str) -> None:
     web.expect_request("/feed").respond_with_data(feeds.RSS2, content_type=content_type)
@@ -56,14 +45,14 @@ def test_a_feed_url_is_told_from_a_page_and_ingested(site: Path, web: HTTPServer
     result = run(site, url)
     assert result.exit_code == 0, result.output
     assert f"{url}: ingested (2 written)" in result.output
-    storm = entries(site)["Ports reopen after the storm"]
+    storm = load_entries(site)["Ports reopen after the storm"]
     assert storm.origin is not None and storm.origin["feed"] == url
 
 
 def test_a_json_feed_url(site: Path, web: HTTPServer) -> None:
     web.expect_request("/feed.json").respond_with_data(feeds.JSON_FEED, content_type="application/feed+json")
     run(site, web.url_for("/feed.json"))
-    assert "Lighthouse keeper retires" in entries(site)
+    assert "Lighthouse keeper retires" in load_entries(site)
 
 
 def test_a_text_page_url_in_a_declared_charset(site: Path, web: HTTPServer) -> None:
@@ -72,7 +61,7 @@ def test_a_text_page_url_in_a_declared_charset(site: Path, web: HTTPServer) -> N
     url = web.url_for("/story")
     result = run(site, url)
     assert result.exit_code == 0, result.output
-    article = next(e for e in entries(site).values() if e.kind == "article")
+    article = next(e for e in load_entries(site).values() if e.kind == "article")
     assert "brücke" in article.body
     assert article.origin is not None and article.origin["url"] == url and "file" not in article.origin
 
@@ -93,7 +82,7 @@ def test_network_errors_are_one_line_naming_the_url_and_others_still_ingested(si
     ]
     assert errors[3].startswith("error: http://127.0.0.1:9/refused: cannot connect: ")
     assert len(errors) == 4
-    assert "Council approves the tram line" in entries(site)
+    assert "Council approves the tram line" in load_entries(site)
     assert "5 pages: 1 ingested, 0 unchanged, 0 skipped, 4 failed" in result.output
 
 
@@ -105,7 +94,7 @@ def test_robots_txt_that_disallows_is_respected(site: Path, web: HTTPServer) -> 
     assert result.exit_code == 1
     assert f"error: {web.url_for('/feed')}: disallowed by the site's robots.txt" in result.output
     assert [r.path for r, _ in web.log] == ["/robots.txt"]
-    assert entries(site) == {}
+    assert load_entries(site) == {}
 
 
 def test_a_slow_server_times_out_in_one_line(site: Path, web: HTTPServer) -> None:
@@ -126,4 +115,4 @@ def test_a_slow_server_times_out_in_one_line(site: Path, web: HTTPServer) -> Non
 def test_user_agent_from_config_is_sent(site: Path, web: HTTPServer) -> None:
     web.expect_request("/feed", headers={"User-Agent": "digest-test/1.0"}).respond_with_data(feeds.RSS091, content_type="application/rss+xml")
     assert run(site, web.url_for("/feed")).exit_code == 0
-    assert "Market square to close for repairs" in entries(site)
+    assert "Market square to close for repairs" in load_entries(site)
