@@ -10,9 +10,13 @@ the caller's memory is saved.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import multiprocessing.pool
+import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +26,7 @@ from typing import Any, TypeVar
 C = TypeVar("C")
 R = TypeVar("R")
 
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 AHEAD = 4  # chunks queued per worker: enough that it never waits while this process is busy
 
 # The work function of a forked worker, installed once by the pool's initializer
@@ -29,12 +34,57 @@ AHEAD = 4  # chunks queued per worker: enough that it never waits while this pro
 _work: Callable[[Any], Any] | None = None
 
 
-def _install(work: Callable[[Any], Any]) -> None:
+def _install(work: Callable[[Any], Any], caller: int) -> None:
     global _work  # noqa: PLW0603 - per-process state of a pool worker
     _work = work
+    _end_with(caller)
+    default_signals()
     # Ctrl-C reaches the whole process group: only the caller handles it (and
     # ends the pool), instead of every worker printing its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_SETMASK, ())  # blocked by _pool until now
+
+
+def default_signals() -> None:
+    """Undo the signal handling a forked worker inherits from its caller.
+
+    Pool.terminate() ends workers with SIGTERM and then waits for them: a
+    worker still running the handler of `digest serve` (which only asks for a
+    clean stop) would never end, and the caller would wait forever. So every
+    handler installed in Python goes back to the default, and no wake-up fd
+    is shared with the caller.
+    """
+    signal.set_wakeup_fd(-1)
+    for signum in signal.valid_signals():
+        if callable(signal.getsignal(signum)):
+            signal.signal(signum, signal.SIG_DFL)
+
+
+def _end_with(caller: int) -> None:
+    """Have the kernel kill this worker when its caller dies (Linux), even by kill -9.
+
+    An idle worker would notice (its task pipe ends), but a busy one would run
+    its chunk to the end for nobody, or forever if the chunk never ends.
+    """
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != caller:  # the caller died before the line above
+        os._exit(1)
+
+
+def _pool(work: Callable[[Any], Any], processes: int) -> multiprocessing.pool.Pool:
+    """A pool of forked workers that get no signal before they have dropped the caller's handlers.
+
+    A forked worker runs the caller's handlers until its initializer replaced
+    them: Ctrl-C in that moment would run serve's handler there. Blocking
+    SIGINT and SIGTERM while forking keeps them pending in the worker until then.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+    try:
+        return multiprocessing.get_context("fork").Pool(processes, initializer=_install, initargs=(work, os.getpid()))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _call(chunk: Any) -> Any:
@@ -53,7 +103,7 @@ def fan_out(work: Callable[[C], R], chunks: Iterable[C], workers: int) -> Iterat
         yield from map(work, chunks)
         return
     todo = iter(chunks)
-    with frozen_heap(), multiprocessing.get_context("fork").Pool(workers - 1, initializer=_install, initargs=(work,)) as pool:
+    with frozen_heap(), _pool(work, workers - 1) as pool:
         pending: deque[AsyncResult[R]] = deque()
         while True:
             while len(pending) < AHEAD * (workers - 1) and (chunk := next(todo, None)) is not None:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,96 @@ def test_ctrl_c_stops_the_caller_without_a_traceback_from_each_worker(tmp_path: 
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 130 and err.strip() == "interrupted", err
+
+
+def _run(script: Path, timeout: float = 30) -> str:
+    """The script's output; a script still running after `timeout` fails the test (and is killed)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise AssertionError("the pool's termination waited forever for its worker") from None
+    assert process.returncode == 0, err
+    return out
+
+
+def test_workers_start_with_default_signal_handling(tmp_path: Path) -> None:
+    """Handlers, blocked signals and the wake-up fd of the caller (digest serve can have all three) stay behind."""
+    script = tmp_path / "work.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "from generator.parallel import fan_out\n"
+        "for sig in (signal.SIGTERM, signal.SIGUSR1):\n"
+        "    signal.signal(sig, lambda signum, frame: None)\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})\n"
+        "read_end, write_end = os.pipe()\n"
+        "os.set_blocking(write_end, False)\n"
+        "signal.set_wakeup_fd(write_end)\n"
+        "def state(n):\n"
+        "    time.sleep(0.02)  # long enough that the forked worker takes some chunks\n"
+        "    handlers = [signal.getsignal(sig) is signal.SIG_DFL for sig in (signal.SIGTERM, signal.SIGUSR1)]\n"
+        "    return os.getpid(), (*handlers, tuple(signal.pthread_sigmask(signal.SIG_BLOCK, ())), signal.set_wakeup_fd(-1))\n"
+        "print({s for pid, s in fan_out(state, range(40), 2) if pid != os.getpid()}, flush=True)\n",
+        encoding="utf-8",
+    )
+    assert _run(script) == "{(True, True, (), -1)}\n"
+
+
+def test_a_terminated_pool_ends_although_the_caller_handles_sigterm(tmp_path: Path) -> None:
+    """Leaving fan_out early terminates its pool with SIGTERM: a caller's handler must not keep a worker alive."""
+    script = tmp_path / "work.py"
+    script.write_text(
+        "import signal, time\n"
+        "from generator.parallel import fan_out\n"
+        "signal.signal(signal.SIGTERM, lambda signum, frame: None)  # like digest serve's: only asks for a stop\n"
+        "def slow(n):\n"
+        "    time.sleep(0.3)\n"
+        "    return n\n"
+        "results = fan_out(slow, range(100), 2)\n"
+        "next(results)\n"
+        "results.close()  # the pool is terminated while its worker is busy\n"
+        "print('done', flush=True)\n",
+        encoding="utf-8",
+    )
+    assert _run(script) == "done\n"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_end_when_their_caller_is_killed(tmp_path: Path) -> None:
+    """A worker in a long chunk would otherwise run it to the end (or forever) for nobody."""
+    script = tmp_path / "work.py"
+    script.write_text(
+        "import os, time\n"
+        "from generator.parallel import fan_out\n"
+        "caller = os.getpid()\n"
+        "def slow(n):\n"
+        "    if os.getpid() != caller:\n"
+        "        print(os.getpid(), flush=True)\n"
+        "        time.sleep(600)\n"
+        "    return n\n"
+        "list(fan_out(slow, range(100), 2))\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    assert process.stdout is not None
+    worker = int(process.stdout.readline())
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(worker)
+    if alive:
+        os.kill(worker, signal.SIGKILL)
+    assert not alive, "the worker outlived its killed caller"

@@ -5,6 +5,7 @@ Every wait is bounded: a hung server fails the test instead of hanging the suite
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import os
 import queue
@@ -24,6 +25,7 @@ import pytest
 
 from generator.config import Config
 from generator.problems import ConfigError
+from generator.render import engine
 from generator.serve.routes import EVENTS_PATH, Route, inject, reload_script, route, since
 from tests.conftest import CONFIG, ROOT, entry_text
 
@@ -64,6 +66,7 @@ def start_serve(config: Config, *args: str) -> Served:
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        start_new_session=True,  # its own process group, as in a terminal: Ctrl-C can be sent to the group
     )
     lines: queue.Queue[str] = queue.Queue()
     output: list[str] = []
@@ -85,7 +88,7 @@ def serve() -> Iterator[Callable[..., Served]]:
     yield run
     for served in running:
         if served.process.poll() is None:
-            served.process.kill()
+            os.killpg(served.process.pid, signal.SIGKILL)  # its pool workers too
             served.process.wait(timeout=WAIT)
 
 
@@ -254,5 +257,68 @@ def test_ctrl_c_during_the_first_build_stops_without_serving(make_digest: Callab
     monkeypatch.setattr(serve_command, "start", no_server)
     result = CliRunner().invoke(cli, ["serve", "--config", str(config.path), "--port", "0"])
     assert result.exit_code == 0, result.output
-    assert result.output.rstrip().endswith("Stopped.") and "Serving" not in result.output
-    assert (config.output_dir / "index.html").is_file()  # the build it interrupted still finished cleanly
+    assert result.output.endswith("Build interrupted; the site is the last complete one.\nStopped.\n"), result.output
+    assert not config.output_dir.exists()  # the build was ended at once: no site, and no half of one
+
+
+def rewrite_until(served: Served, pattern: str, write: Callable[[], None]) -> None:
+    """Write a change until serve reports it: the watcher starts a moment after `Serving` is printed."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        write()
+        try:
+            served.wait_for_line(pattern, timeout=1.0)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"serve never reported {pattern!r}; output so far:\n" + "".join(served.output))
+
+
+def many_articles(count: int) -> dict[str, str]:
+    """Enough entries that a rebuild of their pages runs in a pool of worker processes (engine.PARALLEL_MIN_JOBS)."""
+    return {f"e{i}.md": entry_text(f"Story number {i}", id=f"e{i}", added=f"2024-12-{1 + i % 28:02d}T08:{i % 60:02d}:00+00:00") for i in range(count)}
+
+
+def children(pid: int) -> set[int]:
+    return {int(child) for task in os.listdir(f"/proc/{pid}/task") for child in open(f"/proc/{pid}/task/{task}/children").read().split()}
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def lock_is_free(config: Config) -> bool:
+    with open(config.output_dir.with_name(f".{config.output_dir.name}.newsdigest") / "lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+@pytest.mark.parametrize("ctrl_c", [False, True], ids=["SIGTERM", "Ctrl-C"])
+def test_a_stop_during_a_parallel_rebuild_ends_serve_and_frees_the_lock(make_digest: Callable[..., Config], serve: Callable[..., Served], ctrl_c: bool) -> None:
+    config = make_digest(many_articles(engine.PARALLEL_MIN_JOBS + 20))
+    (config.path.parent / "templates").mkdir()
+    served = serve(config)
+    # A template whose pages never finish rendering: the rebuild is still running, in its pool, when the stop comes.
+    slow = config.path.parent / "templates" / "article.html"
+    rewrite_until(
+        served, r"^Changed: templates/article\.html; rebuilding", lambda: slow.write_text("{% for i in range(10 ** 15) %}{% endfor %}\n", encoding="utf-8")
+    )
+    wait_until(lambda: bool(children(served.process.pid)), "the rebuild's worker processes")
+    workers = children(served.process.pid)
+    if ctrl_c:
+        os.killpg(served.process.pid, signal.SIGINT)  # what a terminal sends: serve and its workers
+    else:
+        served.process.send_signal(signal.SIGTERM)
+    assert served.process.wait(timeout=WAIT) == 0
+    output = "".join(served.output)
+    assert "Traceback" not in output and output.rstrip().endswith("Build interrupted; the site is the last complete one.\nStopped."), output
+    assert not [pid for pid in workers if running(pid)]  # no worker left behind
+    assert lock_is_free(config)
+    assert "Story number 3" in (config.output_dir / "2024/12/04/story-number-3/index.html").read_text(encoding="utf-8")  # the last good site

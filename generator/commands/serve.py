@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from urllib.parse import urlsplit
@@ -15,7 +15,7 @@ from generator.commands.options import config_option
 from generator.config import Config
 from generator.problems import EXIT_USAGE, DigestError, Problem
 from generator.serve.events import Generations
-from generator.serve.rebuild import rebuild, report_build, watch_and_rebuild
+from generator.serve.rebuild import BuildReport, rebuild, report_build, watch_and_rebuild
 from generator.serve.server import Target, Targets, start
 
 
@@ -31,52 +31,78 @@ def command(config: Config, port: int | None, host: str | None) -> None:
     """Build the site, serve it locally, and rebuild and reload the browser on every change."""
     host = host or config.serve.host
     port = config.serve.port if port is None else port
-    stop = threading.Event()
+    stop = _Stop()
     generations = Generations()
     targets = Targets(target_of(config))
-    with _stop_on_signals(stop):
-        report_build(rebuild(config), click.echo)
-        if stop.is_set():  # Ctrl-C during the first build: never start serving
-            click.echo("Stopped.")
-            return
-        try:
-            server, thread = start(host, port, targets, generations)
-        except OSError as exc:
-            raise ServeError(
-                Problem(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="pass --port N or set serve.port in config.yaml")
-            ) from None
-        try:
-            click.echo(f"Serving http://{host}:{server.server_port}{targets.get().base_path} (Ctrl-C to stop)")
-
-            def built(new: Config) -> None:
-                targets.set(target_of(new))
-                generations.bump()
-
-            watch_and_rebuild(config, stop, built, click.echo)
-        finally:
-            generations.close()  # ends the event streams
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
+    try:
+        with stop.on_signals():
+            _serve(config, host, port, stop, targets, generations)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM during a build: ended there, the site as it was
+        click.echo("Build interrupted; the site is the last complete one.")
     click.echo("Stopped.")
+
+
+def _serve(config: Config, host: str, port: int, stop: _Stop, targets: Targets, generations: Generations) -> None:
+    report_build(stop.interruptible(rebuild)(config), click.echo)
+    if stop.is_set():
+        return
+    try:
+        server, thread = start(host, port, targets, generations)
+    except OSError as exc:
+        raise ServeError(
+            Problem(None, f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="pass --port N or set serve.port in config.yaml")
+        ) from None
+    try:
+        click.echo(f"Serving http://{host}:{server.server_port}{targets.get().base_path} (Ctrl-C to stop)")
+
+        def built(new: Config) -> None:
+            targets.set(target_of(new))
+            generations.bump()
+
+        watch_and_rebuild(config, stop, built, click.echo, stop.interruptible(rebuild))
+    finally:
+        generations.close()  # ends the event streams
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 def target_of(config: Config) -> Target:
     return Target(config.output_dir, urlsplit(config.base_url).path or "/")
 
 
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """Ctrl-C (or SIGTERM) asks for a clean stop; a second one interrupts a long build."""
+class _Stop(threading.Event):
+    """Set by Ctrl-C or SIGTERM; one arriving during a build also ends the build there.
 
-    def handle(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
+    A build can be stopped at any point (the site stays as it was), and a
+    large one takes long: waiting for it would make a stop take as long.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._building = False
+
+    @contextmanager
+    def on_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def interruptible(self, work: Callable[[Config], BuildReport]) -> Callable[[Config], BuildReport]:
+        def run(config: Config) -> BuildReport:
+            self._building = True
+            try:
+                return work(config)
+            finally:
+                self._building = False
+
+        return run
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        interrupt = self._building and not self.is_set()  # once: the build's own clean-up must run undisturbed
+        self.set()
+        if interrupt:
             raise KeyboardInterrupt
-        stop.set()
-
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -84,8 +84,10 @@ def change_batches(config: Config, stop: threading.Event) -> Iterator[set[tuple[
     )
 
 
-def watch_and_rebuild(config: Config, stop: threading.Event, on_success: Callable[[Config], None], report: Report) -> None:
-    """Rebuild on every change until `stop` is set; `on_success` gets the config of each good build."""
+def watch_and_rebuild(
+    config: Config, stop: threading.Event, on_success: Callable[[Config], None], report: Report, build_once: Callable[[Config], BuildReport] = rebuild
+) -> None:
+    """Rebuild (with `build_once`) on every change until `stop` is set; `on_success` gets the config of each good build."""
     while not stop.is_set():
         dirs, signature = watched_dirs(config), file_signature(config.path)
         for batch in change_batches(config, stop):
@@ -100,7 +102,7 @@ def watch_and_rebuild(config: Config, stop: threading.Event, on_success: Callabl
                 continue  # only a broken config.yaml: nothing new to build
             config = reloaded or config
             report(f"Changed: {_describe(batch, config) or config.path.name}; rebuilding…")
-            outcome = rebuild(config)
+            outcome = build_once(config)
             report_build(outcome, report)
             if outcome.ok:
                 on_success(config)
