@@ -52,10 +52,12 @@ class Verdict:
     kind: str  # good, near, short, bad
     features: Features
     score: float  # stopword density relative to the page's prose (1.0: like its prose)
+    initial: str = ""  # the class before the neighbour rule, when that changed it
 
     @property
     def reason(self) -> str:
-        return f"{self.kind}: {self.features}, {self.score:.2f} of page prose"
+        revised = f" ({self.initial} beside good)" if self.initial else ""
+        return f"{self.kind}{revised}: {self.features}, {self.score:.2f} of page prose"
 
 
 @functools.cache
@@ -69,6 +71,16 @@ def stopwords(lang: str | None) -> frozenset[str]:
 def _dense(line: str) -> bool:
     """Text in a script written without spaces (Japanese, Chinese, Thai)."""
     return line.count(" ") * 20 < len(line) and any(unicodedata.east_asian_width(ch) == "W" or "\u0e00" <= ch <= "\u0e7f" for ch in line[:40])
+
+
+def size(line: str) -> int:
+    """Length in Latin-script-equivalent characters (scripts without spaces count three times)."""
+    return len(line) * DENSE_SCRIPT if _dense(line) else len(line)
+
+
+def words(line: str) -> int:
+    """Words, or for a script without spaces its length over four."""
+    return max(1, len(line) // 4) if _dense(line) else len(line.split())
 
 
 def features(line: str, stop: frozenset[str]) -> Features:
@@ -111,7 +123,7 @@ def _revise(verdicts: list[Verdict]) -> list[Verdict]:
         if v.kind != "near":
             continue
         if _neighbour(kinds, i, -1) == "good" or _neighbour(kinds, i, 1) == "good":
-            out[i] = Verdict("good", v.features, v.score)
+            out[i] = Verdict("good", v.features, v.score, initial="near")
     return out
 
 

@@ -144,3 +144,30 @@ def _search(text: str, lang: str | None) -> dt.date | None:
             day: dt.date = when.date()
             return day
     return None
+
+
+# Listings print times, dates and relative times on lines of their own.
+_TIME_LINE = re.compile(
+    r"""
+    (?:\w{2,4}\.?,?\s+)?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s*[-–,]?\s*\d{1,2}[:.]\d\d)?   # 2024.07.01 / Dom, 30/11/2025 - 23:40
+  | \d{1,2}[:.]\d\d\s*(?:uhr|h|am|pm)?                                                   # 22:13 Uhr
+  | (?:(?:vor|hace|il\s+y\s+a|há|fa)\s+)?(?:\d+|an?|one)\s+\w{3,12}(?:\s+\d+\s+\w{3,12})?(?:\s+(?:ago|geleden|sonra|önce|fa|siden|sedan))?
+    # 7 hours ago, vor 3 Stunden
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_RELATIVE_WORD = re.compile(
+    r"(?:second|minute|min|hour|day|week|month|year|sekunde|minute|stunde|tag|woche|monat|jahr|seconde|heure|jour|semaine|mois|an|segundo|minuto|hora|día|dia|semana|mes|mês|año|ano|uur|dag|week|maand|jaar|time|timer|dager|saniye|dakika|saat|gün|hafta|ay|yıl|minuti|ora|ore|giorno|giorni)\w{0,3}",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^\w{3,14}:\s+")
+
+
+def time_line(text: str) -> bool:
+    """A line that is only a time, a date or a relative time ("3 days 23 hours ago")."""
+    text = _LABEL.sub("", text.strip(), count=1)
+    if len(text) > 40 or not _TIME_LINE.fullmatch(text):
+        return False
+    if not any(ch.isdigit() for ch in text):
+        return False
+    return any(ch in text for ch in ":./-") or any(_RELATIVE_WORD.fullmatch(w) for w in text.casefold().split())

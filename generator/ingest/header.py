@@ -123,6 +123,8 @@ def byline(line: str) -> tuple[tuple[str, ...], str | None] | None:
     names = [n.strip() for p in names_part for n in _JOINED.split(p) if n.strip()]
     if not names or not all(_name(n) for n in names):
         return None
+    if m is None and any(len(n.split()) < 2 for n in names):  # "Tech en Media" is a menu item, not two people
+        return None
     source = ", ".join(rest).strip() or None
     return tuple(names), source
 

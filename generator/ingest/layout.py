@@ -59,14 +59,18 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
             out.labels[seq[p]] = ("teaser", name)
         out.teasers = listing.teasers
         first = next((p for p, i in enumerate(index) if i >= seq[min(listing.fields)]), len(texts))
-        title = _pick_title(texts, 0, first - 1, lang, prose=False)
-        if title is not None:
-            out.labels[index[title]] = ("title", "")
-            out.header = GenericHeader(title=_heading_text(texts[title]))
+        title = _pick_title(texts, 0, first - 1, lang, prose=False, dated=True)
+        header = _header(out, index, texts, title, first, lang, listing=True)
+        if header is not None and title is not None:  # a listing's heading may be its date ("Het nieuws van 11 januari 2019")
+            day = header.date or date_line(texts[title], lang)
+            header = GenericHeader(_heading_text(texts[title]), header.source, day, ())
+        out.header = header
         return out
     if not good:
         return out
-    first, last = good[0], good[-1]
+    # The article starts at its first line that is prose on its own (a dek or caption beside it is only near).
+    first, last = next((p for p in good if not verdicts[p].initial), good[0]), good[-1]
+    good = [p for p in good if p >= first]
     title = _pick_title(texts, max(0, first - MAX_TITLE_GAP), first, lang, prose=True)
     if title == first:  # the headline is long enough to read as prose
         if len(good) == 1:
@@ -109,7 +113,7 @@ def _heading_text(line: str) -> str:
     return line.lstrip("#").strip()
 
 
-def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose: bool) -> int | None:
+def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose: bool, dated: bool = False) -> int | None:
     """The most headline-like line in [lo, hi], nearer the article scoring higher; line `hi` is the
     article's first prose line when `prose`, a candidate only if it does not end like a sentence.
 
@@ -121,7 +125,7 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
         if pos == hi and prose and ends_sentence(text):
             continue
         score = headline_score(text, texts, pos)
-        if score is not None and byline(text) is None and date_line(text, lang) is None and source_line(text) is None:
+        if score is not None and byline(text) is None and (dated or date_line(text, lang) is None) and source_line(text) is None:
             scores[pos] = score
     if not scores:
         return None
@@ -133,7 +137,9 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
     return best
 
 
-def _header(out: Layout, index: Sequence[int], texts: Sequence[str], title: int | None, first: int, lang: str | None) -> GenericHeader | None:
+def _header(
+    out: Layout, index: Sequence[int], texts: Sequence[str], title: int | None, first: int, lang: str | None, listing: bool = False
+) -> GenericHeader | None:
     """Header fields above the article's first prose line; other lines above the headline are chrome."""
     authors: tuple[str, ...] = ()
     day: dt.date | None = None
@@ -152,8 +158,8 @@ def _header(out: Layout, index: Sequence[int], texts: Sequence[str], title: int 
         elif source is None and (name := source_line(text)) is not None:
             source = name
             out.labels[index[pos]] = ("header", "source")
-        elif title is None or pos < title:
-            out.labels[index[pos]] = ("boilerplate", "above the headline" if title is not None else "above the article")
+        elif title is None or pos < title or listing:
+            out.labels[index[pos]] = ("boilerplate", "above the headline" if title is not None and pos < title else "above the article")
         elif len(text.split()) == 1:
             out.labels[index[pos]] = ("boilerplate", "label under the headline")
         else:

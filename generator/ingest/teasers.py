@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.ingest.dates import Edition, parse_full
+from generator.ingest.classify import size, words
+from generator.ingest.dates import Edition, parse_full, time_line
 
 _ROLE = re.compile(r"(?=.{0,160}$).*@[\w.]{2,}\s*")  # "Actor, @handle"
 _TRUNCATED = re.compile(r".*[^.]\.\.|.*…")
@@ -135,23 +136,11 @@ def _unique(teasers: list[Teaser]) -> tuple[Teaser, ...]:
 
 # Generic listings: blocks of [kicker] / headline / [time or date] / [headline again] / dek / [time or read-more],
 # and, after an article, kicker / headline pairs without a dek.
-_TIME_LINE = re.compile(
-    r"""
-    (?:\w{2,4}\.?,?\s+)?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s*[-–,]?\s*\d{1,2}[:.]\d\d)?   # 2024.07.01 / Dom, 30/11/2025 - 23:40
-  | \d{1,2}[:.]\d\d\s*(?:uhr|h|am|pm)?                                                   # 22:13 Uhr
-  | (?:(?:vor|hace|il\s+y\s+a|há|fa)\s+)?(?:\d+|an?|one)\s+\w{3,12}(?:\s+\d+\s+\w{3,12})?(?:\s+(?:ago|geleden|sonra|önce|fa|siden|sedan))?
-    # 7 hours ago, vor 3 Stunden
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-_RELATIVE_WORD = re.compile(
-    r"(?:second|minute|min|hour|day|week|month|year|sekunde|minute|stunde|tag|woche|monat|jahr|seconde|heure|jour|semaine|mois|an|segundo|minuto|hora|día|dia|semana|mes|mês|año|ano|uur|dag|week|maand|jaar|time|timer|dager|saniye|dakika|saat|gün|hafta|ay|yıl|minuti|ora|ore|giorno|giorni)\w*",
-    re.IGNORECASE,
-)
+_NOT_TITLE = re.compile(r"[•*\-–—].*|.*\s[|·]\s.*|.*:")  # bullets, "Brand | tagline", labels
 MIN_DEK = 60  # characters of a dek (shorter prose under a headline is a second headline line)
 MAX_KICKER_WORDS = 3
 MAX_BARE_TITLE = 120  # a prose line this short with no headline above it is the headline
-MAX_UNMARKED_DEK = 300  # characters of a dek in a listing without times or read-more lines
+MAX_UNMARKED_DEK = 400  # characters of a dek in a listing without times or read-more lines
 BLOCK_LINES = 4
 _CLOSERS = "\"'”’»)] "  # lines above a dek that belong to its block
 
@@ -160,97 +149,122 @@ _CLOSERS = "\"'”’»)] "  # lines above a dek that belong to its block
 class Listing:
     teasers: tuple[Teaser, ...]
     fields: dict[int, str]  # position → teaser field (kicker, title, time, title_repeat, dek, more)
+    prose: frozenset[int]  # positions read as deks or bare headlines, in every block (kept or not)
     separated: int  # blocks with a time, date or read-more line
     runs: int  # prose lines straight after another one: an article's paragraphs, not deks
     longest_dek: int = 0
+    titled: bool = False  # every block has a headline
 
     def covers(self, positions: Sequence[int]) -> bool:
-        """Every given prose line is a teaser's dek, and the blocks have a listing's marks."""
-        deks = {p for p, name in self.fields.items() if name in ("dek", "title")}
-        if not positions or not all(p in deks for p in positions):
+        """Every given prose line is a block's dek, and the blocks have a listing's marks."""
+        if not positions or not all(p in self.prose for p in positions):
             return False
         if self.separated:
-            return self.separated * 3 >= len(deks) and self.runs * 3 <= len(deks)
+            return self.separated * 3 >= len(self.prose) and self.runs * 3 <= len(self.prose)
         # unmarked: headline / short dek blocks only, at least three (an article's subheadings have long paragraphs)
-        titled = sum(1 for name in self.fields.values() if name == "title")
-        return self.runs == 0 and len(self.teasers) >= 3 and titled >= len(self.teasers) and self.longest_dek <= MAX_UNMARKED_DEK
+        return self.runs == 0 and len(self.teasers) >= 3 and self.titled and self.longest_dek <= MAX_UNMARKED_DEK
 
 
-def time_line(text: str) -> bool:
-    """A line that is only a time, a date or a relative time ("3 days 23 hours ago")."""
-    if len(text) > 40 or not _TIME_LINE.fullmatch(text.strip()):
-        return False
-    return any(ch.isdigit() for ch in text) and (":" in text or "." in text or "/" in text or "-" in text or bool(_RELATIVE_WORD.search(text)))
+@dataclass(slots=True)
+class _Block:
+    teaser: Teaser
+    fields: dict[int, str]
+    marked: bool
 
 
 def _kicker(text: str) -> bool:
-    return len(text.split()) <= MAX_KICKER_WORDS and not text.rstrip().endswith((".", "!", "?", "…")) and not time_line(text)
+    return words(text) <= MAX_KICKER_WORDS and not text.rstrip().endswith((".", "!", "?", "…")) and not time_line(text)
 
 
 def _headline(text: str) -> bool:
-    return len(text) >= 12 and not time_line(text) and not text.lstrip().startswith(("•", "-", "*"))
+    return size(text) >= 12 and not time_line(text) and not _NOT_TITLE.fullmatch(text)
+
+
+def _is_sep(texts: Sequence[str], kinds: Sequence[str], p: int) -> bool:
+    return kinds[p] == "sep" or time_line(texts[p])
 
 
 def parse_listing(texts: Sequence[str], kinds: Sequence[str]) -> Listing:
-    """Teaser blocks in page order; `kinds` are the classifier's (`sep` for a read-more or dateline rule line)."""
-    from generator.ingest.title import derive_title  # title imports nothing from here; kept local to stay acyclic
+    """Teaser blocks in page order; `kinds` are the classifier's (`sep` for a read-more or dateline rule line).
 
-    fields: dict[int, str] = {}
-    teasers: list[Teaser] = []
-    separated = runs = 0
+    Where some blocks carry a time or read-more line, blocks without one (a
+    caption, the page's own description) are no teasers; a kicker counts only
+    where at least two blocks have one.
+    """
+    blocks: list[_Block] = []
+    runs = 0
     pending: list[int] = []
     for pos, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
-        sep = kind == "sep" or time_line(text)
-        if kind in ("good", "near") and len(text) >= MIN_DEK and not _headline_above_dek(pos, texts, kinds):
-            if pos > 0 and fields.get(pos - 1) in ("dek", "title") and pos - 1 not in pending:
+        repeat = any(texts[p] == text for p in pending[-BLOCK_LINES:])
+        if kind in ("good", "near") and size(text) >= MIN_DEK and not repeat and not _headline_above_dek(pos, texts, kinds):
+            if blocks and blocks[-1].fields.get(pos - 1) in ("dek", "title") and not pending:
                 runs += 1
-            title = _block_title(pending, texts)
-            marked = any(kinds[p] == "sep" or time_line(texts[p]) for p in pending[-2:]) or _next_is_sep(pos, texts, kinds)
-            separated += marked
-            for p in pending[-BLOCK_LINES:]:
-                fields[p] = (
-                    "time"
-                    if (kinds[p] == "sep" or time_line(texts[p]))
-                    else "title_repeat"
-                    if title is not None and texts[p] == texts[title] and p != title
-                    else "kicker"
-                )
-            if title is not None:
-                fields[title] = "title"
-            if title is None and len(text) <= MAX_BARE_TITLE:  # a headline under a kicker, no dek
-                fields[pos] = "title"
-                teasers.append(Teaser(text))
-            else:
-                fields[pos] = "dek"
-                teasers.append(Teaser(texts[title] if title is not None else derive_title(text), text))
+            blocks.append(_block(pos, pending, texts, kinds))
             pending = []
-        elif sep:
-            if fields.get(pos - 1) == "dek" or not pending:
-                fields[pos] = "more" if kind == "sep" else "time"
-            else:
-                pending.append(pos)
+        elif _is_sep(texts, kinds, pos) and (not pending or (blocks and pos - 1 in blocks[-1].fields)):
+            if blocks:
+                blocks[-1].fields[pos] = "more" if kinds[pos] == "sep" else "time"
+                blocks[-1].marked = True
         else:
             pending.append(pos)
-    teasers += _title_only(pending, texts, fields)
-    longest = max((len(t.summary) for t in teasers if t.summary), default=0)
-    return Listing(_unique(teasers), fields, separated, runs, longest)
+    prose = frozenset(p for b in blocks for p, name in b.fields.items() if name in ("dek", "title") and kinds[p] in ("good", "near"))
+    separated = sum(b.marked for b in blocks)
+    titled = all("title" in b.fields.values() for b in blocks)
+    kept = [b for b in blocks if b.marked or not separated]
+    if sum(1 for b in kept if "kicker" in b.fields.values()) < 2:
+        for b in kept:
+            b.fields = {p: name for p, name in b.fields.items() if name != "kicker"}
+    fields = {p: name for b in kept for p, name in b.fields.items()}
+    teasers = [b.teaser for b in kept] + _title_only(pending, texts, fields)
+    longest = max((size(t.summary) for t in teasers if t.summary), default=0)
+    return Listing(_unique(teasers), fields, prose, separated, runs, longest, titled)
+
+
+def _block(pos: int, pending: Sequence[int], texts: Sequence[str], kinds: Sequence[str]) -> _Block:
+    """The block a dek at `pos` closes: its headline, kicker, times and repeated headline above it."""
+    from generator.ingest.title import derive_title  # title imports nothing from here; kept local to stay acyclic
+
+    above = list(pending[-BLOCK_LINES:])
+    title = _block_title(above, texts)
+    fields: dict[int, str] = {}
+    for p in above:
+        if _is_sep(texts, kinds, p):
+            fields[p] = "time"
+        elif title is not None and p > title and texts[p] == texts[title]:
+            fields[p] = "title_repeat"
+        elif title is not None and p == title - 1 and _kicker(texts[p]):
+            fields[p] = "kicker"
+    marked = any(_is_sep(texts, kinds, p) for p in above) or _next_is_sep(pos, texts, kinds)
+    text = texts[pos]
+    if title is None and size(text) <= MAX_BARE_TITLE:  # a headline under a kicker, no dek
+        fields[pos] = "title"
+        return _Block(Teaser(text), fields, marked)
+    fields[pos] = "dek"
+    if title is not None:
+        fields[title] = "title"
+    return _Block(Teaser(texts[title] if title is not None else derive_title(text), text), fields, marked)
 
 
 def _headline_above_dek(pos: int, texts: Sequence[str], kinds: Sequence[str]) -> bool:
-    """A long line without a final period, over a longer prose line (times between), is a headline."""
-    if texts[pos].rstrip(_CLOSERS).endswith((".", "。")):
-        return False
+    """A long line over a longer prose line (times and its own repeat between) is a headline:
+    when it has no final period, or the line under it is three times as long."""
     nxt = pos + 1
-    while nxt < len(texts) and (kinds[nxt] == "sep" or time_line(texts[nxt])):
+    while nxt < len(texts) and (kinds[nxt] == "sep" or time_line(texts[nxt]) or texts[nxt] == texts[pos]):
         nxt += 1
-    return nxt < len(texts) and kinds[nxt] in ("good", "near") and len(texts[nxt]) > len(texts[pos])
+    if nxt >= len(texts) or kinds[nxt] not in ("good", "near"):
+        return False
+    here, under = size(texts[pos]), size(texts[nxt])
+    if under <= here:
+        return False
+    return not texts[pos].rstrip(_CLOSERS).endswith((".", "。")) or (here <= MAX_BARE_TITLE and under >= 3 * here)
 
 
 def _block_title(pending: Sequence[int], texts: Sequence[str]) -> int | None:
     """The headline of a block: its last headline-like line that is not only a kicker."""
     for p in reversed(pending[-BLOCK_LINES:]):
-        if _headline(texts[p]) and not (len(texts[p].split()) <= 1):
-            return p
+        if _headline(texts[p]) and words(texts[p]) > 1:
+            first = next(q for q in pending[-BLOCK_LINES:] if texts[q] == texts[p])
+            return first
     return None
 
 

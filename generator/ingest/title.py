@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from generator.ingest.dates import time_line
+
 MAX_TITLE = 90
 _END = re.compile(r"[.!?]\s+(\S)")
 _OPEN_QUOTES = frozenset("\"'“‘«„‚‹「『")
@@ -61,7 +63,7 @@ def headline_score(line: str, lines: Sequence[str], pos: int) -> float | None:
     text = line.lstrip("#").strip()
     dense = sum(1 for ch in text if ord(ch) > 0x2E80) > len(text) // 2
     size = len(text) * (3 if dense else 1)
-    if not MIN_HEADLINE <= size <= MAX_HEADLINE or (not dense and len(text.split()) < 2) or _NOT_HEADLINE.fullmatch(text):
+    if not MIN_HEADLINE <= size <= MAX_HEADLINE or (not dense and len(text.split()) < 2) or _NOT_HEADLINE.fullmatch(text) or time_line(text):
         return None
     repeats = [abs(p - pos) for p, other in enumerate(lines) if p != pos and other == line]
     if any(d == 1 or d > 4 for d in repeats):
@@ -69,9 +71,10 @@ def headline_score(line: str, lines: Sequence[str], pos: int) -> float | None:
     score = 1.0
     if repeats:
         score += 1.0
+    several = len(first_sentence(text)) < len(text) - 1  # several sentences: more like a dek or a caption
     if not ends_sentence(text):
-        score += 0.5
-    elif len(first_sentence(text)) < len(text) - 1:  # several sentences: a dek or a caption
+        score += 0.5 - (0.75 if several else 0.0)
+    elif several:
         score -= 1.0
     if HEADLINE_SWEET[0] <= size <= HEADLINE_SWEET[1]:
         score += 0.5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.ingest.classify import classify
-from generator.ingest.dates import date_line
+from generator.ingest.dates import date_line, time_line
 from generator.ingest.header import byline
 from generator.ingest.page import ingest_page, read_page
 from generator.ingest.rules import default_rules
@@ -93,3 +93,48 @@ def test_date_lines_numeric_and_with_month_names() -> None:
     assert date_line("Versendet am 24.06.2022", "de") == dt.date(2022, 6, 24)
     assert date_line("mercredi 10 juin 2009", "fr") == dt.date(2009, 6, 10)
     assert date_line("The plan was agreed in 2019 after a long debate in the council chamber", "en") is None
+
+
+UNMARKED_LISTING = """Nieuws van de dag
+Binnenland
+Brug bij de haven gaat een maand dicht
+De gemeente vervangt de oude kabels, fietsers moeten omrijden via het station.
+Weer
+Storm trekt vannacht over het noorden
+Het KNMI waarschuwt voor windstoten tot honderd kilometer per uur langs de kust.
+Sport
+Zwemclub viert honderdjarig bestaan
+Oud-leden zwemmen zaterdag een estafette door het oude openluchtbad van de stad.
+"""
+
+
+def test_a_listing_of_kicker_headline_dek_blocks_without_times() -> None:
+    page = ingest_page(UNMARKED_LISTING.encode(), "n.txt", default_rules())
+    assert page.article is None
+    assert [t.title for t in page.teasers] == [
+        "Brug bij de haven gaat een maand dicht",
+        "Storm trekt vannacht over het noorden",
+        "Zwemclub viert honderdjarig bestaan",
+    ]
+    labels = {line: str(label) for line, label in zip(page.labelled.lines, page.labelled.labels, strict=True)}
+    assert labels["Weer"] == "teaser(kicker)" and labels["Nieuws van de dag"] == "title"
+
+
+def test_paywall_pitches_are_dropped_as_whole_lines_only() -> None:
+    rules = default_rules()
+    for pitch in (
+        "Sie haben bereits ein Abo? Melden Sie sich an.",
+        "This item is available in full to subscribers.",
+        "Questo articolo è riservato agli abbonati",
+        "Dit artikel is alleen beschikbaar voor abonnees.",
+        "Este conteúdo é exclusivo para assinantes.",
+        "هذا المحتوى حصري للمشتركين",
+    ):
+        hit = rules.match(pitch)
+        assert hit is not None and hit.rule.name == "paywall", pitch
+    assert rules.match("Dit artikel is alleen beschikbaar voor abonnees, zei de uitgever, maar dat verandert volgend jaar.") is None
+
+
+def test_time_lines_of_listings() -> None:
+    assert all(time_line(t) for t in ("7 hours ago", "vor 3 Stunden", "22:13 Uhr", "Dom, 30/11/2025 - 23:40", "2024.07.01", "Actualizado: hace 1 hora"))
+    assert not any(time_line(t) for t in ("42 commentaires", "Het nieuws van 11 januari 2019", "Top 10 films", "3 animals"))
