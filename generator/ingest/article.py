@@ -30,7 +30,8 @@ class Draft:
     authors: tuple[str, ...] = ()
     from_id: str | None = None
     tags: tuple[str, ...] = ()
-    url: str | None = None
+    url: str | None = None  # HTML pages: the canonical URL (a teaser: its link); feeds: the item's link
+    image: str | None = None  # HTML pages: the lead image's absolute URL
 
     def fields(self) -> dict[str, Any]:
         """Front matter in a fixed, readable key order (empty values left out)."""
@@ -48,6 +49,7 @@ class Draft:
             "authors": list(self.authors) or None,
             "tags": list(self.tags) or None,
             "url": self.url,
+            "image": self.image,
         }
         return {k: v for k, v in out.items() if v is not None}
 

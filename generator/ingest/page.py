@@ -8,6 +8,8 @@ from typing import Any
 
 from generator.ingest.article import Draft, build_article, build_teaser, listing_id
 from generator.ingest.decode import NotText, decode, looks_binary, text_lines
+from generator.ingest.html.detect import looks_like_html
+from generator.ingest.html.page import HtmlFailure, html_drafts, read_html
 from generator.ingest.labels import Labelled, label_page
 from generator.ingest.rules import RuleSet
 
@@ -33,6 +35,11 @@ def read_page(data: bytes, rules: RuleSet) -> Labelled:
     """Decode and label a page; raises PageFailure for input that is no text page."""
     if not data.strip():
         raise PageFailure("file is empty")
+    if looks_like_html(data):
+        try:
+            return read_html(data, rules).labelled
+        except HtmlFailure as exc:
+            raise PageFailure(str(exc)) from None
     if looks_binary(data):
         raise PageFailure("binary file, not a text page")
     try:
@@ -43,6 +50,8 @@ def read_page(data: bytes, rules: RuleSet) -> Labelled:
 
 
 def ingest_page(data: bytes, name: str, rules: RuleSet) -> Page:
+    if data.strip() and looks_like_html(data):
+        return _html_page(data, name, rules)
     labelled = read_page(data, rules)
     has_text = any(ch.isalnum() for line in labelled.body for ch in line)  # "." alone is no article
     if not has_text and not (labelled.listing and labelled.teasers):
@@ -58,3 +67,13 @@ def ingest_page(data: bytes, name: str, rules: RuleSet) -> Page:
         "ui_lang": labelled.meta.ui_lang,
     }
     return Page(name, labelled, article, teasers, {k: v for k, v in origin.items() if v is not None})
+
+
+def _html_page(data: bytes, name: str, rules: RuleSet) -> Page:
+    try:
+        page = read_html(data, rules)
+        article, teasers = html_drafts(page)
+    except HtmlFailure as exc:
+        raise PageFailure(str(exc)) from None
+    origin = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "format": "html"}
+    return Page(name, page.labelled, article, teasers, origin)

@@ -18,13 +18,15 @@ from typing import Any, Literal
 
 from generator.ingest.article import Draft
 from generator.ingest.document import NO_OVERRIDES, Document, Overrides, ingest_document
+from generator.ingest.html.detect import SUFFIXES as HTML_SUFFIXES
+from generator.ingest.html.detect import gunzip, is_gzip
 from generator.ingest.page import PageFailure
 from generator.ingest.rules import RuleSet
 from generator.ingest.write import Planned, added_of, entry_path, find_entry, plan, read_existing, render, write_atomic
 from generator.parallel import chunk_ranges, fan_out
 
 PageStatus = Literal["ingested", "unchanged", "skipped", "failed"]
-PAGE_SUFFIX = ".txt"
+PAGE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 PARALLEL_MIN = 64  # pages before forking pays off
 CHUNK = 16  # pages per unit of parallel work
 
@@ -53,11 +55,11 @@ class Summary:
 
 
 def page_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the .txt files below folders (sorted, hidden names skipped)."""
+    """Files as given, and the page files below folders (sorted, hidden names skipped)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob(f"*{PAGE_SUFFIX}") if p.is_file() and not _hidden(p.relative_to(path)))
+            found += sorted(p for p in path.rglob("*") if p.name.lower().endswith(PAGE_SUFFIXES) and p.is_file() and not _hidden(p.relative_to(path)))
         else:
             found.append(path)
     return list(dict.fromkeys(found))
@@ -73,9 +75,13 @@ def read_raw(path: Path, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise PageFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (raise ingest.max_bytes in config.yaml)")
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise PageFailure(f"cannot read file: {exc.strerror or exc}") from None
+    try:  # a saved page may be gzip-compressed (.html.gz)
+        return gunzip(data, max_bytes) if is_gzip(data) else data
+    except ValueError as exc:
+        raise PageFailure(str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)
