@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from benchmarks import cleaning
+from benchmarks import cleaning, extraction
 from benchmarks.feeds import measure
+from tests.ingest.html import pages as html_pages
 
 
 def test_feed_benchmark_builds_every_feed_of_the_corpus(tmp_path: Path) -> None:
@@ -43,3 +45,30 @@ def test_cleaning_benchmark_counts_leaks_losses_and_teasers(tmp_path: Path, caps
 def test_cleaning_benchmark_text_comparison_ignores_case_and_punctuation() -> None:
     assert cleaning.norm("“Papers,  STRANGLED!”") == cleaning.norm("papers strangled")
     assert cleaning.norm("O Estado de S.Paulo") == cleaning.norm("O Estado de S. Paulo")
+
+
+def test_extraction_benchmark_scores_shingles_as_the_article_benchmark(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert extraction.page_counts("a b c d e", "a b c d e") == (1.0, 0.0, 0.0)
+    tp, fp, fn = extraction.page_counts("one two three four five", "one two three four six")  # shingles: 2 true, 2 predicted, 1 shared
+    assert (tp, fp, fn) == (1 / 3, 1 / 3, 1 / 3)
+    score = extraction.score([(1.0, 0.0, 0.0), (0.5, 0.5, 0.0)])
+    assert (score.precision, score.recall) == (0.75, 1.0) and abs(score.f1 - 6 / 7) < 1e-9
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "p1.html.gz").write_bytes(gzip.compress(html_pages.article().encode()))
+    first = html_pages.PARAGRAPHS[0] + " Read the engineers' report or watch the video."
+    body = "\n".join(
+        [
+            first,
+            *html_pages.PARAGRAPHS[1:3],
+            "What was repaired",
+            *html_pages.ITEMS,
+            html_pages.QUOTE,
+            html_pages.PARAGRAPHS[3] + " Further closures are not planned.",
+        ]
+    )
+    (tmp_path / "ground-truth.json").write_text(json.dumps({"p1": {"articleBody": body}}), encoding="utf-8")
+    assert extraction.main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    newsdigest = next(line for line in out.splitlines() if line.startswith("newsdigest"))
+    assert "precision 1.0000  recall 1.0000  F1 1.0000" in newsdigest and "pages/s per core" in newsdigest
+    assert any(line.startswith("trafilatura ") for line in out.splitlines())
