@@ -51,7 +51,7 @@ def ingest_document(doc: Document, rules: RuleSet, overrides: Overrides = NO_OVE
     """PageFailure when nothing in the document can be ingested."""
     if is_feed(doc.data, doc.content_type):
         return _feed(doc, overrides)
-    page = ingest_page(doc.data, doc.name, rules)
+    page = ingest_page(doc.data, doc.name, rules, doc.url)
     origin = _fetched(page.origin, doc)
     drafts = tuple(_override(d, overrides) for d in page.drafts)
     return Ingested(drafts, (origin,) * len(drafts))

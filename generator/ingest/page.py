@@ -49,9 +49,10 @@ def read_page(data: bytes, rules: RuleSet) -> Labelled:
     return label_page(text_lines(text), rules)
 
 
-def ingest_page(data: bytes, name: str, rules: RuleSet) -> Page:
+def ingest_page(data: bytes, name: str, rules: RuleSet, url: str | None = None) -> Page:
+    """`url`: where a fetched page came from (an HTML page's base for relative links)."""
     if data.strip() and looks_like_html(data):
-        return _html_page(data, name, rules)
+        return _html_page(data, name, rules, url)
     labelled = read_page(data, rules)
     has_text = any(ch.isalnum() for line in labelled.body for ch in line)  # "." alone is no article
     if not has_text and not (labelled.listing and labelled.teasers):
@@ -69,9 +70,9 @@ def ingest_page(data: bytes, name: str, rules: RuleSet) -> Page:
     return Page(name, labelled, article, teasers, {k: v for k, v in origin.items() if v is not None})
 
 
-def _html_page(data: bytes, name: str, rules: RuleSet) -> Page:
+def _html_page(data: bytes, name: str, rules: RuleSet, url: str | None) -> Page:
     try:
-        page = read_html(data, rules)
+        page = read_html(data, rules, url)
         article, teasers = html_drafts(page)
     except HtmlFailure as exc:
         raise PageFailure(str(exc)) from None

@@ -37,10 +37,11 @@ class PageInfo:
     summary: str | None = None
 
 
-def read_metadata(tree: lxml.html.HtmlElement) -> PageInfo:
+def read_metadata(tree: lxml.html.HtmlElement, fetched: str | None = None) -> PageInfo:
+    """`fetched`: the URL the page was fetched from, if it was; the base for relative URLs and the fallback `url`."""
     meta = _meta_tags(tree)
     ld = _ld_article(tree)
-    url = _first_url(None, _canonical(tree), meta.get("og:url"), _ld_text(ld.get("url")))
+    url = _first_url(fetched, _canonical(tree), meta.get("og:url"), _ld_text(ld.get("url")), fetched)
     source = _clean(_ld_name(ld.get("publisher")) or meta.get("og:site_name"))
     title = _clean(_ld_text(ld.get("headline")) or meta.get("og:title") or meta.get("twitter:title") or _h1(tree))
     return PageInfo(

@@ -50,9 +50,10 @@ class HtmlPage:
     teasers: tuple[LinkTeaser, ...]
 
 
-def read_html(data: bytes, rules: RuleSet) -> HtmlPage:
+def read_html(data: bytes, rules: RuleSet, url: str | None = None) -> HtmlPage:
+    """`url`: where the page was fetched from, if it was."""
     tree = parse_html(data)
-    info = read_metadata(tree)
+    info = read_metadata(tree, url)
     blocks = extract_blocks(tree, info.url)
     labels = label_blocks(blocks, info, rules)
     if (stories := listed_stories(blocks, labels)) is not None:

@@ -163,3 +163,13 @@ def test_unclosed_tags_are_read_as_a_browser_reads_them() -> None:
 def test_gzip_bytes_are_not_sniffed_as_html() -> None:
     with pytest.raises(PageFailure, match="binary file"):
         ingest_page(gzip.compress(pages.article().encode()), "page.html.gz", default_rules())
+
+
+def test_a_fetched_page_resolves_against_its_url() -> None:
+    page = pages.article(canonical="/news/bridge", related="").replace('"/images/bridge-lead.jpg"', '"lead.jpg"')
+    article = ingest_page(page.encode(), "https://courier.example.org/a/b", default_rules(), url="https://courier.example.org/a/b").article
+    assert article.url == "https://courier.example.org/news/bridge"  # the canonical link, made absolute
+    assert article.image == "https://courier.example.org/news/lead.jpg"  # against the page's own URL
+    assert "[engineers' report](https://courier.example.org/reports/bridge.pdf)" in article.body
+    bare = ingest_page(pages.article(canonical=None).encode(), "u", default_rules(), url="https://courier.example.org/a/b").article
+    assert bare.url == "https://courier.example.org/a/b"  # no canonical: where it was fetched from
