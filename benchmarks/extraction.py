@@ -84,11 +84,11 @@ def _ratio(tp: float, fp: float, fn: float, miss: float) -> float:
 
 def newsdigest_body(page: bytes) -> str:
     try:
-        markdown = ingest_page(page, "page.html", default_rules()).article.body
+        article = ingest_page(page, "page.html", default_rules()).article
     except PageFailure as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return ""
-    return reader_text(markdown)
+    return reader_text(article.body) if article else ""  # a listing has teasers, no article
 
 
 def reader_text(markdown: str) -> str:

@@ -7,6 +7,7 @@ from the body blocks, and teasers from the page's related-stories lists.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ import lxml.etree
 import lxml.html
 
 from generator.ingest import ids
-from generator.ingest.article import Draft
+from generator.ingest.article import Draft, build_teaser, listing_id
 from generator.ingest.decode import NotText, clean_line, decode
 from generator.ingest.html.extract import Block, extract_blocks
-from generator.ingest.html.fragment import fragment_to_markdown
+from generator.ingest.html.fragment import fragment_to_markdown, safe_url
 from generator.ingest.html.metadata import PageInfo, read_metadata
 from generator.ingest.html.teasers import LinkTeaser, find_teasers
 from generator.ingest.labels import MIN_DUPLICATE, Label, Labelled, PageMeta
@@ -31,7 +32,7 @@ from generator.ingest.title import derive_title
 LINK_LIST_SHARE, LINK_LIST_WORDS = 0.9, 15
 _LINKS = Label("boilerplate", "links")
 MIN_ARTICLE_WORDS = 12  # fewer is a menu or a caption the extractor fell back on, not an article
-MIN_LISTED, LISTED_SHARE = 3, 0.5  # a page whose text is mostly this many headline-link + dek pairs is a listing
+MIN_LISTED, LISTED_SHARE = 3, 0.5  # a page whose text is mostly this many headline-link + dek pairs lists stories
 # Comments go at parse time: dropping one later would take the text after it (`had<!-- --> a`) along.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
@@ -56,19 +57,20 @@ def read_html(data: bytes, rules: RuleSet, url: str | None = None) -> HtmlPage:
     info = read_metadata(tree, url)
     blocks = extract_blocks(tree, info.url)
     labels = label_blocks(blocks, info, rules)
-    if (stories := listed_stories(blocks, labels)) is not None:
-        raise HtmlFailure(f"the page lists {stories} stories (headline links with a line each) and holds no article of its own")
-    inline = tuple(_inline_teasers(blocks, labels))
+    cards = listing_cards(blocks, labels, info.url)
+    inline = () if cards else tuple(_inline_teasers(blocks, labels))
     body = tuple(b for b, label in zip(blocks, labels, strict=True) if label.kind == "body")
     in_body = {b.text.casefold() for b in body}
     related = tuple(t for t in find_teasers(tree, info.url) if t.title.casefold() not in in_body)
+    found = (*cards, *related)
     lines = [b.text for b in blocks]
     for teaser in related:
         lines += [teaser.title, *([teaser.summary] if teaser.summary else [])]
         labels += [Label("teaser", "title"), *([Label("teaser", "dek")] if teaser.summary else [])]
     meta = PageMeta(info.source, None, info.date, "generic", None)
-    labelled = Labelled(tuple(lines), tuple(labels), None, tuple(b.text for b in body), inline + tuple(t.teaser for t in related), meta)
-    return HtmlPage(labelled, info, body, related)
+    teasers = inline + tuple(t.teaser for t in found)
+    labelled = Labelled(tuple(lines), tuple(labels), None, tuple(b.text for b in body), teasers, meta, listing=bool(cards))
+    return HtmlPage(labelled, info, body, found)
 
 
 def parse_html(data: bytes) -> lxml.html.HtmlElement:
@@ -128,12 +130,24 @@ def label_blocks(blocks: Sequence[Block], info: PageInfo, rules: RuleSet) -> lis
     return labels
 
 
-def listed_stories(blocks: Sequence[Block], labels: Sequence[Label]) -> int | None:
-    """How many stories a page lists, when headline links with their deks make most of its text: a listing, not an article."""
+def listing_cards(blocks: Sequence[Block], labels: list[Label], base_url: str | None) -> tuple[LinkTeaser, ...]:
+    """A listing's stories (headline link, then its dek) when they make most of the page's text, else ().
+
+    Such a page lists other stories and holds no article of its own; its blocks are relabelled as teasers.
+    """
     deks = [i + 1 for i, label in enumerate(labels[:-1]) if label == _LINKS and labels[i + 1].kind == "body"]
     listed = sum(len(blocks[i].text) for i in deks)
     body = sum(len(b.text) for b, label in zip(blocks, labels, strict=True) if label.kind == "body")
-    return len(deks) if len(deks) >= MIN_LISTED and listed >= LISTED_SHARE * body else None
+    if len(deks) < MIN_LISTED or listed < LISTED_SHARE * body:
+        return ()
+    for i in deks:
+        labels[i - 1], labels[i] = Label("teaser", "title"), Label("teaser", "dek")
+    return tuple(LinkTeaser(Teaser(blocks[i - 1].text, blocks[i].text), _href(blocks[i - 1], base_url)) for i in deks)
+
+
+def _href(block: Block, base_url: str | None) -> str | None:
+    link = next(block.element.iter("a"), None)
+    return safe_url(link.get("href"), base_url) if link is not None else None
 
 
 def _link_list(block: Block) -> bool:
@@ -180,21 +194,11 @@ def build_html_article(page: HtmlPage) -> Draft:
     )
 
 
-def html_drafts(page: HtmlPage) -> tuple[Draft, tuple[Draft, ...]]:
-    """The article and its teasers (those in the text after a tail rule, then the page's related cards)."""
-    article = build_html_article(page)
+def html_drafts(page: HtmlPage) -> tuple[Draft | None, tuple[Draft, ...]]:
+    """The article (None for a listing) and its teasers: those after a tail rule in the text, then the page's cards."""
+    labelled = page.labelled
+    article = None if labelled.listing else build_html_article(page)
+    page_id = article.id if article else listing_id(labelled)
     urls = {t.teaser: t.url for t in page.teasers}
-    return article, tuple(build_html_teaser(t, urls.get(t), article) for t in page.labelled.teasers)
-
-
-def build_html_teaser(teaser: Teaser, url: str | None, article: Draft) -> Draft:
-    return Draft(
-        kind="teaser",
-        id=ids.teaser_id(article.id, teaser.title, teaser.summary),
-        title=teaser.title,
-        source=article.source,
-        summary=teaser.summary,
-        authors=teaser.authors,
-        from_id=article.id,
-        url=url,
-    )
+    teasers = (build_teaser(t, page_id, page.info.source, article.id if article else None) for t in labelled.teasers)
+    return article, tuple(dataclasses.replace(d, url=urls.get(t)) for t, d in zip(labelled.teasers, teasers, strict=True))

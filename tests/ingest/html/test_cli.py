@@ -76,7 +76,6 @@ def test_explain_shows_each_block_with_its_label(site: Path) -> None:
         ("cut.html.gz", gzip.compress(pages.article().encode())[:200], "gzip file is cut short"),
         ("bad.html.gz", b"\x1f\x8b\x08\x00garbage-not-deflate", "not a readable gzip file"),
         ("bomb.html.gz", gzip.compress(b"<p>" + b"a" * 300_000), "file is over the 200,000-byte limit once decompressed"),
-        ("listing.html", pages.listing().encode(), "the page lists 5 stories"),
         ("empty.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no article text found"),
     ],
 )
@@ -88,3 +87,11 @@ def test_bad_html_input_is_one_error_line_naming_the_file(site: Path, name: str,
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and errors[0].startswith(f"error: {path}: {reason}"), result.output
     assert written(site) == {}
+
+
+def test_a_listing_page_writes_its_teasers_only(site: Path) -> None:
+    (site / "raw" / "front.html").write_text(pages.listing(), encoding="utf-8")
+    result = run(site, str(site / "raw"))
+    assert result.exit_code == 0, result.output
+    files = written(site)
+    assert len(files) == 5 and all("/teasers/" in p.as_posix() for p in files)

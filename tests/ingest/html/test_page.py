@@ -137,9 +137,17 @@ def test_declared_charset_is_used_when_the_bytes_are_not_utf8() -> None:
     assert "[engineers’ report]" in article.body
 
 
-def test_a_listing_page_is_a_clear_failure() -> None:
-    with pytest.raises(PageFailure, match=r"^the page lists 5 stories \(headline links with a line each\) and holds no article of its own$"):
-        ingest(pages.listing())
+def test_a_listing_page_yields_its_stories_as_teasers_and_no_article() -> None:
+    page = ingest(pages.listing())
+    assert page.article is None
+    assert [(t.title, t.url, t.from_id, t.source) for t in page.teasers][:2] == [
+        ("Lowmouth bridge reopens after eight months", None, None, None),
+        ("Town hall clock stops again", None, None, None),
+    ]
+    assert len(page.teasers) == 5 and page.teasers[1].summary == "The clock lost a full hour on Monday, the third time this year, and nobody knows why."
+    fetched = ingest_page(pages.listing().encode(), "u", default_rules(), url="https://courier.example.org/news/").teasers
+    assert fetched[1].url == "https://courier.example.org/news/1"
+    assert read_page(pages.listing().encode(), default_rules()).listing
 
 
 @pytest.mark.parametrize(
