@@ -93,6 +93,7 @@ def test_an_entry_with_colliding_tags_appears_once_on_each_page_and_feed(make_di
         "sources/c/": ["Plain C"],
         "tags/source/": ["Dots"],  # the real tag `source` keeps its page ...
         f"tags/{name_slug('..')}/": ["Dots"],  # ... and `..` has its own
+        f"sources/{name_slug('..')}/": ["Dots"],  # sources by the same rule
     }.items():
         page = (out / folder / "index.html").read_text(encoding="utf-8")
         listed = re.findall(r'<a class="headline" href="[^"]*">([^<]+)</a>', page)
