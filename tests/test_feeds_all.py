@@ -14,7 +14,8 @@ import pytest
 
 from generator.build import build
 from generator.config import Config, load_config
-from generator.render import feeds as feeds_module
+from generator.render import feedhtml as feedhtml_module
+from generator.render import markdown as markdown_module
 from tests.conftest import CONFIG, ROOT, entry_text
 from tests.feedcheck import read_feed
 from tests.feedspec import check_atom, check_json_feed, check_rss
@@ -131,11 +132,29 @@ def test_channel_dates_come_from_each_feeds_newest_item(make_digest: Callable[..
 
 def test_each_body_is_rendered_once_per_build(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = feeds_module.absolute_html
-    monkeypatch.setattr(feeds_module, "absolute_html", lambda body, url: calls.append(url) or real(body, url))
+    real = feedhtml_module.page_and_feed_html
+    monkeypatch.setattr(feedhtml_module, "page_and_feed_html", lambda body, url: calls.append(url) or real(body, url))
     config = make_digest({f"{i}.md": story(i, tags="[a, b, c]") for i in range(4)})
     build(config)
-    assert len(calls) == 4  # each appears in 5 feeds (site, source, three tags) × 3 formats
+    assert len(calls) == 4  # each appears on its page and in 5 feeds (site, source, three tags) × 3 formats
+
+
+def test_each_body_is_parsed_once_for_its_page_and_every_feed(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The article page and the feeds share one markdown parse of the body (in one process; a small site is built in one)."""
+    md = markdown_module._parser()
+    parsed: list[str] = []
+    real = md.parse
+    monkeypatch.setattr(md, "parse", lambda src, env=None: parsed.append(src) or real(src, env))
+    bodies = {i: f"First paragraph {i}.\n\nSecond, with [a relative link](../notes/{i}.html) and ![a chart](img/{i}.png)." for i in range(4)}
+    config = make_digest({f"{i}.md": entry_text(f"Story {i}", body=body, id=f"id{i}", tags="[a, b]") for i, body in bodies.items()})
+    build(config)
+    assert sorted(src for src in parsed if src.strip() in bodies.values()) == sorted(bodies.values())
+    item = read_items(config.output_dir / "tags/a/atom.xml", BASE)[0]
+    assert (
+        'href="https://news.example.org/digest/2024/12/14/notes/' in item.content and 'src="https://news.example.org/digest/2024/12/14/story-' in item.content
+    )
+    page = (config.output_dir / "2024/12/14/story-3/index.html").read_text(encoding="utf-8")
+    assert 'href="../notes/3.html"' in page and 'src="img/3.png"' in page  # the page keeps them as written
 
 
 HOSTILE_CONFIG = (

@@ -169,6 +169,7 @@ class Renderer:
     """What rendering needs, made once per process."""
 
     def __init__(self, site: Site, config: Config, bytecode_dir: Path | None = None) -> None:
+        from generator.render.feeds import in_full_feeds
         from generator.render.templates import make_environment
 
         self.site = site
@@ -184,6 +185,23 @@ class Renderer:
             digest=site,
         )
         self.feed_items: dict[str, Any] = {}  # entry id → feed item, shared by every feed
+        # Each body is parsed once per process: an article page renders its feed HTML too,
+        # when a feed carries the body, and leaves it here for the feed to take.
+        self.feed_bodies: dict[str, str] = {}
+        self._in_feeds = in_full_feeds(site, config)
+        self.env.filters["body_html"] = self._body_html
+
+    def _body_html(self, entry: Entry) -> Any:
+        from markupsafe import Markup
+
+        from generator.render.feedhtml import page_and_feed_html
+        from generator.render.markdown import to_html
+
+        if entry.id not in self._in_feeds:
+            return Markup(to_html(entry.body))
+        page, feed = page_and_feed_html(entry.body, self.config.base_url + self.site.link(entry.id))
+        self.feed_bodies[entry.id] = feed
+        return Markup(page)
 
     def render(self, job: Job) -> dict[str, bytes]:
         from generator.render.feeds import render_feeds
@@ -193,7 +211,7 @@ class Renderer:
         if isinstance(task, StaticAsset):
             return {task.rel: task.source.read_bytes()}
         if isinstance(task, FeedJob):
-            return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items)
+            return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items, self.feed_bodies)
         if task.kind == "email":  # the issue's web view is its email, CSS inlined
             from generator.mail.compose import email_html
 

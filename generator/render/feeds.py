@@ -24,7 +24,7 @@ from generator.render.xmlfeeds import rss_and_atom
 from generator.structure.names import Collection
 from generator.structure.site import Site
 
-__all__ = ["ATOM_FILE", "JSON_FILE", "RSS_FILE", "FeedSpec", "feed_files", "plan_feeds", "render_feeds"]
+__all__ = ["ATOM_FILE", "JSON_FILE", "RSS_FILE", "FeedSpec", "feed_files", "in_full_feeds", "plan_feeds", "render_feeds"]
 
 # Fixed namespace: an entry's guid depends on its id alone, not on the site URL.
 GUID_NAMESPACE = uuid.UUID("6f1c2a3e-5b7d-4c8e-9f10-2a3b4c5d6e7f")
@@ -32,6 +32,7 @@ EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 UNTITLED = "(untitled)"  # feedgen requires a title; loaded entries always have one
 ItemCache = MutableMapping[str, FeedItem]  # entry id → its item, for one build
+BodyCache = MutableMapping[str, str]  # entry id → its body's feed HTML, rendered with its page
 
 
 def plan_feeds(site: Site, config: Config) -> Iterator[tuple[FeedSpec, Sequence[Entry]]]:
@@ -54,15 +55,21 @@ def feed_files(spec: FeedSpec) -> tuple[str, str, str]:
     return spec.folder + RSS_FILE, spec.folder + ATOM_FILE, spec.folder + JSON_FILE
 
 
-def render_feeds(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache | None = None) -> dict[str, bytes]:
-    """Return {path: bytes} for the RSS, Atom and JSON Feed files of one feed."""
-    feed = make_feed(spec, entries, site, config, {} if cache is None else cache)
+def render_feeds(
+    spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache | None = None, bodies: BodyCache | None = None
+) -> dict[str, bytes]:
+    """Return {path: bytes} for the RSS, Atom and JSON Feed files of one feed.
+
+    `bodies` holds feed HTML that article pages rendered already (entry id → HTML); it is taken from there.
+    """
+    feed = make_feed(spec, entries, site, config, {} if cache is None else cache, bodies)
     rss, atom = rss_and_atom(feed)
     return dict(zip(feed_files(spec), (rss, atom, json_feed(feed)), strict=True))
 
 
-def make_feed(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache) -> Feed:
-    items = tuple(_cached_item(entry, site, config, cache) for entry in feed_entries(entries, config))
+def make_feed(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache, bodies: BodyCache | None = None) -> Feed:
+    rendered = {} if bodies is None else bodies
+    items = tuple(_cached_item(entry, site, config, cache, rendered) for entry in feed_entries(entries, config))
     base = config.base_url
     return Feed(
         id=_safe(base + spec.page_url),
@@ -86,15 +93,25 @@ def feed_entries(entries: Sequence[Entry], config: Config) -> list[Entry]:
     return [e for _, e in zip(range(config.feeds.limit), chosen, strict=False)]
 
 
-def _cached_item(entry: Entry, site: Site, config: Config, cache: ItemCache) -> FeedItem:
+def _cached_item(entry: Entry, site: Site, config: Config, cache: ItemCache, bodies: BodyCache) -> FeedItem:
     item = cache.get(entry.id)
     if item is None:
-        item = cache[entry.id] = feed_item(entry, site, config)
+        item = cache[entry.id] = feed_item(entry, site, config, bodies.pop(entry.id, None))
     return item
 
 
-def feed_item(entry: Entry, site: Site, config: Config) -> FeedItem:
-    """One entry as a feed item: absolute URLs, XML-safe text, dates in the site's zone."""
+def in_full_feeds(site: Site, config: Config) -> set[str]:
+    """Ids of the articles whose body some feed carries."""
+    if not config.feeds.full_content:
+        return set()
+    return {e.id for _, entries in plan_feeds(site, config) for e in feed_entries(entries, config) if e.is_article and e.body}
+
+
+def feed_item(entry: Entry, site: Site, config: Config, body_html: str | None = None) -> FeedItem:
+    """One entry as a feed item: absolute URLs, XML-safe text, dates in the site's zone.
+
+    `body_html`: the body as feeds carry it, when the article's page rendered it already.
+    """
     url = _safe(config.base_url + site.link(entry.id))
     full = entry.is_article and config.feeds.full_content and entry.body
     return FeedItem(
@@ -103,7 +120,7 @@ def feed_item(entry: Entry, site: Site, config: Config) -> FeedItem:
         url=url,
         when=entry.when.astimezone(config.tz),
         summary=_safe(entry.summary or first_paragraph_text(entry.body) or entry.title) or UNTITLED,
-        content_html=_safe(absolute_html(entry.body, url)) if full else None,
+        content_html=_safe(absolute_html(entry.body, url) if body_html is None else body_html) if full else None,
         authors=tuple(_safe(a) for a in entry.authors),
         categories=tuple(_safe(t) for t in (entry.source, *entry.tags) if t),
         tags=tuple(_safe(t) for t in entry.tags),

@@ -60,6 +60,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
     )
     env.filters.update(
         markdown=markdown_filter,
+        body_html=body_html,
         isodate=isodate,
         longdate=longdate,
         reading_minutes=reading_minutes,
@@ -76,6 +77,11 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
 
 def markdown_filter(text: str) -> Markup:
     return Markup(to_html(text))
+
+
+def body_html(entry: Any) -> Markup:
+    """An entry's body as HTML (the build's renderer also keeps what its feeds need from the same parse)."""
+    return markdown_filter(entry.body)
 
 
 def isodate(value: dt.date) -> str:
