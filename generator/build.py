@@ -22,6 +22,7 @@ from generator.cache import BuildCache, OutputRecord
 from generator.config import Config
 from generator.entries.load import entry_files, load_entries
 from generator.entries.model import Entry
+from generator.faults import each, reached
 from generator.output import Trees, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
 from generator.parallel import collector_paused, frozen_heap
 from generator.problems import DigestError, Problem
@@ -117,6 +118,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
         store.set_meta("parse_key", parse_key)
     with collector_paused():  # loading makes long-lived objects, not garbage
         collected = collect(config, store, trust_before, workers)
+    reached("load")
     site, problems = collected.site, collected.problems
     if problems and not keep_going:
         raise DigestError(problems)
@@ -161,10 +163,12 @@ def _sync(
     if trees.live.exists() and live_token and len(live) == len(planned) and all(live.get(p) and live[p].fingerprint == f for p, f in planned.items()):
         return BuildResult(unchanged=len(planned), nothing_to_do=True)
     spare_token, spare = _prepare_spare(trees, store, live_token)
+    reached("spare")
     todo = [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
     records: dict[str, OutputRecord] = {}
     written = 0
-    for rel, record, wrote in engine.render_jobs(todo, site, config, engine.Target(trees.spare, spare, trees.state / "templates"), workers, progress):
+    rendered = engine.render_jobs(todo, site, config, engine.Target(trees.spare, spare, trees.state / "templates"), workers, progress)
+    for rel, record, wrote in each("render", rendered):
         records[rel] = record
         written += wrote
     for rel in planned:
@@ -173,13 +177,16 @@ def _sync(
             if spare.get(rel) is None or spare[rel].digest != live[rel].digest:
                 write_file(trees.spare, rel, (trees.live / rel).read_bytes(), exists=rel in spare)
                 written += 1
+                reached("fill")
     obsolete = [rel for rel in spare if rel not in planned]
     for rel in obsolete:
         delete_file(trees.spare, rel)
     with store.transaction():
         store.replace_outputs(spare_token, {r: rec for r, rec in records.items() if spare.get(r) != rec}, obsolete)
         store.set_meta(f"dirty:{spare_token}", "")
+    reached("swap")
     swap_in(trees.spare, trees.live)
+    reached("swapped")
     return BuildResult(written=written, unchanged=len(planned) - written, removed=sum(1 for p in live if p not in planned), rendered=len(todo))
 
 

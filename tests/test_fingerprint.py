@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,15 @@ def test_entries_hash_by_their_file_and_where_they_link() -> None:
     fp = fingerprinter(site)
     assert fp.of([site.entries[0]]) != fp.of([site.entries[1]])
     assert fingerprinter(site, first_file=b"c" * 16).of(site.entries) != fp.of(site.entries)  # one file edited
+    assert fingerprinter(site).of(site.entries) == fp.of(site.entries)  # same files, same links: the same hash
+    moved = dataclasses.replace(site, urls={**site.urls, "id0": "2024/12/14/elsewhere/"})
+    assert fingerprinter(moved).of(site.entries) != fp.of(site.entries)  # same files, one entry at another URL
+    announced = dataclasses.replace(site, matches={"id0": "id1"})  # entry 0 now links to entry 1
+    assert announced.link("id0") != site.link("id0") and announced.urls == site.urls
+    assert fingerprinter(announced).of(site.entries) != fp.of(site.entries)
+    relinked = dataclasses.replace(announced, urls={**site.urls, "id0": "2024/12/14/elsewhere/"})  # its own URL moved, its link did not
+    assert relinked.link("id0") == announced.link("id0")
+    assert fingerprinter(relinked).of(site.entries) != fingerprinter(announced).of(site.entries)
 
 
 def test_values_it_cannot_hash_are_refused() -> None:

@@ -183,3 +183,54 @@ def test_teaser_matches_are_worked_out_again_only_when_what_they_read_changes(ma
     build(config)
     assert calls == [2, 2] and not teaser_is_matched(config)  # a new title matches afresh
     assert site_files(config.output_dir) == clean_build(config.path.parent, config.path.parent.parent / "clean")
+
+
+def rebuild_equals_clean_build(config: Config) -> BuildResult:
+    result = build(config)
+    assert site_files(config.output_dir) == clean_build(config.path.parent, config.path.parent.parent / "clean")
+    return result
+
+
+def test_a_deleted_entry_is_noticed_when_it_is_the_only_change(make_digest) -> None:  # type: ignore[no-untyped-def]
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}", added=f"2024-12-1{i}T08:00:00+00:00") for i in range(3)})
+    build(config)
+    assert build(config).nothing_to_do
+    page = config.output_dir / "2024/12/11/story-1/index.html"
+    assert page.is_file()
+    (config.content_dir / "e1.md").unlink()
+    result = rebuild_equals_clean_build(config)
+    assert not result.nothing_to_do and result.removed >= 1
+    assert not page.exists()
+    assert "Story 1" not in (config.output_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_pages_are_relinked_when_an_entry_they_show_moves_though_its_file_did_not_change(make_digest) -> None:  # type: ignore[no-untyped-def]
+    """Two articles want one URL; when the first goes, the second moves to it: its tag page (showing only it) links there."""
+    first = entry_text("Same title", id="x1", tags="[alpha]", added="2024-12-14T08:00:00+00:00")
+    second = entry_text("Same title", id="y1", tags="[beta]", added="2024-12-14T09:00:00+00:00")
+    keeps_alpha = entry_text("Other story", id="z1", tags="[alpha]", added="2024-12-14T10:00:00+00:00")
+    config = make_digest({"x.md": first, "y.md": second, "z.md": keeps_alpha})
+    build(config)
+    build(config)  # makes the spare tree
+    beta = config.output_dir / "tags/beta/index.html"
+    assert 'href="/digest/2024/12/14/same-title-y1/"' in beta.read_text(encoding="utf-8")
+    (config.content_dir / "x.md").unlink()
+    rebuild_equals_clean_build(config)
+    assert 'href="/digest/2024/12/14/same-title/"' in beta.read_text(encoding="utf-8")
+
+
+def test_pages_are_relinked_when_the_article_a_teaser_links_to_moves(make_digest) -> None:  # type: ignore[no-untyped-def]
+    """A teaser links to the article it announces; the article's new slug reaches the tag page that shows only the teaser."""
+
+    def digest(slug: str) -> Config:
+        article = entry_text("Harbour bridge reopens to traffic", id="a1", source="Gazette", slug=slug, added="2024-12-14T07:00:00+00:00")
+        teaser = entry_text("Harbour bridge reopens to traffic", body="", id="t1", source="Gazette", kind="teaser", tags="[gamma]")
+        return make_digest({"a.md": article, "t.md": teaser})
+
+    config = digest("bridge")
+    build(config)
+    build(config)  # makes the spare tree
+    gamma = config.output_dir / "tags/gamma/index.html"
+    assert 'href="/digest/2024/12/14/bridge/"' in gamma.read_text(encoding="utf-8")
+    rebuild_equals_clean_build(digest("bridge-reopens"))
+    assert 'href="/digest/2024/12/14/bridge-reopens/"' in gamma.read_text(encoding="utf-8")

@@ -23,6 +23,7 @@ from slugify import slugify
 
 from generator import yamlio
 from generator.entries import frontmatter
+from generator.faults import reached
 from generator.ingest.article import Draft
 from generator.output import write_all
 
@@ -183,7 +184,9 @@ def write_atomic(path: Path, text: str) -> None:
         temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
             write_all(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), data)
+            reached("entry-temp")
             os.replace(temp, path)
+            reached("entry-written")
             return
         except FileExistsError:
             continue  # another writer's temp file has that name: pick another
