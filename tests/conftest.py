@@ -1,17 +1,45 @@
-"""Shared fixtures: tiny digests written into temporary folders."""
+"""Shared fixtures: tiny digests written into temporary folders; how hard the suite tries.
+
+NEWSDIGEST_TEST_PROFILE names the profile: `dev` (a plain `pytest` run),
+`ci` (`./scripts/test` selects it, and CI=true implies it) or `thorough` (a
+long local run). It scales the examples of every property test that takes
+its settings from `examples()`, and under `ci` and `thorough` a checker tool
+the suite needs (Chromium, the Nu HTML Checker) is required: missing, its
+tests fail instead of being skipped.
+"""
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from generator.config import Config, load_config
 from generator.output import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
+
+EXAMPLE_SCALE = {"dev": 1, "ci": 4, "thorough": 20}  # times each property test's base number of examples
+PROFILE = os.environ.get("NEWSDIGEST_TEST_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+if PROFILE not in EXAMPLE_SCALE:
+    raise pytest.UsageError(f"NEWSDIGEST_TEST_PROFILE={PROFILE!r}: expected one of {', '.join(EXAMPLE_SCALE)}")
+TOOLS_REQUIRED = PROFILE != "dev"
+
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.register_profile("ci", deadline=None, print_blob=True, derandomize=True)  # the same examples in every CI run
+settings.register_profile("thorough", deadline=None, print_blob=True)
+settings.load_profile(PROFILE)
+
+
+def examples(base: int, **options: Any) -> settings:
+    """Settings for a property test: `base` examples in a plain run, more under the ci and thorough profiles."""
+    return settings(max_examples=base * EXAMPLE_SCALE[PROFILE], **options)
+
 
 CONFIG = """\
 site:

@@ -6,12 +6,12 @@ import os
 import shutil
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from generator.build import BuildResult, build
 from generator.config import Config, load_config
-from tests.conftest import CONFIG, entry_text, site_files
+from tests.conftest import CONFIG, entry_text, examples, site_files
 
 SOURCES = ["Gazette", "Courier", "Herald"]
 TAGS = ["alpha", "beta", "gamma"]
@@ -76,7 +76,7 @@ def clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
     return site_files(config.output_dir)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(12, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS)
 def test_incremental_build_equals_clean_build(tmp_path_factory: object, ops: list[tuple[str, int, int]]) -> None:
     root = tmp_path_factory.mktemp("digest")  # type: ignore[attr-defined]

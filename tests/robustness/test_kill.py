@@ -20,19 +20,16 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import generator.output
 from generator.build import build
 from generator.config import load_config
 from generator.faults import VARIABLE
+from tests.crashes import Crash, crash_at
 from tests.robustness.sites import Tree, config_text, snapshot, write_entries
 
 
@@ -196,45 +193,6 @@ def test_killed_builds_leave_nothing_behind_but_the_spare(tmp_path: Path) -> Non
 
 
 # --- a crash at every filesystem step ----------------------------------------------
-
-
-class Crash(BaseException):
-    """Stands for the process dying: no `except Exception` (or OSError) handler catches it."""
-
-
-STEPS = ("rename", "replace", "link", "unlink", "rmdir", "mkdir", "open")
-
-
-@contextmanager
-def crash_at(step: int) -> Iterator[Callable[[], int]]:
-    """Make the step-th filesystem change from here on (0-based) raise Crash instead of happening.
-
-    Yields a function telling how many changes were made or attempted.
-    """
-    steps = count()
-    originals: dict[str, Any] = {name: getattr(os, name) for name in STEPS}
-    exchange = generator.output._exchange
-
-    def guarded(real: Callable[..., Any], changes: Callable[..., bool] = lambda *a, **k: True) -> Callable[..., Any]:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if changes(*args, **kwargs) and next(steps) == step:
-                raise Crash
-            return real(*args, **kwargs)
-
-        return call
-
-    def writes(path: Any, flags: int, *args: Any, **kwargs: Any) -> bool:
-        return bool(flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR))
-
-    def creates(path: Any, *args: Any, **kwargs: Any) -> bool:
-        return not os.path.isdir(path)  # mkdir(exist_ok=True) of a folder that is there changes nothing
-
-    changes = {"open": writes, "mkdir": creates}
-    with pytest.MonkeyPatch.context() as patch:
-        for name, real in originals.items():
-            patch.setattr(os, name, guarded(real, changes.get(name, lambda *a, **k: True)))
-        patch.setattr(generator.output, "_exchange", guarded(exchange))
-        yield lambda: next(steps)
 
 
 def in_process_build(root: Path) -> None:

@@ -1,14 +1,12 @@
 """Property-based tests (hypothesis): arbitrary text and front matter never crash ingest or build.
 
-Settings come from the `robustness-ci` profile (bounded: the file runs in well
-under a minute); set NEWSDIGEST_HYPOTHESIS=thorough for a long local run.
+Example counts scale with the test profile (tests/conftest.py): ./scripts/test
+runs four times a plain run's; NEWSDIGEST_TEST_PROFILE=thorough, twenty times.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,21 +25,13 @@ from generator.entries.text import clean
 from generator.ingest.page import PageFailure, ingest_page
 from generator.ingest.rules import default_rules
 from generator.ingest.write import render
-from tests.conftest import CONFIG
+from tests.conftest import CONFIG, examples
 from tests.robustness.test_hostile import ILLEGAL
 
-settings.register_profile(
-    "robustness-ci", deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], derandomize=True
-)
-settings.register_profile("robustness-thorough", deadline=None, max_examples=1000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-MODE = os.environ.get("NEWSDIGEST_HYPOTHESIS", "ci")
-PROFILE = settings.get_profile(f"robustness-{MODE}")
-SCALE = 1 if MODE == "ci" else 20
 
-
-def bounded(examples: int) -> settings:
-    """The profile with a per-test example budget (costly tests get fewer)."""
-    return settings(PROFILE, max_examples=examples * SCALE)
+def bounded(base: int) -> settings:
+    """A per-test example budget (costly tests get fewer), scaled by the test profile."""
+    return examples(base, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -192,8 +182,3 @@ def test_build_never_crashes_on_what_check_accepts_and_feeds_parse(entries: list
                 assert not ILLEGAL.search(path.read_text(encoding="utf-8")), path
     finally:
         shutil.rmtree(root)
-
-
-def test_profile_is_bounded() -> None:
-    assert PROFILE.deadline is None and PROFILE.max_examples <= 2000
-    assert re.fullmatch(r"ci|thorough", MODE)

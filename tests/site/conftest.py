@@ -3,7 +3,6 @@ so that paginated lists show up, and helpers that require the checkers."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TOOLS_REQUIRED
 
 BASE = "https://digest.example.org/"
 PER_PAGE = 3
@@ -30,11 +29,11 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def require(available: bool, what: str) -> None:
-    """Skip on a developer machine without the tool; fail in CI, where ./scripts/test installs it."""
+    """Run whenever the tool is installed; without it, skip a plain run and fail under ./scripts/test or CI (which install it)."""
     if available:
         return
     message = f"{what} is not installed: run ./scripts/test, which installs it"
-    if os.environ.get("CI"):
+    if TOOLS_REQUIRED:
         pytest.fail(message)
     pytest.skip(message)
 
