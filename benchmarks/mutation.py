@@ -40,15 +40,17 @@ class Target:
     timeout: float = 300.0  # seconds per mutant; a mutant that hangs the tests is counted as caught
 
 
+SLOW = "not test_incremental_build_equals_clean_build and not test_a_build_crashed_at_any and not test_a_parallel_build"  # covered by faster tests
 TARGETS = {
-    "output": Target("generator/output.py", ("tests/test_output.py", "tests/robustness/test_nothing_lost.py")),
+    "output": Target("generator/output.py", ("tests/test_output.py",)),
     "spare": Target(
         "generator/build.py",
         (
+            "tests/robustness/test_crash_steps.py::test_a_spare_a_crash_left_dirty_is_made_afresh",
             "tests/test_incremental.py",
-            "-k",
-            "not test_incremental_build_equals_clean_build and not test_a_build_crashed",
             "tests/robustness/test_kill.py",
+            "-k",
+            SLOW,
         ),
         functions=("_build", "_inputs_unchanged", "_sync", "_prepare_spare"),
     ),
@@ -56,6 +58,9 @@ TARGETS = {
     "links": Target("generator/render/markdown.py", ("tests/test_render.py", "tests/robustness/test_hostile.py"), functions=("_SAFE_LINK", "_parser")),
     "feeds": Target("generator/render/feeds.py", ("tests/test_feeds.py", "tests/test_feeds_all.py", "tests/test_feeds_hostile.py")),
 }
+# `/` joins paths in these modules: replacing it by any other operator is a TypeError at the first
+# join, which every test meets, so those mutants are not worth a test run each.
+SKIPPED_OPERATORS = ("core/ReplaceBinaryOperator_Div_.*",)
 
 
 def line_ranges(source: str, names: tuple[str, ...]) -> list[str]:
@@ -87,6 +92,7 @@ def config(target: Target, copy: Path) -> str:
         f"test-command = {json.dumps(command)}\n"
         "[cosmic-ray.distributor]\n"
         'name = "local"\n'
+        f"[cosmic-ray.filters.operators-filter]\nexclude-operators = {json.dumps(SKIPPED_OPERATORS)}\n"
     )
     if target.functions:
         ranges = line_ranges((copy / target.module).read_text(encoding="utf-8"), target.functions)
@@ -107,6 +113,7 @@ def run(name: str, target: Target, copy: Path, env: dict[str, str]) -> tuple[Cou
         return done.stdout
 
     tool("cosmic-ray", "init", cfg.name, session.name, "--force")
+    tool("cr-filter-operators", session.name, cfg.name)
     if target.functions:
         tool("cr-filter-lines", "--config", cfg.name, session.name)
     tool("cosmic-ray", "baseline", cfg.name)  # the unmutated code passes the selection

@@ -8,9 +8,8 @@ the next builds. After every kill site/ must be exactly the site that was
 live (or, killed after the swap, exactly the new one), and every complete
 build must equal a cold build of the same content, byte for byte.
 
-A SIGKILL cannot fall between two system calls on purpose, so the swap's
-atomicity is tested in-process: every filesystem step of a build is made to
-fail in turn, as a crash at that instant would.
+A SIGKILL cannot be aimed between two system calls: test_crash_steps.py
+crashes a build in-process at every filesystem step instead.
 """
 
 from __future__ import annotations
@@ -21,15 +20,11 @@ import signal
 import subprocess
 import sys
 from dataclasses import dataclass
-from itertools import count
 from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.config import load_config
 from generator.faults import VARIABLE
-from tests.crashes import Crash, crash_at
 from tests.robustness.sites import Tree, config_text, snapshot, write_entries
 
 
@@ -190,51 +185,3 @@ def test_killed_builds_leave_nothing_behind_but_the_spare(tmp_path: Path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.newsdigest", "config.yaml", "content", "site"]
     state = tmp_path / ".site.newsdigest"
     assert sorted(p.name for p in state.iterdir() if not p.name.startswith("cache.sqlite")) == ["lock", "spare", "templates"]
-
-
-# --- a crash at every filesystem step ----------------------------------------------
-
-
-def in_process_build(root: Path) -> None:
-    build(load_config(root / "config.yaml"), workers=1)
-
-
-SMALL = {name: Digest(d.title, 1, d.seed, d.first, d.extra) for name, d in DIGESTS.items()}
-
-
-def test_a_build_crashed_at_any_filesystem_step_leaves_the_old_or_new_site(tmp_path: Path) -> None:
-    """A and B published, a build of C crashed at step k, then A built: old-or-new after the crash, exactly A after.
-
-    Every k is tried, from the first change a build makes to the last (the
-    swap among them), so removing the live site before the rename, or
-    trusting the spare the crash left, cannot pass.
-    """
-    cold = {}
-    for name in ("A", "B", "C"):
-        write_digest(tmp_path / f"cold-{name}", SMALL[name])
-        in_process_build(tmp_path / f"cold-{name}")
-        cold[name] = snapshot(tmp_path / f"cold-{name}" / "site")
-    start = tmp_path / "start"
-    for name in ("A", "B"):
-        write_digest(start, SMALL[name])
-        in_process_build(start)
-    write_digest(start, SMALL["C"])
-    for step in count():
-        root = tmp_path / f"run-{step}"
-        shutil.copytree(start, root, symlinks=True)
-        crashed = False
-        with crash_at(step) as steps:
-            try:
-                in_process_build(root)
-            except Crash:
-                crashed = True
-            made = steps()
-        state = snapshot(root / "site")
-        assert state in (cold["B"], cold["C"]), f"crashed at step {step}: site/ is {describe(state, cold)}"
-        write_digest(root, SMALL["A"])
-        in_process_build(root)
-        assert snapshot(root / "site") == cold["A"], f"after a crash at step {step}: {describe(snapshot(root / 'site'), cold)}"
-        shutil.rmtree(root)
-        if not crashed:
-            assert step > 20 and made <= step, "the build made fewer filesystem changes than expected"
-            break
