@@ -129,6 +129,14 @@ def byline(line: str) -> tuple[tuple[str, ...], str | None] | None:
     return tuple(names), source
 
 
+def signoff(line: str) -> tuple[str, ...]:
+    """The author of a line right under the article that is only a two- or three-word name ("Soraya Pechtl")."""
+    names = byline(line)
+    if names is not None and not names[1]:
+        return names[0]
+    return (line.strip(),) if 2 <= len(line.split()) <= 3 and _name(line) and not line.isupper() else ()
+
+
 def source_line(line: str) -> str | None:
     """The site's name from a "Source: X" line or a "Brand - Section" / "Brand | tagline" line."""
     m = _SOURCE_LABEL.fullmatch(line)

@@ -22,16 +22,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from generator.ingest.classify import Verdict
-from generator.ingest.dates import date_line
-from generator.ingest.header import GenericHeader, byline, source_line
-from generator.ingest.teasers import Listing, Teaser, parse_listing
-from generator.ingest.title import ends_sentence, headline_score, strip_site_suffix
+from generator.ingest.classify import Verdict, words
+from generator.ingest.dates import date_line, time_line
+from generator.ingest.header import GenericHeader, byline, signoff, source_line
+from generator.ingest.teasers import Listing, Teaser, parse_listing, ticker
+from generator.ingest.title import ends_sentence, heading_text, headline_score, strip_site_suffix
 
 MAX_TITLE_GAP = 6  # content lines between a headline and its article's first prose line
-MENU_RUN = 3
+MENU_RUN = 3  # consecutive menu-like short lines that make a menu
+MAX_CUT_TAIL, MAX_CUT_TAIL_WORDS = 2, 6  # short lines ending the text right under the article (a cut-off scrape)
+MIN_HEADLINE_WORDS = 4  # a shorter line over the best candidate wins only as a real headline, not a rubric
 _CLOSERS = "\"'”’»)] "
-_STOPS = (".", "!", "?", "。", "！", "？", "؟")  # consecutive menu-like short lines that make a menu
+_STOPS = (".", "!", "?", "。", "！", "？", "؟")
 
 
 @dataclass(slots=True)
@@ -50,20 +52,31 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
     kinds = [v.kind for v in verdicts]
     for pos, v in enumerate(verdicts):
         out.labels[index[pos]] = ("body", "") if v.kind == "good" else ("boilerplate", f"classifier {v.reason}")
+    tickers = {p: parts for p, text in enumerate(texts) if (parts := ticker(text))}
+    for p, parts in tickers.items():  # headlines run together on one line: teasers wherever they are
+        kinds[p] = "ticker"
+        out.labels[index[p]] = ("teaser", "ticker")
+        out.teasers += tuple(Teaser(part) for part in parts)
     good = [p for p, k in enumerate(kinds) if k == "good"]
+    if not good and tickers:
+        out.listing = True
+        return out
     listing, seq = _listing(index, lines, kinds, separators)
     at = {i: p for p, i in enumerate(seq)}
     if listing.teasers and listing.covers([at[index[p]] for p in good]):
         out.listing = True
+        for i in index:  # no article: what is no teaser is chrome
+            if out.labels[i][0] == "body":
+                out.labels[i] = ("boilerplate", "listing")
         for p, name in listing.fields.items():
             out.labels[seq[p]] = ("teaser", name)
-        out.teasers = listing.teasers
+        out.teasers += listing.teasers
         first = next((p for p, i in enumerate(index) if i >= seq[min(listing.fields)]), len(texts))
         title = _pick_title(texts, 0, first - 1, lang, prose=False, dated=True)
         header = _header(out, index, texts, title, first, lang, listing=True)
         if header is not None and title is not None:  # a listing's heading may be its date ("Het nieuws van 11 januari 2019")
             day = header.date or date_line(texts[title], lang)
-            header = GenericHeader(_heading_text(texts[title]), header.source, day, ())
+            header = GenericHeader(heading_text(texts[title]), header.source or source_line(texts[title]), day, ())
         out.header = header
         return out
     if not good:
@@ -78,13 +91,21 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
         first = good[1]
     header = _header(out, index, texts, title, first, lang)
     last = len(texts) - 1 if ended else _trailing_prose(texts, kinds, last)
+    signed = last + 1 < len(texts) and not (header and header.authors) and bool(signoff(texts[last + 1]))
+    if not ended and not signed:
+        last = _cut_off(texts, kinds, last)
     for pos in range(first, last + 1):
         out.labels[index[pos]] = _in_article(pos, texts, kinds, verdicts)
     after = list(range(last + 1, len(texts)))
+    if signed:  # a column signed at its end: the name is its author, and the article ends there
+        names = signoff(texts[after[0]])
+        header = GenericHeader(header.title, header.source, header.date, names) if header else GenericHeader(None, authors=names)
+        out.labels[index[after[0]]] = ("header", "author")
+        after = after[1:]
     tail = parse_listing([texts[p] for p in after], [kinds[p] for p in after])
     for offset, name in tail.fields.items():
         out.labels[index[after[offset]]] = ("teaser", name)
-    out.teasers = tail.teasers
+    out.teasers += tail.teasers
     out.header = header
     return out
 
@@ -93,6 +114,14 @@ def _trailing_prose(texts: Sequence[str], kinds: Sequence[str], last: int) -> in
     """Short sentences right after the last long paragraph still belong to it ("It worked.")."""
     while last + 1 < len(texts) and kinds[last + 1] == "short" and texts[last + 1].rstrip(_CLOSERS).endswith(_STOPS):
         last += 1
+    return last
+
+
+def _cut_off(texts: Sequence[str], kinds: Sequence[str], last: int) -> int:
+    """A few short lines that end the text right under the article belong to it: a scrape cut off under a subheading."""
+    rest = range(last + 1, len(texts))
+    if len(rest) <= MAX_CUT_TAIL and all(kinds[p] == "short" and len(texts[p].split()) <= MAX_CUT_TAIL_WORDS for p in rest):
+        return len(texts) - 1
     return last
 
 
@@ -109,10 +138,6 @@ def _listing(index: Sequence[int], lines: Sequence[str], kinds: Sequence[str], s
     return parse_listing([lines[i] for i in seq], [kind_of.get(i, "sep") for i in seq]), seq
 
 
-def _heading_text(line: str) -> str:
-    return line.lstrip("#").strip()
-
-
 def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose: bool, dated: bool = False) -> int | None:
     """The most headline-like line in [lo, hi], nearer the article scoring higher; line `hi` is the
     article's first prose line when `prose`, a candidate only if it does not end like a sentence.
@@ -125,16 +150,32 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
         if pos == hi and prose and ends_sentence(text):
             continue
         score = headline_score(text, texts, pos)
-        if score is not None and byline(text) is None and (dated or date_line(text, lang) is None) and source_line(text) is None:
-            scores[pos] = score
+        if dated and score is None and source_line(text) is not None and text.count("|") == 1:
+            score = 1.5  # a home page is headed by the site's "Brand | tagline"
+        elif score is None or byline(text) is not None or source_line(text) is not None or (not dated and date_line(text, lang) is not None):
+            continue
+        scores[pos] = score
     if not scores:
         return None
     ranked = {pos: score - 0.5 * sum(1 for p in scores if p > pos) for pos, score in scores.items()}
     best = max(ranked, key=lambda p: (ranked[p], p))
-    before = best - 1
-    if before in scores and len(texts[before]) < len(texts[best]):
-        return before
+    above = _above(texts, best, scores, lang)
+    if above in scores and len(texts[above]) < len(texts[best]) and words(texts[above]) >= MIN_HEADLINE_WORDS:
+        return above
     return best
+
+
+def _above(texts: Sequence[str], pos: int, scores: dict[int, float], lang: str | None) -> int:
+    """The nearest candidate above `pos`, past bylines, date lines and one other line
+    (a headline may stand over its byline and dek)."""
+    up, skipped = pos - 1, 0
+    while up >= 0 and up not in scores:
+        if byline(texts[up]) is None and date_line(texts[up], lang) is None:
+            skipped += 1
+            if skipped > 1:
+                return -1
+        up -= 1
+    return up
 
 
 def _header(
@@ -158,6 +199,8 @@ def _header(
         elif source is None and (name := source_line(text)) is not None:
             source = name
             out.labels[index[pos]] = ("header", "source")
+        elif time_line(text):
+            out.labels[index[pos]] = ("header", "time")
         elif title is None or pos < title or listing:
             out.labels[index[pos]] = ("boilerplate", "above the headline" if title is not None and pos < title else "above the article")
         elif len(text.split()) == 1:

@@ -142,6 +142,7 @@ MAX_KICKER_WORDS = 3
 MAX_BARE_TITLE = 120  # a prose line this short with no headline above it is the headline
 MAX_UNMARKED_DEK = 400  # characters of a dek in a listing without times or read-more lines
 BLOCK_LINES = 4
+MIN_RELATED = 2  # kicker / headline pairs that make a list of related stories
 _CLOSERS = "\"'”’»)] "  # lines above a dek that belong to its block
 
 
@@ -207,7 +208,7 @@ def parse_listing(texts: Sequence[str], kinds: Sequence[str]) -> Listing:
                 blocks[-1].marked = True
         else:
             pending.append(pos)
-    prose = frozenset(p for b in blocks for p, name in b.fields.items() if name in ("dek", "title") and kinds[p] in ("good", "near"))
+    prose = frozenset(p for b in blocks for p, name in b.fields.items() if name in ("dek", "title", "title_repeat") and kinds[p] in ("good", "near"))
     separated = sum(b.marked for b in blocks)
     titled = all("title" in b.fields.values() for b in blocks)
     kept = [b for b in blocks if b.marked or not separated]
@@ -215,7 +216,7 @@ def parse_listing(texts: Sequence[str], kinds: Sequence[str]) -> Listing:
         for b in kept:
             b.fields = {p: name for p, name in b.fields.items() if name != "kicker"}
     fields = {p: name for b in kept for p, name in b.fields.items()}
-    teasers = [b.teaser for b in kept] + _title_only(pending, texts, fields)
+    teasers = [b.teaser for b in kept] + _title_only(pending, texts, fields, MIN_RELATED if not kept else 1)
     longest = max((size(t.summary) for t in teasers if t.summary), default=0)
     return Listing(_unique(teasers), fields, prose, separated, runs, longest, titled)
 
@@ -272,11 +273,25 @@ def _next_is_sep(pos: int, texts: Sequence[str], kinds: Sequence[str]) -> bool:
     return pos + 1 < len(texts) and (kinds[pos + 1] == "sep" or time_line(texts[pos + 1]))
 
 
-def _title_only(pending: Sequence[int], texts: Sequence[str], fields: dict[int, str]) -> list[Teaser]:
-    """Kicker / headline pairs left at the end (related stories without deks)."""
-    out: list[Teaser] = []
-    for a, b in itertools.pairwise(pending):
-        if b == a + 1 and _kicker(texts[a]) and _headline(texts[b]) and not _kicker(texts[b]):
-            fields[a], fields[b] = "kicker", "title"
-            out.append(Teaser(texts[b]))
-    return out
+def _title_only(pending: Sequence[int], texts: Sequence[str], fields: dict[int, str], least: int) -> list[Teaser]:
+    """Kicker / headline pairs left at the end (related stories without deks); alone, one pair is no list."""
+    pairs = [(a, b) for a, b in itertools.pairwise(pending) if b == a + 1 and _kicker(texts[a]) and _headline(texts[b]) and not _kicker(texts[b])]
+    if len(pairs) < least:
+        return []
+    for a, b in pairs:
+        fields[a], fields[b] = "kicker", "title"
+    return [Teaser(texts[b]) for _a, b in pairs]
+
+
+_GAP = re.compile(r"\s{3,}")
+MIN_TICKER = 3  # headlines a ticker line joins
+
+
+def ticker(line: str) -> tuple[str, ...]:
+    """Headlines a ticker prints on one line, apart by wide gaps; () for any other line."""
+    if "   " not in line:
+        return ()
+    parts = [p.strip() for p in _GAP.split(line) if p.strip()]
+    if len(parts) < MIN_TICKER or not all(words(p) >= 2 and not p.endswith(".") for p in parts):
+        return ()
+    return tuple(parts)

@@ -39,6 +39,7 @@ def first_sentence(text: str) -> str:
 MIN_HEADLINE = 17  # characters ("Papiravisene strupes" is 20, a "Closing summary" label 15)
 MAX_HEADLINE = 250
 HEADLINE_SWEET = (25, 160)
+MARKED_HEADING = 2.0  # as good as a plain headline of the right length, whatever its length
 _CLOSERS = "\"'”’»)] "
 _NOT_HEADLINE = re.compile(
     r"""
@@ -50,6 +51,7 @@ _NOT_HEADLINE = re.compile(
     """,
     re.VERBOSE,
 )
+_ISSUE = re.compile(r"\s*#\d+$")  # "FALTER.morgen #352": the issue number is no part of the name
 _SITE_SUFFIX = re.compile(r"(?P<head>.{12,}?)\s+[-–—|]\s+(?P<site>[^-–—|]{2,40})")
 
 
@@ -60,7 +62,9 @@ def headline_score(line: str, lines: Sequence[str], pos: int) -> float | None:
     label, bullet or dateline, and is not printed again right beside itself
     or far away (chrome repeats; a headline is repeated a few lines on).
     """
-    text = line.lstrip("#").strip()
+    text = heading_text(line)
+    if text != line.strip() and line.startswith("#") and text:  # a markdown heading says what it is
+        return MARKED_HEADING
     dense = sum(1 for ch in text if ord(ch) > 0x2E80) > len(text) // 2
     size = len(text) * (3 if dense else 1)
     if not MIN_HEADLINE <= size <= MAX_HEADLINE or (not dense and len(text.split()) < 2) or _NOT_HEADLINE.fullmatch(text) or time_line(text):
@@ -88,7 +92,13 @@ def ends_sentence(text: str) -> bool:
 
 def strip_site_suffix(title: str) -> tuple[str, str | None]:
     """ "Headline - FALTER.morgen #352" → ("Headline", "FALTER.morgen #352"): a short last part is the site's name."""
-    m = _SITE_SUFFIX.fullmatch(title.lstrip("#").strip())
-    if m is None or len(m["site"].split()) > 3 or len(m["head"].split()) < 4:
-        return title.lstrip("#").strip(), None
-    return m["head"].strip(), m["site"].strip()
+    text = heading_text(title)
+    m = _SITE_SUFFIX.fullmatch(text)
+    if m is None or len(m["site"].split()) > 3 or len(m["head"].split()) < 4 or not m["site"][:1].isupper():
+        return text, None
+    return m["head"].strip(), _ISSUE.sub("", m["site"]).strip()
+
+
+def heading_text(line: str) -> str:
+    """A markdown heading's text ("# Title" → "Title"); a hashtag ("#news") is left as it is."""
+    return line[1:].lstrip("#").strip() if line.startswith(("# ", "##")) else line.strip()

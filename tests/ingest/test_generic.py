@@ -9,6 +9,7 @@ from generator.ingest.dates import date_line, time_line
 from generator.ingest.header import byline
 from generator.ingest.page import ingest_page, read_page
 from generator.ingest.rules import default_rules
+from generator.ingest.title import strip_site_suffix
 
 ARTICLE = """Menu
 Inicio
@@ -138,3 +139,35 @@ def test_paywall_pitches_are_dropped_as_whole_lines_only() -> None:
 def test_time_lines_of_listings() -> None:
     assert all(time_line(t) for t in ("7 hours ago", "vor 3 Stunden", "22:13 Uhr", "Dom, 30/11/2025 - 23:40", "2024.07.01", "Actualizado: hace 1 hora"))
     assert not any(time_line(t) for t in ("42 commentaires", "Het nieuws van 11 januari 2019", "Top 10 films", "3 animals"))
+
+
+def test_a_ticker_line_of_headlines_becomes_teasers() -> None:
+    line = "Harbour bridge reopens after repairs    Council votes on the new budget    School choir wins regional prize"
+    page = ingest_page(line.encode(), "t.txt", default_rules())
+    assert page.article is None
+    assert [t.title for t in page.teasers] == ["Harbour bridge reopens after repairs", "Council votes on the new budget", "School choir wins regional prize"]
+
+
+COLUMN = """# Column
+Why the night bus matters more than the new tram
+The council wants to cut the night bus to pay for the tram, and most people who decide such things have never taken it at three in the morning.
+Those who do are nurses, cleaners and bakers, and without the bus many of them would have to give up their jobs or walk for an hour in the dark.
+Mara Olsen
+Sign up here:
+Weekend offers
+"""
+
+
+def test_a_column_signed_at_its_end_and_a_text_cut_off_under_a_subheading() -> None:
+    page = ingest_page(COLUMN.encode(), "c.txt", default_rules())
+    assert page.article is not None
+    assert page.article.title == "Why the night bus matters more than the new tram"
+    assert page.article.authors == ("Mara Olsen",)
+    assert "Weekend offers" not in page.article.body  # after the sign-off: chrome, not a cut-off subheading
+    cut = ingest_page((COLUMN.split("Mara Olsen", maxsplit=1)[0] + "What the tram costs\n").encode(), "c.txt", default_rules())
+    assert cut.article is not None and cut.article.body.endswith("What the tram costs")  # the scrape ends under a subheading
+
+
+def test_a_headline_with_a_site_suffix_gives_the_source_and_keeps_a_lowercase_tail() -> None:
+    assert strip_site_suffix("Storm closes the coast road - Kustkrant #12") == ("Storm closes the coast road", "Kustkrant")
+    assert strip_site_suffix("Minister resigns over expenses – as it happened") == ("Minister resigns over expenses – as it happened", None)
