@@ -99,7 +99,7 @@ def test_an_entry_with_colliding_tags_appears_once_on_each_page_and_feed(make_di
         listed = re.findall(r'<a class="headline" href="[^"]*">([^<]+)</a>', page)
         assert sorted(listed) == titles, folder
         assert all(len(ids) == len(titles) == len(set(ids)) for ids in _items(config, folder).values()), folder
-    assert "<h1>C#</h1>" in (out / "tags/c-sharp/index.html").read_text(encoding="utf-8")
+    assert "<h1>c#</h1>" in (out / "tags/c-sharp/index.html").read_text(encoding="utf-8")  # the spelling most entries use
     article = (out / "2024/12/14/languages-compared/index.html").read_text(encoding="utf-8")
     for slug in ("c", "c-plus-plus", "c-sharp"):
-        assert f'href="/digest/tags/{slug}/"' in article
+        assert article.count(f'href="/digest/tags/{slug}/"') == 1, slug  # `c#` and `C#` are one tag: listed once

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         lang=_text(meta.lang),
         summary=_text(meta.summary),
         authors=tuple(a for a in (clean(x).strip() for x in meta.authors) if a),
-        tags=tuple(dict.fromkeys(t for t in (clean(x).strip() for x in meta.tags) if t)),
+        tags=_one_per_case(clean(x).strip() for x in meta.tags),
         url=meta.url,
         from_id=from_id,
         title_derived=meta.title_derived,
@@ -202,6 +203,15 @@ def _safe_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _one_per_case(names: Iterable[str]) -> tuple[str, ...]:
+    """Tags that differ only in case are one tag: the first spelling is kept."""
+    kept: dict[str, str] = {}
+    for name in names:
+        if name:
+            kept.setdefault(name.casefold(), name)
+    return tuple(kept.values())
 
 
 def _clean_values(value: Any) -> Any:
