@@ -20,13 +20,18 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from generator.config import Config
+from generator.output import MARKER
 from generator.problems import ConfigError
 from generator.render import engine
+from generator.serve.events import Generations
 from generator.serve.routes import EVENTS_PATH, Route, inject, reload_script, route, since
+from generator.serve.server import PreviewServer, Target, Targets, start
 from tests.conftest import CONFIG, ROOT, entry_text
 
 WAIT = 30.0  # seconds; generous for a busy CI machine
@@ -223,6 +228,12 @@ def test_serve_port_and_host_come_from_config(make_digest: Callable[..., Config]
         ("/other/", Route("not_found")),
         ("/digest/../secret", Route("not_found")),
         ("/digest/%2e%2e/secret", Route("not_found")),
+        ("/digest/%2Fetc", Route("not_found")),  # an encoded slash is not a way to an absolute path
+        ("/%2F%2Fetc", Route("not_found")),
+        ("//etc", Route("not_found")),
+        ("/digest//etc", Route("not_found")),
+        ("/digest/" + MARKER, Route("not_found")),
+        ("http://127.0.0.1:8000/digest/a/", Route("file", "a/")),
         (EVENTS_PATH + "?since=3", Route("events")),
     ],
 )
@@ -322,3 +333,107 @@ def test_a_stop_during_a_parallel_rebuild_ends_serve_and_frees_the_lock(make_dig
     assert not [pid for pid in workers if running(pid)]  # no worker left behind
     assert lock_is_free(config)
     assert "Story number 3" in (config.output_dir / "2024/12/04/story-number-3/index.html").read_text(encoding="utf-8")  # the last good site
+
+
+@pytest.fixture
+def preview() -> Iterator[Callable[..., tuple[str, int]]]:
+    """A real preview server on 127.0.0.1 over a folder, in this process: (host, port)."""
+    started: list[tuple[PreviewServer, threading.Thread]] = []
+
+    def run(root: Path, base_path: str = "/", timeout: float = WAIT) -> tuple[str, int]:
+        started.append(start("127.0.0.1", 0, Targets(Target(root, base_path)), Generations(), timeout))
+        return "127.0.0.1", started[-1][0].server_port
+
+    yield run
+    for server, thread in started:
+        server.generations.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=WAIT)
+
+
+def raw_request(address: tuple[str, int], request: bytes) -> bytes:
+    """Everything the server sends back until it closes the connection."""
+    with socket.create_connection(address, timeout=WAIT) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+        return received
+
+
+def head_line_and_location(address: tuple[str, int], path: str) -> tuple[int, str | None]:
+    connection = http.client.HTTPConnection(*address, timeout=WAIT)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location")
+    finally:
+        connection.close()
+
+
+def test_no_request_learns_about_anything_outside_the_site(tmp_path: Path, preview: Callable[..., tuple[str, int]]) -> None:
+    site = tmp_path / "site"
+    (site / "2024" / "a").mkdir(parents=True)
+    (site / "2024" / "a" / "index.html").write_text("<p>a</p>", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (site / "way-out").symlink_to(tmp_path / "outside")
+    address = preview(site)
+    absolute = quote(str(tmp_path / "outside"), safe="/")
+    for probe in (
+        "/%2F" + absolute.lstrip("/"),
+        "/%2F" + absolute.lstrip("/") + "-missing",
+        absolute.replace("/", "%2F"),
+        "/" + absolute,
+        "/%2F%2Ftmp",
+        "//tmp",
+        "/way-out",
+        "/way-out/",
+    ):
+        assert head_line_and_location(address, probe) == (404, None), probe
+    assert head_line_and_location(address, "/2024/a") == (301, "/2024/a/")  # the site's own folders still get their slash
+
+
+def test_redirects_stay_on_the_site_and_are_encoded(tmp_path: Path, preview: Callable[..., tuple[str, int]]) -> None:
+    site = tmp_path / "site"
+    (site / "café au lait").mkdir(parents=True)
+    address = preview(site, "/digest/")
+    assert head_line_and_location(address, "/") == (301, "/digest/")
+    assert head_line_and_location(address, "/digest/caf%C3%A9%20au%20lait") == (301, "/digest/caf%C3%A9%20au%20lait/")
+    assert head_line_and_location(address, "/digest//tmp") == (404, None)
+
+
+def test_the_build_marker_is_never_served(tmp_path: Path, preview: Callable[..., tuple[str, int]]) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / MARKER).write_text("token: 0123\n", encoding="utf-8")  # a tree written where folders cannot carry the token
+    assert head_line_and_location(preview(site), "/" + MARKER)[0] == 404
+
+
+def test_an_idle_connection_gives_its_thread_back(tmp_path: Path, preview: Callable[..., tuple[str, int]]) -> None:
+    threads = threading.active_count()
+    address = preview(tmp_path, timeout=0.5)
+    with socket.create_connection(address, timeout=WAIT) as idle:
+        idle.sendall(b"GET / HTTP/1.1\r\n")  # and never the rest
+        assert idle.recv(1) == b""  # closed by the server
+    wait_until(lambda: threading.active_count() == threads + 1, "the connection's thread to end")  # + the server's own
+
+
+def test_many_connections_are_queued_while_the_server_is_busy(tmp_path: Path) -> None:
+    server = PreviewServer(("127.0.0.1", 0), Targets(Target(tmp_path, "/")), Generations())  # listening, accepting nothing yet
+    connections = []
+    try:
+        for _ in range(100):
+            connections.append(socket.create_connection(("127.0.0.1", server.server_port), timeout=2))
+    finally:
+        for connection in connections:
+            connection.close()
+        server.server_close()
+    assert len(connections) == 100
+
+
+def test_head_on_the_event_stream_answers_headers_only(tmp_path: Path, preview: Callable[..., tuple[str, int]]) -> None:
+    answer = raw_request(preview(tmp_path), f"HEAD {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head and body == b""

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.serve.events import Generations
-from generator.serve.routes import inject, reload_script, route, since
+from generator.serve.routes import inject, location, reload_script, route, since
 
 KEEPALIVE_SECONDS = 15.0
+REQUEST_TIMEOUT_SECONDS = 30.0  # an idle or stalled connection gives its thread back after this
+LISTEN_BACKLOG = 128  # connections the kernel queues while every thread is busy (a page's assets, reloads)
 NOT_FOUND_PAGE = "404.html"
 TYPES = {".xml": "application/xml", ".json": "application/json", ".js": "text/javascript", ".webmanifest": "application/manifest+json"}
 
@@ -50,16 +52,22 @@ class Targets:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # event streams end on Generations.close(); no request outlives the process
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, address: tuple[str, int], targets: Targets, generations: Generations) -> None:
+    def __init__(self, address: tuple[str, int], targets: Targets, generations: Generations, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
         self.targets = targets
         self.generations = generations
+        self.request_timeout = timeout
         super().__init__(address, Handler)
 
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.request_timeout)  # on every read and write of the connection
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -74,7 +82,7 @@ class Handler(BaseHTTPRequestHandler):
         target = self.server.targets.get()
         found = route(self.path, target.base_path)
         if found.kind == "events":
-            self._stream_events(since(self.path))
+            self._stream_events(since(self.path), send_body)
         elif found.kind == "redirect":
             self._redirect(found.target)
         elif found.kind == "file":
@@ -83,10 +91,13 @@ class Handler(BaseHTTPRequestHandler):
             self._not_found(target, send_body)
 
     def _file(self, target: Target, rel: str, send_body: bool) -> None:
-        path = target.root / rel
+        path = _inside(target.root, rel)
+        if path is None:
+            self._not_found(target, send_body)
+            return
         if path.is_dir():
             if rel and not rel.endswith("/"):
-                self._redirect(target.base_path + rel + "/")
+                self._redirect(location(target.base_path, rel + "/"))
                 return
             path = path / "index.html"
         data = _read(path, target.root)
@@ -119,13 +130,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _stream_events(self, seen: int) -> None:
-        """Server-Sent Events: `reload` when a rebuild newer than the page succeeded."""
+    def _stream_events(self, seen: int, send_body: bool) -> None:
+        """Server-Sent Events: `reload` when a rebuild newer than the page succeeded (HEAD: the headers only)."""
         self.close_connection = True
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if not send_body:
+            return
         try:
             self._write_event(b"retry: 1000\n: connected\n\n")
             while (current := self.server.generations.wait_past(seen, KEEPALIVE_SECONDS)) is not None:
@@ -134,12 +147,21 @@ class Handler(BaseHTTPRequestHandler):
                     seen = current
                 else:
                     self._write_event(b": keepalive\n\n")  # finds closed connections
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page went away
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass  # the page went away, or stopped reading
 
     def _write_event(self, data: bytes) -> None:
         self.wfile.write(data)
         self.wfile.flush()
+
+
+def _inside(root: Path, rel: str) -> Path | None:
+    """root / rel, if it stays inside the site once symlinks are followed: checked before anything else is looked at."""
+    path = root / rel
+    try:
+        return path if path.resolve().is_relative_to(root.resolve()) else None
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
 
 
 def _read(path: Path, root: Path) -> bytes | None:
@@ -152,9 +174,9 @@ def _read(path: Path, root: Path) -> bytes | None:
         return None
 
 
-def start(host: str, port: int, targets: Targets, generations: Generations) -> tuple[PreviewServer, threading.Thread]:
+def start(host: str, port: int, targets: Targets, generations: Generations, timeout: float = REQUEST_TIMEOUT_SECONDS) -> tuple[PreviewServer, threading.Thread]:
     """Bind and serve in a background thread; raises OSError if the address is taken."""
-    server = PreviewServer((host, port), targets, generations)
+    server = PreviewServer((host, port), targets, generations, timeout)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="digest-serve", daemon=True)
     thread.start()
     return server, thread
