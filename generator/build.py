@@ -23,7 +23,7 @@ from generator.config import Config
 from generator.entries.load import entry_files, load_entries
 from generator.entries.model import Entry
 from generator.faults import each, reached
-from generator.output import Trees, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
+from generator.output import Trees, adopt_marker, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
 from generator.parallel import collector_paused, frozen_heap
 from generator.problems import DigestError, Problem
 from generator.render import engine
@@ -106,6 +106,8 @@ def _locked(path: Path) -> Iterator[None]:
 
 def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, workers: int | None, progress: Progress | None) -> BuildResult:
     scan_ns = time.time_ns()
+    for tree in (trees.live, trees.spare):
+        adopt_marker(tree)  # a site built before tokens moved out of the published files
     env_key = engine.environment_key(config).hex()
     trust_before = int(store.meta("scan_ns") or 0) - RACY_MARGIN_NS
     live_token = read_token(trees.live)

@@ -4,9 +4,12 @@ Two complete trees are kept: the live site (`site/`) and a spare beside it
 (`.site.newsdigest/spare/`). A build brings the spare up to date, touching
 only the files that differ, then swaps the two folders in one atomic
 renameat2(RENAME_EXCHANGE). A build killed at any moment leaves `site/`
-exactly as it was. Each tree carries a marker file with a token that names
-it in the build cache; a folder with files but no marker was not made by
-newsdigest and is never replaced.
+exactly as it was. Each tree carries a token that names it in the build
+cache; a folder with files but no token was not made by newsdigest and is
+never replaced. The token is an extended attribute of the tree's folder,
+so it follows the folder through the exchange and is never published with
+the site's files; only where the file system has no extended attributes
+is it a marker file in the tree.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 
 from generator.problems import OutputError, Problem
 
-MARKER = ".newsdigest-site"
+MARKER = ".newsdigest-site"  # the token file: written only where folders cannot carry the attribute
+TOKEN_ATTRIBUTE = "user.newsdigest.tree"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -67,7 +71,31 @@ def check_output_dir(output: Path, protected: tuple[Path, ...] = ()) -> None:
 
 
 def read_token(tree: Path) -> str | None:
-    """The token in a tree's marker file, or None if it has none."""
+    """The token that names a tree in the build cache, or None if it has none."""
+    try:
+        return os.getxattr(tree, TOKEN_ATTRIBUTE).decode("ascii") or None
+    except (OSError, AttributeError, UnicodeDecodeError):  # AttributeError: no xattr calls on this platform
+        return _marker_token(tree)
+
+
+def new_tree(path: Path) -> str:
+    """Create an empty tree with a fresh token (replacing what was there)."""
+    remove_tree(path)
+    path.mkdir(parents=True)
+    token = secrets.token_hex(8)
+    if not _set_token(path, token):
+        (path / MARKER).write_text(f"Written by newsdigest; replaced on every build.\ntoken: {token}\n", encoding="utf-8")
+    return token
+
+
+def adopt_marker(tree: Path) -> None:
+    """Move the token of a tree written by an older newsdigest from its marker file onto its folder."""
+    token = _marker_token(tree)
+    if token is not None and _set_token(tree, token):
+        (tree / MARKER).unlink()
+
+
+def _marker_token(tree: Path) -> str | None:
     try:
         text = (tree / MARKER).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -76,13 +104,13 @@ def read_token(tree: Path) -> str | None:
     return token or None
 
 
-def new_tree(path: Path) -> str:
-    """Create an empty tree with a fresh marker token (replacing what was there)."""
-    remove_tree(path)
-    path.mkdir(parents=True)
-    token = secrets.token_hex(8)
-    (path / MARKER).write_text(f"Written by newsdigest; replaced on every build.\ntoken: {token}\n", encoding="utf-8")
-    return token
+def _set_token(tree: Path, token: str) -> bool:
+    """Put the token on the folder; False where the file system (or platform) has no extended attributes."""
+    try:
+        os.setxattr(tree, TOKEN_ATTRIBUTE, token.encode("ascii"))
+    except (OSError, AttributeError):
+        return False
+    return True
 
 
 def link_tree(source: Path, target: Path) -> None:

@@ -1,4 +1,4 @@
-"""The output trees, piece by piece: markers, hard-linked spares, writes that never touch a live twin, the swap."""
+"""The output trees, piece by piece: tokens, hard-linked spares, writes that never touch a live twin, the swap."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_a_new_tree_replaces_what_was_there_and_names_itself(tmp_path: Path) -> 
     (tree / "old.html").write_text("old", encoding="utf-8")
     token = new_tree(tree)
     assert len(token) == 16 and int(token, 16) >= 0
-    assert sorted(p.name for p in tree.iterdir()) == [MARKER] and read_token(tree) == token
+    assert list(tree.iterdir()) == [] and read_token(tree) == token  # the token is on the folder, not a file in it
     assert new_tree(tmp_path / "fresh" / "one") != new_tree(tmp_path / "fresh" / "two")
 
 
@@ -68,9 +68,10 @@ def test_link_tree_makes_a_hard_linked_copy_without_the_marker(tmp_path: Path) -
     (source / "index.html").write_bytes(b"home")
     (source / "a" / "b" / "page.html").write_bytes(b"page")
     (source / "a" / "empty").mkdir()
+    (source / MARKER).write_text("token: 0123\n", encoding="utf-8")  # as a site of an older newsdigest has it
     token = new_tree(target)
     link_tree(source, target)
-    assert files(target) == {**{k: v for k, v in files(source).items() if k != MARKER}, MARKER: (target / MARKER).read_bytes()}
+    assert files(target) == {k: v for k, v in files(source).items() if k != MARKER}
     assert read_token(target) == token
     assert (target / "a" / "b" / "page.html").stat().st_ino == (source / "a" / "b" / "page.html").stat().st_ino
     assert (target / "a" / "empty").is_dir()
@@ -135,8 +136,10 @@ def two_trees(tmp_path: Path) -> tuple[Path, Path]:
 def test_swap_exchanges_the_trees(tmp_path: Path) -> None:
     live, spare = two_trees(tmp_path)
     old, new = files(live), files(spare)
+    tokens = read_token(live), read_token(spare)
     swap_in(spare, live)
     assert files(live) == new and files(spare) == old
+    assert (read_token(spare), read_token(live)) == tokens  # each token went with its tree
 
 
 def test_first_swap_renames_the_spare_into_place(tmp_path: Path) -> None:
