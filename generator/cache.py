@@ -9,7 +9,12 @@ It remembers, between builds,
 - results derived from all entries that are costly to work out again (the
   teaser matches), each under a key of exactly the inputs it depends on.
 
-Nothing here is precious: deleting the cache only makes the next build cold.
+- which addresses each issue was mailed to (`digest mail`), one row per
+  address written the moment its SMTP transaction succeeded.
+
+Nothing here is precious but that last record: deleting the cache only makes
+the next build cold, and lets `digest mail` send every issue again. Clearing
+the cache (a new schema) leaves the record alone.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS outputs (
     tree TEXT, path TEXT, fingerprint BLOB, digest BLOB, PRIMARY KEY (tree, path));
 CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS mail_sent (issue TEXT, address TEXT, sent_at TEXT NOT NULL, PRIMARY KEY (issue, address));
 """
 
 
@@ -139,6 +145,16 @@ class BuildCache:
 
     def set_derived(self, name: str, key: bytes, value: bytes) -> None:
         self._db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?)", (name, key, value))
+
+    # mail sent (never cleared with the rest)
+
+    def mailed(self, issue: str) -> set[str]:
+        """The addresses (as state.address_key gives them) this issue was sent to."""
+        return {str(row[0]) for row in self._db.execute("SELECT address FROM mail_sent WHERE issue = ?", (issue,))}
+
+    def record_mailed(self, issue: str, address: str, sent_at: str) -> None:
+        """One address got the issue; committed at once, so an interrupted send resumes after it."""
+        self._db.execute("INSERT OR REPLACE INTO mail_sent VALUES (?, ?, ?)", (issue, address, sent_at))
 
     # output trees
 

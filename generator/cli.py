@@ -22,6 +22,7 @@ COMMANDS = {
     "fetch": "generator.commands.fetch",
     "ingest": "generator.commands.ingest",
     "init": "generator.commands.init",
+    "mail": "generator.commands.mail",
     "serve": "generator.commands.serve",
 }
 

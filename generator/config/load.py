@@ -18,6 +18,7 @@ from generator.config.schema import (
     FeedsConfig,
     FetchConfig,
     IngestConfig,
+    MailConfig,
     ServeConfig,
     SiteConfig,
     SourceConfig,
@@ -26,6 +27,7 @@ from generator.entries.text import clean
 from generator.problems import YAML_HINT, ConfigError, OutputError, Problem, type_hint
 
 DEFAULT_FETCH = FetchConfig()
+DEFAULT_MAIL = MailConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Config:
     serve: ServeConfig
     fetch: FetchConfig = DEFAULT_FETCH
     sources: tuple[SourceConfig, ...] = ()
+    mail: MailConfig = DEFAULT_MAIL
 
     @property
     def tz(self) -> ZoneInfo:
@@ -116,6 +119,7 @@ def load_config(path: Path) -> Config:
         serve=parsed.serve,
         fetch=parsed.fetch,
         sources=tuple(parsed.sources),
+        mail=parsed.mail,
     )
     reason = config.output_overlap()
     if reason is not None:

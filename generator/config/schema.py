@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
-from generator.entries.text import BIDI_CONTROLS
+from generator.entries.text import BIDI_CONTROLS, clean
+from generator.mail.address import parse_address
 
 
 class _Section(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
@@ -188,6 +189,66 @@ class BuildConfig(_Section, frozen=True):
             raise ValueError("`max_entry_bytes` must be at least 1")
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+class MailConfig(_Section, frozen=True):
+    """`digest mail`: the SMTP server, and the headers every copy carries.
+
+    The password is never in the config: `password_env` names the environment
+    variable that holds it.
+    """
+
+    host: str = ""
+    port: int = 0  # 0: the usual port for `security`
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: str = ""
+    password_env: str = ""
+    sender: str = msgspec.field(default="", name="from")
+    reply_to: str = ""
+    unsubscribe: str | list[str] = []
+    ca_file: str = ""  # PEM certificates to trust instead of the system's (a server with its own CA)
+    timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"`port` must be between 1 and 65535 (or 0 for the usual port), got {self.port}")
+        if self.timeout <= 0:
+            raise ValueError("`timeout` must be a number of seconds above 0")
+        if self.password_env and not _ENV_NAME.fullmatch(self.password_env):
+            raise ValueError(f"`password_env` must be the name of an environment variable (like DIGEST_SMTP_PASSWORD), got {self.password_env!r}")
+        if self.user and not self.password_env:
+            raise ValueError("`user` is set but `password_env` is not: name the environment variable that holds the password")
+        if self.password_env and not self.user:
+            raise ValueError("`password_env` is set but `user` is not: give the user name to log in with")
+        if self.user and self.security == "none":
+            raise ValueError("`security` is none but a `user` logs in: the password would cross the network in clear (use starttls or ssl)")
+        for name, value in (("from", self.sender), ("reply_to", self.reply_to)):
+            if value:
+                _check_address(name, value)
+        for url in self.unsubscribe_urls:
+            if not (url.startswith(("mailto:", "https://", "http://")) and not _URL_FORBIDDEN.search(url)):
+                raise ValueError(f"`unsubscribe` must be mailto: or http(s) URLs without spaces or <>, got {url!r}")
+
+    @property
+    def smtp_port(self) -> int:
+        return self.port or _DEFAULT_PORTS[self.security]
+
+    @property
+    def unsubscribe_urls(self) -> tuple[str, ...]:
+        return (self.unsubscribe,) if isinstance(self.unsubscribe, str) else tuple(self.unsubscribe)
+
+
+def _check_address(name: str, value: str) -> None:
+    if clean(value) != value:
+        raise ValueError(f"`{name}` must not hold control or bidirectional formatting characters, got {value!r}")
+    try:
+        parse_address(value)
+    except ValueError as exc:
+        raise ValueError(f"`{name}`: {exc}") from None
+
+
 class ConfigFile(_Section, frozen=True):
     site: SiteConfig
     paths: PathsConfig = PathsConfig()
@@ -196,5 +257,6 @@ class ConfigFile(_Section, frozen=True):
     ingest: IngestConfig = IngestConfig()
     build: BuildConfig = BuildConfig()
     serve: ServeConfig = ServeConfig()
+    mail: MailConfig = MailConfig()
     fetch: FetchConfig = FetchConfig()
     sources: list[SourceConfig] = []

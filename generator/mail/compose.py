@@ -141,9 +141,10 @@ def message(edition: Edition, envelope: Envelope, recipient: Address, now: dt.da
     if envelope.unsubscribe:
         msg["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in envelope.unsubscribe)
     msg["List-Id"] = envelope.list_id
-    msg["Content-Language"] = envelope.language
-    msg.set_content(edition.text)
-    msg.add_alternative(edition.html, subtype="html")
+    # Quoted-printable: 7-bit lines any server relays unchanged, and still readable raw.
+    msg.set_content(edition.text, cte="quoted-printable")
+    msg.add_alternative(edition.html, subtype="html", cte="quoted-printable")
+    msg["Content-Language"] = envelope.language  # after the parts: setting content moves Content-* headers into them
     return msg
 
 
