@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from contextlib import nullcontext
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -19,7 +20,7 @@ from generator.mail.address import parse_address
 from generator.mail.compose import Edition, Envelope, Mailing, compose, list_id, message
 from generator.mail.recipients import from_arguments, from_list
 from generator.mail.send import MailError, Server, send_all, server_settings
-from generator.mail.state import Plan, plan, record_sent
+from generator.mail.state import Plan, one_sender, plan, record_sent
 from generator.output import Trees
 from generator.problems import ConfigError, DigestError, Problem
 
@@ -44,18 +45,24 @@ def command(config: Config, issue: str | None, to: tuple[str, ...], address_list
     envelope = _envelope(config)
     server = None if (eml_dir or dry_run) else server_settings(config.mail, config.path, os.environ)
     edition = issue_edition(config, issue)
-    store = BuildCache(Trees(config.output_dir).cache_file)
-    try:
-        todo = plan(store, edition.key, recipients, resend)
-        if dry_run:
-            _show(edition, envelope, todo)
-        elif eml_dir:
-            _write_eml(edition, envelope, todo, eml_dir)
-        else:
-            assert server is not None
-            _send(edition, envelope, todo, server, store)
-    finally:
-        store.close()
+    trees = Trees(config.output_dir)
+    with one_sender(trees.state, _waiting) if server else nullcontext():
+        store = BuildCache(trees.cache_file)
+        try:
+            todo = plan(store, edition.key, recipients, resend)
+            if dry_run:
+                _show(edition, envelope, todo)
+            elif eml_dir:
+                _write_eml(edition, envelope, todo, eml_dir)
+            else:
+                assert server is not None
+                _send(edition, envelope, todo, server, store)
+        finally:
+            store.close()
+
+
+def _waiting() -> None:
+    click.echo("waiting: another digest mail is sending this site's issues", err=True)
 
 
 def _envelope(config: Config) -> Envelope:

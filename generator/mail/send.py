@@ -61,9 +61,10 @@ def server_settings(mail: MailConfig, config_path: Path, environ: Mapping[str, s
     return Server(mail.host, mail.smtp_port, mail.security, mail.user, password, ca_file, mail.timeout)
 
 
-def send_all(
-    server: Server, sender: Address, recipients: Sequence[Address], make: Callable[[Address], EmailMessage], sent: Callable[[Address], None]
-) -> list[Problem]:
+Copy = Callable[[Address], EmailMessage]  # a recipient's message, made when its turn comes
+
+
+def send_all(server: Server, sender: Address, recipients: Sequence[Address], make: Copy, sent: Callable[[Address], None]) -> list[Problem]:
     """Send each recipient its copy; returns the recipients the server refused. Raises MailError when it cannot go on."""
     refused: list[Problem] = []
     with _connected(server) as smtp:
@@ -75,19 +76,19 @@ def send_all(
                 refused.append(Problem(server.name, f"{recipient.addr_spec} refused: {code} {_text(reply)}"))
                 continue
             except smtplib.SMTPDataError as exc:
-                refused.append(Problem(server.name, f"copy to {recipient.addr_spec} refused: {exc.smtp_code} {_text(exc.smtp_error)}"))
+                refused.append(Problem(server.name, f"copy to {recipient.addr_spec} refused: {_reply(exc)}"))
                 continue
             except smtplib.SMTPSenderRefused as exc:
-                raise MailError(
-                    [*refused, Problem(server.name, f"sender {sender.addr_spec} refused: {exc.smtp_code} {_text(exc.smtp_error)}", hint="check mail.from")]
-                ) from None
+                raise MailError([*refused, Problem(server.name, f"sender {sender.addr_spec} refused: {_reply(exc)}", hint="check mail.from")]) from None
             except (smtplib.SMTPException, OSError) as exc:
-                lost = f"connection lost after {count} of {len(recipients)} copies ({_reason(exc)})"
-                raise MailError(
-                    [*refused, Problem(server.name, lost, hint="the copies sent are recorded: run the same command again to send the rest")]
-                ) from None
+                lost = Problem(server.name, f"connection lost after {count} of {len(recipients)} copies ({_reason(exc)})", hint=_RESUME)
+                raise MailError([*refused, lost]) from None
             sent(recipient)
     return refused
+
+
+_RESUME = "the copies sent are recorded: run the same command again for the rest"
+_NO_STARTTLS = "set mail.security: ssl for a server that speaks TLS from the start (port 465)"
 
 
 @contextmanager
@@ -119,14 +120,12 @@ def _secure_and_login(server: Server, smtp: smtplib.SMTP) -> None:
         if server.user:
             _login(smtp, server.user, server.password)
     except smtplib.SMTPAuthenticationError as exc:
-        raise MailError(
-            Problem(server.name, f"login refused for user {server.user}: {exc.smtp_code} {_text(exc.smtp_error)}", hint="check mail.user and the password")
-        ) from None
+        refused = Problem(server.name, f"login refused for user {server.user}: {_reply(exc)}", hint="check mail.user and the password")
+        raise MailError(refused) from None
     except smtplib.SMTPNotSupportedError as exc:
-        hint = (
-            "set mail.security: ssl for a server that speaks TLS from the start (port 465)" if "STARTTLS" in str(exc) else "check mail.security and mail.port"
-        )
-        raise MailError(Problem(server.name, f"the server does not offer {'STARTTLS' if 'STARTTLS' in str(exc) else 'login (AUTH)'}", hint=hint)) from None
+        if "STARTTLS" in str(exc):
+            raise MailError(Problem(server.name, "the server does not offer STARTTLS", hint=_NO_STARTTLS)) from None
+        raise MailError(Problem(server.name, "the server does not offer login (AUTH)", hint="check mail.security and mail.port")) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise _failure(server, exc) from None
 
@@ -145,9 +144,6 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
-_NO_STARTTLS = "set mail.security: ssl for a server that speaks TLS from the start (port 465)"
-
-
 def _tls_context(server: Server) -> ssl.SSLContext:
     """Certificates checked against the system's CAs, or only those in mail.ca_file."""
     return ssl.create_default_context(cafile=str(server.ca_file) if server.ca_file else None)
@@ -155,13 +151,12 @@ def _tls_context(server: Server) -> ssl.SSLContext:
 
 def _failure(server: Server, exc: BaseException) -> MailError:
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return MailError(
-            Problem(server.name, f"the server's certificate is not trusted: {exc.verify_message}", hint="set mail.ca_file to the CA that signed it")
-        )
+        untrusted = f"the server's certificate is not trusted: {exc.verify_message}"
+        return MailError(Problem(server.name, untrusted, hint="set mail.ca_file to the CA that signed it"))
     if isinstance(exc, ssl.SSLError):
         return MailError(Problem(server.name, f"TLS failed: {exc.reason or exc}", hint="check mail.security and mail.port"))
     if isinstance(exc, smtplib.SMTPResponseException):
-        return MailError(Problem(server.name, f"the server refused: {exc.smtp_code} {_text(exc.smtp_error)}"))
+        return MailError(Problem(server.name, f"the server refused: {_reply(exc)}"))
     return MailError(Problem(server.name, f"cannot reach the server: {_reason(exc)}", hint="check mail.host and mail.port"))
 
 
@@ -169,6 +164,10 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    return f"{exc.smtp_code} {_text(exc.smtp_error)}"
 
 
 def _text(reply: bytes | str) -> str:

@@ -8,9 +8,12 @@ accepted its copy, so a send that stops half-way resumes with the others.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import fcntl
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.headerregistry import Address
+from pathlib import Path
 
 from generator.cache import BuildCache
 from generator.mail.address import address_key
@@ -33,3 +36,19 @@ def plan(cache: BuildCache, issue: str, recipients: Sequence[Address], resend: b
 
 def record_sent(cache: BuildCache, issue: str, recipient: Address, now: dt.datetime) -> None:
     cache.record_mailed(issue, address_key(recipient), now.isoformat(timespec="seconds"))
+
+
+@contextmanager
+def one_sender(state_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """One `digest mail` sending for a site at a time: a second waits, then plans from what the first recorded.
+
+    A lock of its own, not the build's: a send takes minutes, and builds need not wait for it.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True)
+    with (state_dir / "mail.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

@@ -6,6 +6,7 @@ received with the stdlib email parser.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import BuildCache
 from generator.config import Config
 from tests.conftest import CONFIG
 from tests.mail.htmlscan import assert_mail_ready
@@ -260,3 +262,26 @@ def test_dry_run_shows_the_plan_and_sends_nothing(root: Path, certs: Certificate
     assert "would send to: bob@example.org" in lines and "already sent to: ana@example.org" in lines
     assert lines[-1] == "2024-12-14: 1 to send, 1 already sent before (--resend sends again) (dry run: nothing sent)"
     assert len(mailbox.received) == 1
+
+
+def test_a_second_sender_waits_and_then_skips_what_the_first_sent(root: Path, certs: Certificates) -> None:
+    mailbox = Mailbox()
+    state = root / ".site.newsdigest"
+    state.mkdir()
+    with smtp_server(mailbox, "starttls", certs, login=True) as port:
+        configure(root, mail_config(port))
+        with (state / "mail.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # a first `digest mail` is sending
+            env = {**os.environ, PASSWORD_ENV: PASSWORD}
+            args = [sys.executable, "-m", "generator", "mail", "--to", "ana@example.org", "--to", "bob@example.org"]
+            second = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            assert second.stderr is not None
+            assert second.stderr.readline() == "waiting: another digest mail is sending this site's issues\n"
+            assert mailbox.received == []
+            cache = BuildCache(state / "cache.sqlite")
+            cache.record_mailed("2024-12-14", "ana@example.org", "2024-12-15T07:00:00+00:00")  # what the first one sent
+            cache.close()
+        out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert out.splitlines()[-1] == "2024-12-14: 1 sent, 0 refused, 1 already sent before (--resend sends again)"
+    assert [r.recipients for r in mailbox.received] == [["bob@example.org"]]
