@@ -50,12 +50,19 @@ class FeedJob:
 
 
 @dataclass(frozen=True, slots=True)
+class OpmlJob:
+    """`feeds.opml`: every feed of the site, for subscribing to all at once."""
+
+    specs: tuple[FeedSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Job:
     """One unit of rendering and the output files it produces."""
 
     paths: tuple[str, ...]
     fingerprint: Digest
-    task: Any  # Page | FeedJob | StaticAsset
+    task: Any  # Page | FeedJob | OpmlJob | StaticAsset
 
 
 @functools.cache
@@ -88,6 +95,7 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> li
     """Every output of the site with the fingerprint of its inputs."""
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, feed_files, plan_feeds
+    from generator.render.opml import OPML_FILE
     from generator.render.pages import plan_pages
     from generator.render.templates import make_environment
 
@@ -97,10 +105,15 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> li
     pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), code_key())
     feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key())
     jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config)]
+    specs = []
     for spec, entries in plan_feeds(site, config):
         paths = feed_files(spec)
         shown = tuple(feed_entries(entries, config))  # a feed depends only on the items it lists
         jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown)), FeedJob(spec, tuple(entries))))
+        specs.append(spec)
+    # The list of feeds reads `site` and the feeds' titles and folders, not the `feeds` settings.
+    opml_key = digest_bytes(b"opml", msgspec.json.encode(config.site), code_key(), msgspec.json.encode(specs))
+    jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
     for asset in static_assets(config):
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
     return jobs
@@ -212,6 +225,10 @@ class Renderer:
             return {task.rel: task.source.read_bytes()}
         if isinstance(task, FeedJob):
             return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items, self.feed_bodies)
+        if isinstance(task, OpmlJob):
+            from generator.render.opml import OPML_FILE, render_opml
+
+            return {OPML_FILE: render_opml(task.specs, self.config)}
         if task.kind == "email":  # the issue's web view is its email, CSS inlined
             from generator.mail.compose import email_html
 
