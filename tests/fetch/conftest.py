@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from generator.entries.load import entry_files
 from generator.entries.model import Entry
@@ -17,7 +19,7 @@ from generator.ingest.fetch.client import Fetcher, Settings
 FAST = Settings(user_agent="digest-test/1.0", timeout=2.0, delay=0.0, retries=2, max_retry_wait=1.0, max_redirects=3, max_bytes=100_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped after these tests: its polling thread must not run beside later ones (gc.freeze counts)
 def local_server() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
@@ -32,6 +34,23 @@ def web(local_server: HTTPServer) -> Iterator[HTTPServer]:
     local_server.expect_request("/robots.txt").respond_with_data("", status=404)
     yield local_server
     local_server.clear()
+
+
+@pytest.fixture
+def slow_handler() -> Iterator[Callable[[bytes], Callable[[Request], Response]]]:
+    """A handler that answers only after the client gave up (1.5 s), released at teardown
+    so that no server thread outlives the test."""
+    release = threading.Event()
+
+    def make(body: bytes) -> Callable[[Request], Response]:
+        def slow(request: Request) -> Response:
+            release.wait(1.5)
+            return Response(body)
+
+        return slow
+
+    yield make
+    release.set()
 
 
 @pytest.fixture

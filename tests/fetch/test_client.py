@@ -6,6 +6,7 @@ import dataclasses
 import gzip
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import brotli
@@ -62,12 +63,8 @@ def test_a_redirect_loop_stops_at_the_limit(web: HTTPServer, fetcher: Fetcher) -
     assert len([r for r, _ in web.log if r.path in ("/a", "/b")]) == 4  # the first request and three redirects
 
 
-def test_a_slow_server_times_out(web: HTTPServer) -> None:
-    def slow(request: Request) -> Response:
-        time.sleep(1.5)
-        return Response("late")
-
-    web.expect_request("/slow").respond_with_handler(slow)
+def test_a_slow_server_times_out(web: HTTPServer, slow_handler: Callable[[bytes], Callable[[Request], Response]]) -> None:
+    web.expect_request("/slow").respond_with_handler(slow_handler(b"late"))
     with Fetcher(dataclasses.replace(FAST, timeout=0.3)) as client, pytest.raises(FetchError, match=r"/slow: timed out after 0.3 s \(fetch.timeout\)$"):
         client.get(web.url_for("/slow"))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from generator.cli import cli
 from tests.fetch.conftest import load_entries
@@ -97,16 +99,8 @@ def test_robots_txt_that_disallows_is_respected(site: Path, web: HTTPServer) -> 
     assert load_entries(site) == {}
 
 
-def test_a_slow_server_times_out_in_one_line(site: Path, web: HTTPServer) -> None:
-    import time
-
-    from werkzeug import Request, Response
-
-    def slow(request: Request) -> Response:
-        time.sleep(1.5)
-        return Response(feeds.RSS2)
-
-    web.expect_request("/slow").respond_with_handler(slow)
+def test_a_slow_server_times_out_in_one_line(site: Path, web: HTTPServer, slow_handler: Callable[[bytes], Callable[[Request], Response]]) -> None:
+    web.expect_request("/slow").respond_with_handler(slow_handler(feeds.RSS2))
     result = run(site, web.url_for("/slow"))
     assert result.exit_code == 1
     assert f"error: {web.url_for('/slow')}: timed out after 0.5 s (fetch.timeout)" in result.output
