@@ -22,10 +22,7 @@ class Block:
     element: _Element
     text: str  # whitespace collapsed: what rules and teaser detection read
     link_share: float  # share of the text inside links
-
-    @property
-    def is_heading(self) -> bool:
-        return str(self.element.tag) in ("h1", "h2", "h3", "h4", "h5", "h6")
+    longest: int  # words of its longest item (a list's item, a table's row; else the whole block)
 
 
 def extract_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Block]:
@@ -49,6 +46,7 @@ def extract_blocks(tree: lxml.html.HtmlElement, url: str | None) -> list[Block]:
 
 
 CONTAINERS = ("ul", "ol", "dl", "table", "tbody", "thead", "tr")
+BLOCKS = (*CONTAINERS, "p", "div", "li", "td", "th", "dt", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre")
 
 
 def _block(el: _Element) -> Block | None:
@@ -56,11 +54,20 @@ def _block(el: _Element) -> Block | None:
     if not text:
         return None
     linked = sum(len(" ".join("".join(a.itertext()).split())) for a in el.iter("a"))
-    return Block(el, text, min(1.0, linked / len(text)))
+    return Block(el, text, min(1.0, linked / len(text)), _longest(el))
+
+
+def _longest(el: _Element) -> int:
+    if str(el.tag) in CONTAINERS:
+        return max((_longest(child) for child in el), default=0)
+    return len(_text(el).split())
 
 
 def _text(el: _Element) -> str:
-    """The text with whitespace collapsed; list items and table cells apart."""
+    """The text with whitespace collapsed; list items, table cells and nested blocks kept apart."""
     if str(el.tag) in CONTAINERS:
         return " ".join(t for child in el if (t := _text(child)))
-    return " ".join("".join(el.itertext()).split())
+    parts = [el.text or ""]
+    for child in el:
+        parts += [f" {_text(child)} " if str(child.tag) in BLOCKS else "".join(child.itertext()), child.tail or ""]
+    return " ".join("".join(parts).split())

@@ -35,6 +35,7 @@ class PageInfo:
     url: str | None = None  # canonical, absolute http(s)
     image: str | None = None  # lead image, absolute http(s)
     summary: str | None = None
+    headlines: frozenset[str] = frozenset()  # every headline the page states (case-folded): printed again above the text, it is no prose
 
 
 def read_metadata(tree: lxml.html.HtmlElement, fetched: str | None = None) -> PageInfo:
@@ -43,9 +44,11 @@ def read_metadata(tree: lxml.html.HtmlElement, fetched: str | None = None) -> Pa
     ld = _ld_article(tree)
     url = _first_url(fetched, _canonical(tree), meta.get("og:url"), _ld_text(ld.get("url")), fetched)
     source = _clean(_ld_name(ld.get("publisher")) or meta.get("og:site_name"))
-    title = _clean(_ld_text(ld.get("headline")) or meta.get("og:title") or meta.get("twitter:title") or _h1(tree))
+    stated = [_clean(t) for t in (_ld_text(ld.get("headline")), meta.get("og:title"), meta.get("twitter:title"), _h1(tree))]
+    titles = [_without_site(t, source) for t in stated if t]
+    window = _clean(_title_tag(tree))  # the <title> is no headline source (it may carry anything), but it repeats one
     return PageInfo(
-        title=_without_site(title, source) if title else None,
+        title=titles[0] if titles else None,
         source=source,
         date=_date(ld, meta, tree),
         authors=_authors(ld, meta),
@@ -53,6 +56,7 @@ def read_metadata(tree: lxml.html.HtmlElement, fetched: str | None = None) -> Pa
         url=url,
         image=_first_url(url, _ld_image(ld.get("image")), meta.get("og:image"), meta.get("twitter:image")),
         summary=_clean(_ld_text(ld.get("description")) or meta.get("og:description") or meta.get("description")),
+        headlines=frozenset(t.casefold() for t in (*titles, *([_without_site(window, source)] if window else []))),
     )
 
 
@@ -138,6 +142,11 @@ def _first_url(base: str | None, *candidates: str | None) -> str | None:
 def _h1(tree: lxml.html.HtmlElement) -> str | None:
     h1 = next(tree.iter("h1"), None)
     return h1.text_content() if h1 is not None else None
+
+
+def _title_tag(tree: lxml.html.HtmlElement) -> str | None:
+    title = tree.find(".//title")
+    return title.text_content() if title is not None else None
 
 
 def _clean(text: str | None) -> str | None:

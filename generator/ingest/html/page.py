@@ -28,7 +28,7 @@ from generator.ingest.rules import RuleSet
 from generator.ingest.teasers import Item, Teaser, parse_teasers
 from generator.ingest.title import derive_title
 
-# A short block this much link text is a link to another story, not prose (a bare URL is shown as text, so it stays).
+# A short block (or a list of short items) this much link text links to other stories, not prose (a bare URL is shown as text, so it stays).
 LINK_LIST_SHARE, LINK_LIST_WORDS = 0.9, 15
 _LINKS = Label("boilerplate", "links")
 MIN_ARTICLE_WORDS = 12  # fewer is a menu or a caption the extractor fell back on, not an article
@@ -61,7 +61,7 @@ def read_html(data: bytes, rules: RuleSet, url: str | None = None) -> HtmlPage:
     inline = () if cards else tuple(_inline_teasers(blocks, labels))
     body = tuple(b for b, label in zip(blocks, labels, strict=True) if label.kind == "body")
     in_body = {b.text.casefold() for b in body}
-    related = tuple(t for t in find_teasers(tree, info.url) if t.title.casefold() not in in_body)
+    related = tuple(t for t in find_teasers(tree, info.url) if t.title.casefold() not in in_body)  # the extractor judged it text
     found = (*cards, *related)
     lines = [b.text for b in blocks]
     for teaser in related:
@@ -116,7 +116,7 @@ def label_blocks(blocks: Sequence[Block], info: PageInfo, rules: RuleSet) -> lis
             label = Label("boilerplate", hit.rule.name)
         elif tail:
             label = Label("teaser")  # field set below
-        elif leading and _same(text, info.title):
+        elif leading and " ".join(text.casefold().split()) in info.headlines:
             label = Label("title")
         elif _link_list(block):
             label = _LINKS
@@ -151,7 +151,7 @@ def _href(block: Block, base_url: str | None) -> str | None:
 
 
 def _link_list(block: Block) -> bool:
-    return block.link_share >= LINK_LIST_SHARE and len(block.text.split()) <= LINK_LIST_WORDS and "://" not in block.text
+    return block.link_share >= LINK_LIST_SHARE and block.longest <= LINK_LIST_WORDS and "://" not in block.text
 
 
 def _inline_teasers(blocks: Sequence[Block], labels: list[Label]) -> list[Teaser]:

@@ -30,6 +30,7 @@ _RELATED_HEADING = re.compile(
 )
 MIN_HEADLINE_WORDS, MAX_HEADLINE_CHARS = 3, 200
 MIN_DEK_WORDS = 5
+MAX_CARD_WORDS = 80  # more is an article's text around a link, not a card
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ def _cards(container: lxml.html.HtmlElement, base_url: str | None) -> Iterator[L
         card = link
         while (parent := card.getparent()) is not None and parent is not container and _count(parent, headline_links) == 1:
             card = parent
-        dek = _dek(card, link)
+        dek = _dek(card, link) if len(_text(card).split()) <= MAX_CARD_WORDS else None
         if dek is not None:
             yield LinkTeaser(Teaser(_text(link), dek), safe_url(link.get("href"), base_url))
 

@@ -181,3 +181,27 @@ def test_a_fetched_page_resolves_against_its_url() -> None:
     assert "[engineers' report](https://courier.example.org/reports/bridge.pdf)" in article.body
     bare = ingest_page(pages.article(canonical=None).encode(), "u", default_rules(), url="https://courier.example.org/a/b").article
     assert bare.url == "https://courier.example.org/a/b"  # no canonical: where it was fetched from
+
+
+def test_a_list_of_links_to_other_stories_is_no_article_text() -> None:
+    items = ["Ferry timetable for the summer season", "How the new cables were made in Wales", "Ten photos of the bridge at night"]
+    after = "<p>Traffic counts on the bridge will be published every month from July, the council said on Sunday evening.</p>"
+    links = "<ul>" + "".join(f'<li><a href="/{i}">{item}</a></li>' for i, item in enumerate(items)) + "</ul>" + after
+    body = ingest(pages.article(body_extra=links)).article.body
+    assert not any(item in body for item in items) and body.endswith("the council said on Sunday evening.")
+    prose_list = ingest(pages.article()).article.body
+    assert "- a wider deck with a cycle lane" in prose_list  # a list of prose stays
+
+
+def test_headline_printed_again_in_another_wording_is_dropped() -> None:
+    page = pages.article(title="Bridge reopens after eight months of repairs | The Lowmouth Courier")
+    page = page.replace("<h1>Lowmouth bridge reopens after eight months</h1>", "<h2>Bridge reopens after eight months of repairs</h2>")
+    article = ingest(page).article
+    assert article.title == "Lowmouth bridge reopens after eight months"  # the JSON-LD headline
+    assert "Bridge reopens after eight months of repairs" not in article.body
+
+
+def test_a_long_block_around_a_link_is_no_teaser_card() -> None:
+    essay = " ".join(pages.PARAGRAPHS * 2)
+    related = f'<aside class="related"><p><a href="/x">A long read about bridges</a></p><p>{essay}</p></aside>'
+    assert ingest(pages.article(related=related)).teasers == ()
