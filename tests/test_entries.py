@@ -41,6 +41,7 @@ def test_full_entry_round_trips_through_dump() -> None:
         "authors": ["Ana Ruiz"],
         "tags": ["economy", "shipping"],
         "url": "https://example.org/original",
+        "image": "https://example.org/lead.jpg",
         "id": "3f2a9c01d4e5b6a7",
         "from": "9b1c",
         "title_derived": True,
@@ -57,6 +58,7 @@ def test_full_entry_round_trips_through_dump() -> None:
     assert entry.from_id == "9b1c" and entry.title_derived
     assert entry.slug == "ports-reopen-a-long-night"
     assert entry.extra == {"custom_field": {"nested": [1, 2]}}
+    assert entry.url == "https://example.org/original" and entry.image == "https://example.org/lead.jpg"
     assert entry.body == "First paragraph.\n\nSecond."
     again = loads(dumps(entry))  # as the build cache and parallel loading pass entries on
     assert again == entry and [getattr(again, f.name) for f in dataclasses.fields(Entry)] == [getattr(entry, f.name) for f in dataclasses.fields(Entry)]
@@ -113,6 +115,7 @@ def test_control_characters_are_removed() -> None:
         ("---\ntitle: T\n---\n", "needs `date` or `added`"),
         ("---\ntitle: T\ndate: 2024-06-23\nslug: ../../etc/passwd\n---\n", "story.md:4: `slug` may hold only"),
         ("---\ntitle: T\ndate: 2024-06-23\nurl: javascript:alert(1)\n---\n", "`url` must be an absolute http(s) URL"),
+        ("---\ntitle: T\ndate: 2024-06-23\nimage: /lead.jpg\n---\n", "story.md:4: `image` must be an absolute http(s) URL, got '/lead.jpg'"),
         ("---\ntitle: ''\ndate: 2024-06-23\n---\n", "`title` is empty"),
     ],
 )

@@ -77,3 +77,14 @@ def test_a_body_too_costly_to_render_is_reported_with_file_and_line(make_digest:
         "costly.md:8: body has more than 10,000 markdown punctuation characters ([ ] ( ) ! * _ ` < & \\ ~), too many to render in reasonable time"
         " (split it into several entries, or remove the stray punctuation)"
     ]
+
+
+def test_article_shows_its_lead_image(make_digest: Callable[..., Config]) -> None:
+    config = make_digest({"a.md": entry_text("With a picture", image="'https://img.example.org/lead.jpg?w=800&h=600'"), "b.md": entry_text("Without")})
+    build(config)
+    pages = {p.parent.name: p.read_text(encoding="utf-8") for p in config.output_dir.glob("2024/12/14/*/index.html")}
+    assert (
+        '<img class="lead" src="https://img.example.org/lead.jpg?w=800&amp;h=600" alt="" loading="lazy" referrerpolicy="no-referrer">'
+        in pages["with-a-picture"]
+    )
+    assert 'class="lead"' not in pages["without"]

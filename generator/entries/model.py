@@ -31,6 +31,7 @@ class Entry:
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     url: str | None = None
+    image: str | None = None  # lead image, an absolute http(s) URL
     from_id: str | None = None
     title_derived: bool = False
     origin: Mapping[str, Any] | None = None

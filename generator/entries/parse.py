@@ -66,8 +66,9 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
     for key, value in (("id", given_id), ("from", from_id)):
         if value is not None and not _SAFE_ID.fullmatch(value):
             report.add(f"`{key}` may hold only letters, digits, `.`, `_` and `-` (up to 100), got {value!r}", [key], "use an id like `3f2a9c01d4e5b6a7`")
-    if meta.url is not None and not _safe_url(meta.url):
-        report.add(f"`url` must be an absolute http(s) URL, got {meta.url!r}", ["url"], "use `url: https://example.org/path`, or remove it")
+    for key, value in (("url", meta.url), ("image", meta.image)):
+        if value is not None and not _safe_url(value):
+            report.add(f"`{key}` must be an absolute http(s) URL, got {value!r}", [key], f"use `{key}: https://example.org/path`, or remove it")
     _check_body(body, first_line + front.count("\n") + 1, report)
     if report.problems or when is None:
         raise EntryError(report.sorted())
@@ -88,6 +89,7 @@ def parse_entry(text: str, path: Path, tz: ZoneInfo) -> Entry:
         authors=tuple(a for a in (clean(x).strip() for x in meta.authors) if a),
         tags=_one_per_case(clean(x).strip() for x in meta.tags),
         url=meta.url,
+        image=meta.image,
         from_id=from_id,
         title_derived=meta.title_derived,
         origin=_clean_values(meta.origin),

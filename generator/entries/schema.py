@@ -19,6 +19,7 @@ class FrontMatter(msgspec.Struct, kw_only=True, frozen=True, rename={"from_id": 
     authors: list[str] = []
     tags: list[str] = []
     url: str | None = None
+    image: str | None = None
     id: str | None = None
     slug: str | None = None
     from_id: str | None = None
@@ -29,5 +30,5 @@ class FrontMatter(msgspec.Struct, kw_only=True, frozen=True, rename={"from_id": 
 
 DATE_KEYS = ("date", "added")  # parsed by entries.dates, not msgspec
 KNOWN_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(FrontMatter)) | set(DATE_KEYS)
-TEXT_KEYS = ("title", "source", "edition", "lang", "summary", "url", "id", "slug", "from")
+TEXT_KEYS = ("title", "source", "edition", "lang", "summary", "url", "image", "id", "slug", "from")
 LIST_KEYS = ("authors", "tags")

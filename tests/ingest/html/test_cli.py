@@ -43,7 +43,7 @@ def test_html_files_in_a_folder_are_found_and_ingested(site: Path) -> None:
     assert sorted(e.title for e in entries) == [f"Story number {n} of the day" for n in range(1, 6)]
     first = next(e for e in entries if e.title == "Story number 1 of the day")
     assert first.url == "https://courier.example.org/news/1" and first.source == "The Lowmouth Courier"
-    assert first.extra["image"] == "https://courier.example.org/images/bridge-lead.jpg"
+    assert first.image == "https://courier.example.org/images/bridge-lead.jpg" and "image" not in first.extra
     assert first.origin is not None and first.origin["format"] == "html" and first.origin["file"] == "a.html"
     assert "## What was repaired" in first.body
 
