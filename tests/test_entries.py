@@ -74,6 +74,12 @@ def test_entries_from_the_cache_share_their_repeated_words() -> None:
     assert one.authors[0] is two.authors[0] and one.tags[0] is two.tags[0]
 
 
+def test_long_title_slugs_keep_every_word_up_to_the_cut() -> None:
+    title = "Die Regel ist nicht gut, das Gericht hat die Entscheidung des Landesamtes für Verkehr aufgehoben und neu verhandelt"
+    entry = parse(f"---\ntitle: {title}\ndate: 2024-06-23\n---\n")
+    assert entry.slug == "die-regel-ist-nicht-gut-das-gericht-hat-die-entscheidung-des-landesamtes-fur"
+
+
 def test_defaults_and_derived_fields() -> None:
     entry = parse("---\ntitle: Editor's note\ndate: 2024-06-23\n---\n")
     assert entry.kind == "article" and not entry.draft

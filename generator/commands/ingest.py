@@ -17,7 +17,7 @@ from generator.config import Config
 from generator.config.schema import IngestRule
 from generator.ingest.page import PageFailure, read_page
 from generator.ingest.rules import Rule, RuleSet, build_rules
-from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw
+from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw, said
 from generator.ingest.write import Planned
 from generator.problems import EXIT_CONTENT, ConfigError, Problem
 
@@ -79,7 +79,7 @@ def command(
         for problem in outcome.problems:
             click.echo(f"error: {outcome.path}: {problem}", err=True)
         incomplete = incomplete or bool(outcome.problems)
-    click.echo(("dry run, nothing written: " if dry_run else "") + str(summary), err=as_json)
+    click.echo(("dry run, nothing written: " if dry_run else "nothing written: " if as_json else "") + summary.describe(write), err=as_json)
     if summary.counts["failed"] or incomplete:
         raise SystemExit(EXIT_CONTENT)
 
@@ -115,7 +115,7 @@ def report(outcome: Outcome, content_dir: Path, dry_run: bool) -> Iterator[str]:
         if entry.status != "unchanged" and (dry_run or entry.status == "edited"):
             yield f"  {_SAID[entry.status][dry_run]}: {_shown(content_dir, entry)}"
     detail = ", ".join(f"{n} {_SAID[status][dry_run]}" for status, n in counts.items())
-    yield f"{outcome.path}: {outcome.status} ({detail})"
+    yield f"{outcome.path}: {said(outcome.status, not dry_run)} ({detail})"
 
 
 def _shown(content_dir: Path, entry: Planned) -> str:

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 import yaml
-from slugify import slugify
 
 from generator import yamlio
 from generator.entries import frontmatter
@@ -24,6 +23,7 @@ from generator.entries.model import Entry
 from generator.entries.schema import DATE_KEYS, KNOWN_KEYS, LIST_KEYS, TEXT_KEYS, FrontMatter
 from generator.entries.text import clean
 from generator.problems import YAML_HINT, DigestError, Problem, type_hint
+from generator.slugs import bounded_slug
 
 SLUG_MAX = 80
 # Ids end up in URLs (collision suffixes), HTML ids and anchors: no slashes, spaces or markup.
@@ -239,8 +239,8 @@ _APOSTROPHES = [("'", ""), ("\u2019", "")]
 
 def _slug(given: str | None, title: str, report: _Report) -> str:
     if given is None:
-        return slugify(title, max_length=SLUG_MAX, word_boundary=True, replacements=_APOSTROPHES) or "untitled"
-    safe = slugify(given, max_length=SLUG_MAX, word_boundary=True)
+        return bounded_slug(title, SLUG_MAX, _APOSTROPHES) or "untitled"
+    safe = bounded_slug(given, SLUG_MAX)
     if safe != given:
         report.add(
             f"`slug` may hold only lowercase letters, digits and hyphens, got {given!r}",

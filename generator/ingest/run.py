@@ -48,10 +48,16 @@ class Summary:
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
 
-    def __str__(self) -> str:
+    def describe(self, written: bool = True) -> str:
+        """`3 pages: 2 ingested, …`; with nothing written, `2 would ingest`."""
         total = sum(self.counts.values())
-        parts = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+        parts = ", ".join(f"{n} {said(name, written)}" for name, n in self.counts.items())
         return f"{total} page{'s' if total != 1 else ''}: {parts}"
+
+
+def said(status: str, written: bool) -> str:
+    """A page status as reported: a run that writes nothing only would ingest."""
+    return status if written or status != "ingested" else "would ingest"
 
 
 def page_files(paths: Iterable[Path]) -> list[Path]:

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from slugify import slugify
 
 from generator import yamlio
 from generator.entries import frontmatter
 from generator.faults import reached
 from generator.ingest.article import Draft
 from generator.output import write_all
+from generator.slugs import bounded_slug
 
 Status = Literal["new", "updated", "unchanged", "edited"]
 SLUG_CHARS = 60
@@ -45,14 +45,14 @@ def entry_path(draft: Draft) -> Path:
     """content/<source>/[teasers/]<date>-<title slug>-<id8>.md: readable, and unique by id."""
     folder = _source_folder(draft.source or "")
     day = draft.date.strftime("%Y-%m-%d") if draft.date else "undated"
-    slug = slugify(draft.title, max_length=SLUG_CHARS, word_boundary=True) or "untitled"
+    slug = bounded_slug(draft.title, SLUG_CHARS) or "untitled"
     name = f"{day}-{slug}-{draft.id[:8]}.md"
     return Path(folder, "teasers", name) if draft.kind == "teaser" else Path(folder, name)
 
 
 @functools.lru_cache(maxsize=1024)  # a page's entries share their source, and a digest has few sources
 def _source_folder(source: str) -> str:
-    return slugify(source, max_length=SLUG_CHARS) or "unknown-source"
+    return bounded_slug(source, SLUG_CHARS) or "unknown-source"
 
 
 def render(draft: Draft, added: dt.datetime, origin: dict[str, Any]) -> str:

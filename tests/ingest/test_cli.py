@@ -75,6 +75,8 @@ def test_dry_run_writes_nothing(site: Path) -> None:
     result = run(site, "--dry-run", str(site / "raw"))
     assert result.exit_code == 0
     assert "would write" in result.output and "nothing written" in result.output
+    assert "bridge.txt: would ingest (" in result.output
+    assert result.output.endswith("dry run, nothing written: 1 page: 1 would ingest, 0 unchanged, 0 skipped, 0 failed\n")
     assert not (site / "content").exists()
 
 
@@ -87,6 +89,7 @@ def test_json_lines(site: Path) -> None:
     assert article["date"] == "2024-06-23" and article["added"] == NOW and article["edition"] == "June 23, 2024"
     assert article["body"].split("\n\n") == pages.ARTICLE and article["lang"] == "en"
     assert records[1]["from"] == article["id"]
+    assert result.stderr == "nothing written: 1 page: 1 would ingest, 0 unchanged, 0 skipped, 0 failed\n"
     assert not (site / "content").exists()
 
 

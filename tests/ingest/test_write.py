@@ -88,6 +88,23 @@ def test_entry_paths_are_readable_and_unique_by_id() -> None:
     assert entry_path(teaser) == Path("unknown-source/teasers/undated-ferry-fares-fedcba98.md")
 
 
+# "aufgehoben" does not fit in 60 characters; the shorter "und" after it would.
+LONG_TITLE = "Die Regel ist nicht gut das Gericht hat die Entscheidung aufgehoben und neu verhandelt"
+
+
+def test_long_titles_and_sources_are_cut_after_the_last_whole_word_that_fits() -> None:
+    draft = Draft(kind="article", id="0123456789abcdef", title=LONG_TITLE, source="Allgemeine Zeitung für Rheinhessen und die Vorderpfalz am Wochenende")
+    path = entry_path(draft)
+    assert path == Path(
+        "allgemeine-zeitung-fur-rheinhessen-und-die-vorderpfalz-am/undated-die-regel-ist-nicht-gut-das-gericht-hat-die-entscheidung-01234567.md"
+    )
+
+
+def test_a_first_word_longer_than_a_slug_is_cut_not_dropped() -> None:
+    draft = Draft(kind="article", id="0123456789abcdef", title="Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft x")
+    assert entry_path(draft).name == "undated-donaudampfschifffahrtselektrizitatenhauptbetriebswerkbauunte-01234567.md"
+
+
 def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b.md"
     write_atomic(target, "one")
