@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from generator.build import collect
+from generator.commands.ingest import pattern_warnings
 from generator.commands.options import config_option
 from generator.config import Config
 from generator.problems import DigestError, as_warning
@@ -15,7 +16,7 @@ from generator.problems import DigestError, as_warning
 def command(config: Config) -> None:
     """Validate config.yaml and every entry in content/, writing nothing."""
     collected = collect(config)
-    for problem in collected.site.warnings:
+    for problem in [*pattern_warnings(config), *collected.site.warnings]:
         click.echo(as_warning(problem), err=True)
     if collected.problems:
         raise DigestError(collected.problems)

@@ -16,10 +16,10 @@ from generator.commands.options import config_option, jobs_option
 from generator.config import Config
 from generator.config.schema import IngestRule
 from generator.ingest.page import PageFailure, read_page
-from generator.ingest.rules import Rule, RuleSet, build_rules
+from generator.ingest.rules import MATCH_SECONDS, Rule, RuleSet, SlowPattern, blowups, build_rules
 from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw, said
 from generator.ingest.write import Planned
-from generator.problems import EXIT_CONTENT, ConfigError, Problem
+from generator.problems import EXIT_CONTENT, ConfigError, Problem, as_warning
 
 _SAID = {  # entry status → (what happened, what a dry run would do)
     "new": ("written", "would write"),
@@ -54,6 +54,17 @@ def command(
 ) -> None:
     """Clean raw pages (.txt files or folders of them), feed files and URLs into entries in content/."""
     rules = rules_of(config)
+    for problem in pattern_warnings(config):
+        click.echo(as_warning(problem), err=True)
+    try:
+        _ingest(paths, dry_run, as_json, explain, now, jobs, config, rules)
+    except SlowPattern as exc:
+        raise slow_pattern_error(config, exc) from None
+
+
+def _ingest(
+    paths: tuple[Path | str, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, jobs: int | None, config: Config, rules: RuleSet
+) -> None:
     if explain is not None:
         _explain(explain, rules, config.ingest.max_bytes)
         return
@@ -101,6 +112,26 @@ def rules_of(config: Config) -> RuleSet:
         return build_rules(user)
     except re.error as exc:
         raise ConfigError(Problem(config.path, f"ingest.boilerplate: {exc}")) from None
+
+
+def pattern_warnings(config: Config) -> list[Problem]:
+    """A warning for each user pattern that can take exponential time (see rules.blowups)."""
+    problems = []
+    for rule in config.ingest.boilerplate:
+        pattern = rule.pattern if isinstance(rule, IngestRule) else rule
+        reason = blowups(pattern)
+        if reason is not None:
+            message = f"ingest.boilerplate: pattern {pattern!r} {reason}: it can take exponential time on some lines"
+            problems.append(Problem(config.path, message, hint=f"ingest gives up on a line after {MATCH_SECONDS:g} s and stops"))
+    return problems
+
+
+_SLOW_HINT = "a repeat inside a repeat backtracks exponentially: write `a+` for `(a+)+`, or make the outer repeat possessive, like `(?:a|aa)++`"
+
+
+def slow_pattern_error(config: Config, exc: SlowPattern) -> ConfigError:
+    """The config error that ends a run whose user pattern took too long on a line."""
+    return ConfigError(Problem(config.path, f"ingest.boilerplate: {exc}; ingest stopped", hint=_SLOW_HINT))
 
 
 def aware(moment: dt.datetime) -> dt.datetime:

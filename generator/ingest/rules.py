@@ -9,6 +9,12 @@ STORIES…`), and a line that starts otherwise cannot match them, yet the
 regex engine would try every alternative on it. So each line is matched
 against the alternation of just the rules its first character allows
 (worked out once per character, by the regex engine itself).
+
+The user's own patterns are matched with the `regex` module, not `re`: it
+gives up on a line after MATCH_SECONDS of CPU time (raising SlowPattern),
+and it checks for signals while it works, so Ctrl-C stops even a pattern
+that backtracks for ever. The shipped rules, which pass `blowups`, stay on
+`re`: it is faster for them, and the benchmark holds only with it.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
+import regex
 import yaml
 
 Role = Literal["drop", "tail", "marker"]
@@ -30,6 +37,8 @@ GENERIC = "generic"  # platform of rules that hold for any site
 MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.?"
 _GROUP = re.compile(r"\(\?P<(pub|date)>")
 FLAGS = re.IGNORECASE
+MATCH_SECONDS = 1.0  # CPU time the user's patterns may take on one line
+_MAX_COUNT = 10  # a repeat allowing more than this many copies counts as unbounded in `blowups`
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +59,41 @@ class Hit:
     date: str | None = None
 
 
+class SlowPattern(Exception):
+    """The user's patterns took over MATCH_SECONDS on one line: `patterns` are the ones that did."""
+
+    def __init__(self, patterns: tuple[str, ...], line: str, where: str = "") -> None:
+        super().__init__(patterns, line, where)  # args rebuild it when it crosses from a worker
+        self.patterns = patterns
+        self.line = line
+        self.where = where  # the raw file, once known
+
+    def __str__(self) -> str:
+        shown = self.line if len(self.line) <= 60 else self.line[:57] + "..."
+        place = f" of {self.where}" if self.where else ""
+        return f"pattern {' and '.join(map(repr, self.patterns))} took over {MATCH_SECONDS:g} s on the line {shown!r}{place}"
+
+
+class _Matcher(NamedTuple):
+    """The alternation of some rules: the user's (bounded engine, None when there are none) and the shipped ones."""
+
+    user: regex.Pattern[str] | None
+    shipped: re.Pattern[str]
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    rules: tuple[Rule, ...]
-    combined: re.Pattern[str]  # every rule; alternative i is group `r{i}`
+    rules: tuple[Rule, ...]  # the user's `user` rules first, then the shipped ones
+    combined: _Matcher  # every rule; alternative i is group `r{i}`
     starts: tuple[re.Pattern[str] | None, ...]  # per rule: the characters it can start with (None: any)
-    by_first: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)  # filled as lines come
+    user: int = 0
+    by_first: dict[str, _Matcher] = field(default_factory=dict, compare=False)  # filled as lines come
 
     def match(self, line: str) -> Hit | None:
-        """The first rule (in file order, user rules first) matching the whole line."""
+        """The first rule (in file order, user rules first) matching the whole line; SlowPattern if theirs take too long."""
         first = line[:1]
         matcher = self.by_first.get(first) or self._matcher_for(first)
-        m = matcher.fullmatch(line)
+        m = self._user_match(matcher.user, line) or matcher.shipped.fullmatch(line)
         if m is None:
             return None
         index = int(m.lastgroup[1:])  # type: ignore[index]
@@ -71,11 +103,30 @@ class RuleSet:
         groups = m.groupdict()
         return Hit(rule, _captured(groups.get(f"r{index}_pub")), _captured(groups.get(f"r{index}_date")))
 
-    def _matcher_for(self, first: str) -> re.Pattern[str]:
+    def _user_match(self, matcher: regex.Pattern[str] | None, line: str) -> regex.Match[str] | None:
+        if matcher is None:
+            return None
+        try:
+            return matcher.fullmatch(line, timeout=MATCH_SECONDS)
+        except TimeoutError:
+            raise SlowPattern(self._slow_on(line), line) from None
+
+    def _slow_on(self, line: str) -> tuple[str, ...]:
+        """The user patterns that time out on `line` on their own (all of them if none does alone)."""
+        user = self.rules[: self.user]
+        slow = []
+        for i, rule in enumerate(user):
+            try:
+                _bounded(user, (i,)).fullmatch(line, timeout=MATCH_SECONDS)
+            except TimeoutError:
+                slow.append(rule.pattern)
+        return tuple(slow) or tuple(rule.pattern for rule in user)
+
+    def _matcher_for(self, first: str) -> _Matcher:
         if not first or len(self.by_first) >= _MAX_FIRSTS:
             return self.combined
         allowed = tuple(i for i, start in enumerate(self.starts) if start is None or start.fullmatch(first))
-        matcher = self.by_first[first] = _alternation(self.rules, allowed)
+        matcher = self.by_first[first] = _matcher(self.rules, allowed, self.user)
         return matcher
 
 
@@ -99,21 +150,33 @@ def expand(pattern: str) -> str:
     return pattern.replace("{MONTH}", MONTH)
 
 
-def compile_rules(rules: Sequence[Rule]) -> RuleSet:
-    """Build the combined matcher; raises re.error naming the bad rule."""
+def compile_rules(rules: Sequence[Rule], user: int = 0) -> RuleSet:
+    """Build the combined matcher, the first `user` rules bounded; raises re.error naming the bad rule."""
     starts = []
-    for rule in rules:
+    for i, rule in enumerate(rules):
         try:
             starts.append(_start(expand(rule.pattern)))
-        except re.error as exc:
+            if i < user:
+                _bounded(tuple(rules[:user]), (i,))  # `regex` might refuse what `re` took
+        except (re.error, regex.error) as exc:
             raise re.error(f"rule {rule.name!r}: {exc}") from None
-    return RuleSet(tuple(rules), _alternation(tuple(rules), tuple(range(len(rules)))), tuple(starts))
+    return RuleSet(tuple(rules), _matcher(tuple(rules), tuple(range(len(rules))), user), tuple(starts), user)
 
 
 @functools.lru_cache(maxsize=256)  # many first characters allow the same rules
-def _alternation(rules: tuple[Rule, ...], indices: tuple[int, ...]) -> re.Pattern[str]:
+def _matcher(rules: tuple[Rule, ...], indices: tuple[int, ...], user: int) -> _Matcher:
+    mine = tuple(i for i in indices if i < user)
+    return _Matcher(_bounded(rules, mine) if mine else None, re.compile(_alternation(rules, tuple(i for i in indices if i >= user)), FLAGS))
+
+
+@functools.lru_cache(maxsize=256)
+def _bounded(rules: tuple[Rule, ...], indices: tuple[int, ...]) -> regex.Pattern[str]:
+    return regex.compile(_alternation(rules, indices), regex.IGNORECASE)
+
+
+def _alternation(rules: tuple[Rule, ...], indices: tuple[int, ...]) -> str:
     parts = [f"(?P<r{i}>{_GROUP.sub(_prefixed(i), expand(rules[i].pattern))})" for i in indices]
-    return re.compile("|".join(parts) or "(?!)", FLAGS)
+    return "|".join(parts) or "(?!)"
 
 
 def _start(pattern: str) -> re.Pattern[str] | None:
@@ -160,6 +223,131 @@ def _member(kind: Any, value: Any) -> str | None:
     return None  # a negated set or a category
 
 
+def blowups(pattern: str) -> str | None:
+    """Why `pattern` can take exponential time on some lines, or None.
+
+    The classic causes, read from the parsed pattern: a repeated part whose
+    text an inner repeat can also take on its own (`(a+)+`, `(\\w+\\s?)*`),
+    or repeated alternatives that can start alike (`(a|ab)+`). Atomic groups
+    and possessive repeats never backtrack, so they are safe. A heuristic:
+    it misses some slow patterns (MATCH_SECONDS still bounds them).
+    """
+    try:
+        parsed = list(_parser.parse(expand(pattern), FLAGS))
+    except re.error:
+        return None
+    return _risky(parsed, frozenset(pattern))
+
+
+def _risky(items: list[tuple[Any, Any]], probes: frozenset[str]) -> str | None:
+    for op, arg in items:
+        inner = _inner(op, arg)
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[1] > _MAX_COUNT:
+            body = list(arg[2])
+            if _self_repeating(body):
+                return "nests quantifiers (a repeat inside a repeat that can match the same text)"
+            if _alike_alternatives(body, probes) or _optional_restart(body, probes):
+                return "repeats alternatives that can match the same text"
+        found = next((reason for part in inner if (reason := _risky(part, probes))), None)
+        if found:
+            return found
+    return None
+
+
+def _inner(op: Any, arg: Any) -> list[list[tuple[Any, Any]]]:
+    """The sub-sequences of one parsed item (none inside atomic groups and possessive repeats)."""
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        return [list(arg[2])]
+    if op is _c.SUBPATTERN:
+        return [list(arg[-1])]
+    if op is _c.BRANCH:
+        return [list(branch) for branch in arg[1]]
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        return [list(arg[1])]
+    if op is _c.GROUPREF_EXISTS:
+        return [list(part) for part in arg[1:] if part is not None]
+    return []
+
+
+def _self_repeating(body: list[tuple[Any, Any]]) -> bool:
+    """True when one item of the repeated `body` repeats (directly or in a group) and the rest may be empty."""
+    for n, (op, arg) in enumerate(body):
+        rest = body[:n] + body[n + 1 :]
+        if not _nullable(rest):
+            continue
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[1] > 1:
+            return True
+        if any(_self_repeating(part) for part in _inner(op, arg) if op is not _c.ASSERT and op is not _c.ASSERT_NOT):
+            return True
+    return False
+
+
+def _alike_alternatives(body: list[tuple[Any, Any]], probes: frozenset[str]) -> bool:
+    """True when the repeated `body` is (a group of) alternatives of which two can start with the same character."""
+    while len(body) == 1 and body[0][0] is _c.SUBPATTERN:
+        body = list(body[0][1][-1])
+    if len(body) != 1 or body[0][0] is not _c.BRANCH:
+        return False
+    starts = []
+    for branch in body[0][1][1]:
+        pieces = _first(list(branch))
+        if pieces is None:
+            return True
+        starts.append(re.compile("|".join(pieces), FLAGS))
+    return any(sum(1 for start in starts if start.fullmatch(char)) > 1 for char in probes)
+
+
+def _optional_restart(body: list[tuple[Any, Any]], probes: frozenset[str]) -> bool:
+    """True when the repeated `body` ends in an optional part that can start like the body (`(a(?:|a))+`, what `(a|aa)+` parses to)."""
+    while len(body) == 1 and body[0][0] is _c.SUBPATTERN:
+        body = list(body[0][1][-1])
+    whole = _first(body)
+    for n in range(1, len(body)):
+        if not _nullable(body[n:]):
+            continue
+        tail = _first_taken(body[n])
+        if tail is None or whole is None:
+            continue  # a class like \s: cannot tell, and a false alarm is worse than none
+        both = re.compile("|".join(whole), FLAGS), re.compile("|".join(tail), FLAGS)
+        if any(all(p.fullmatch(char) for p in both) for char in probes):
+            return True
+    return False
+
+
+def _first_taken(item: tuple[Any, Any]) -> list[str] | None:
+    """First-character pieces of an optional item when it does match something."""
+    op, arg = item
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        return _first(list(arg[2]))
+    if op is _c.BRANCH:
+        pieces = [_first(list(branch)) for branch in arg[1] if branch]
+        return None if any(p is None for p in pieces) else [x for p in pieces if p for x in p]
+    if op is _c.SUBPATTERN and arg[-1]:
+        return _first_taken(next(iter(arg[-1])))
+    return _first([item])
+
+
+def _nullable(items: list[tuple[Any, Any]]) -> bool:
+    """True when the parsed sequence can match the empty string."""
+    for op, arg in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT, _c.GROUPREF):
+            continue
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            if arg[0] == 0 or _nullable(list(arg[2])):
+                continue
+            return False
+        if op in (_c.SUBPATTERN, _c.ATOMIC_GROUP):
+            if _nullable(list(arg[-1] if op is _c.SUBPATTERN else arg)):
+                continue
+            return False
+        if op is _c.BRANCH:
+            if any(_nullable(list(branch)) for branch in arg[1]):
+                continue
+            return False
+        return False  # a character
+    return True
+
+
 def parse_rules(data: object) -> list[Rule]:
     """Rules from the data file's structure (see rules.yaml)."""
     if not isinstance(data, dict):
@@ -191,7 +379,8 @@ def shipped_rules() -> tuple[Rule, ...]:
 
 def build_rules(user: Iterable[Rule] = ()) -> RuleSet:
     """User rules first (they may override), then the shipped ones."""
-    return compile_rules([*user, *shipped_rules()])
+    mine = list(user)
+    return compile_rules([*mine, *shipped_rules()], len(mine))
 
 
 @functools.cache

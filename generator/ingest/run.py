@@ -21,7 +21,7 @@ from generator.ingest.document import NO_OVERRIDES, Document, Overrides, ingest_
 from generator.ingest.html.detect import SUFFIXES as HTML_SUFFIXES
 from generator.ingest.html.detect import gunzip, is_gzip
 from generator.ingest.page import PageFailure
-from generator.ingest.rules import RuleSet
+from generator.ingest.rules import RuleSet, SlowPattern
 from generator.ingest.write import Planned, added_of, entry_path, find_entry, plan, read_existing, render, write_atomic
 from generator.parallel import chunk_ranges, fan_out
 
@@ -155,6 +155,8 @@ def _read(path: Path, rules: RuleSet, max_bytes: int, now: dt.datetime) -> Prepa
         return read_document(path, Document(read_raw(path, max_bytes), path.name), rules, now)
     except PageFailure as exc:
         return Prepared(path, failure=str(exc))
+    except SlowPattern as exc:
+        raise SlowPattern(exc.patterns, exc.line, str(path)) from None
 
 
 def read_document(path: Path | str, doc: Document, rules: RuleSet, now: dt.datetime, overrides: Overrides = NO_OVERRIDES) -> Prepared:

@@ -78,7 +78,7 @@ def test_user_rules_come_first_and_may_capture() -> None:
 
 def everything_tried(rules: RuleSet) -> RuleSet:
     """The same rules with every one tried on every line: what matching means."""
-    return RuleSet(rules.rules, rules.combined, (None,) * len(rules.rules))
+    return RuleSet(rules.rules, rules.combined, (None,) * len(rules.rules), rules.user)
 
 
 @settings(max_examples=500, deadline=None)
