@@ -8,6 +8,7 @@ on several pages is written exactly as a single process would write it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -20,9 +21,11 @@ from generator.ingest.article import Draft
 from generator.ingest.document import NO_OVERRIDES, Document, Overrides, ingest_document
 from generator.ingest.html.detect import SUFFIXES as HTML_SUFFIXES
 from generator.ingest.html.detect import gunzip, is_gzip
+from generator.ingest.located import Located, locate
 from generator.ingest.page import PageFailure
 from generator.ingest.rules import RuleSet, SlowPattern
-from generator.ingest.write import Planned, added_of, entry_path, find_entry, plan, read_existing, render, write_atomic
+from generator.ingest.tidy import writing
+from generator.ingest.write import Planned, added_of, entry_path, plan, read_existing, render, write_atomic
 from generator.parallel import chunk_ranges, fan_out
 
 PageStatus = Literal["ingested", "unchanged", "skipped", "failed"]
@@ -111,17 +114,26 @@ class Prepared:
 def ingest_files(
     files: Sequence[Path], rules: RuleSet, content_dir: Path, max_bytes: int, now: dt.datetime, write: bool, workers: int | None = None
 ) -> Iterator[Outcome]:
-    """An Outcome per file, in order; with `write`, new and updated entries are written as they come."""
-    for read in _read_all(files, rules, max_bytes, now, workers):
-        if read.failure is not None:
-            yield Outcome(read.path, "failed", read.failure)
-            continue
-        yield write_read(read, content_dir, now, write)
+    """An Outcome per file, in order; with `write`, new and updated entries are written as they come.
+
+    Entries are found by id wherever they are in content/ (see located);
+    a writing run first removes the temp files killed runs left (see tidy).
+    """
+    located = locate(content_dir)
+    with writing(content_dir, located.temps) if write else contextlib.nullcontext(0):
+        for read in _read_all(files, rules, max_bytes, now, workers):
+            if read.failure is not None:
+                yield Outcome(read.path, "failed", read.failure)
+                continue
+            yield write_read(read, content_dir, now, write, located)
 
 
-def write_read(read: Prepared, content_dir: Path, now: dt.datetime, write: bool) -> Outcome:
-    """Plan a document's entries against content/ and, with `write`, write the new and updated ones."""
-    planned = tuple(_plan(read, content_dir, now))
+def write_read(read: Prepared, content_dir: Path, now: dt.datetime, write: bool, located: Located | None = None) -> Outcome:
+    """Plan a document's entries against content/ and, with `write`, write the new and updated ones.
+
+    `located` is content/'s index for the run (walked here when not given).
+    """
+    planned = tuple(_plan(read, content_dir, now, located or locate(content_dir)))
     if write:
         for entry in planned:
             if entry.status in ("new", "updated"):
@@ -167,18 +179,21 @@ def read_document(path: Path | str, doc: Document, rules: RuleSet, now: dt.datet
     return Prepared(path, drafts, tuple(map(entry_path, drafts)), texts, got.origins, problems=got.problems, stable_ids=got.stable_ids)
 
 
-def _plan(read: Prepared, content_dir: Path, now: dt.datetime) -> Iterator[Planned]:
+def _plan(read: Prepared, content_dir: Path, now: dt.datetime, located: Located) -> Iterator[Planned]:
     for draft, path, text, origin in zip(read.drafts, read.paths, read.texts, read.origins, strict=True):
-        if not read.stable_ids:
-            yield plan(draft, path, text, read_existing(content_dir / path))
-            continue
+        where, existing = _existing(content_dir, path, draft.id, located)
+        planned = plan(draft, where, text, existing)
         # An id from the source (a feed's guid) finds its entry even if its title or date changed,
         # and an updated item keeps its place in the digest (its first `added`).
-        found = find_entry(content_dir, path, draft.id)
-        existing = read_existing(content_dir / found)
-        planned = plan(draft, found, text, existing)
-        added = added_of(existing) if planned.status == "updated" and existing else None
+        added = added_of(existing) if read.stable_ids and planned.status == "updated" and existing else None
         yield replace(planned, text=render(draft, added, origin)) if added and added != now else planned
+
+
+def _existing(content_dir: Path, path: Path, entry_id: str, located: Located) -> tuple[Path, str | None]:
+    """Where the entry is and its text: at `path`, else wherever it was moved or renamed to (by hand, or by a retitled source)."""
+    existing = read_existing(content_dir / path)
+    found = located.find(entry_id) if existing is None else None
+    return found or (path, existing)
 
 
 def _page_status(entries: tuple[Planned, ...]) -> PageStatus:

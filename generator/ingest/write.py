@@ -31,6 +31,7 @@ Status = Literal["new", "updated", "unchanged", "edited"]
 SLUG_CHARS = 60
 _HASH_LINE = re.compile(r"^  entry_sha256: ([0-9a-f]{64})\n", re.MULTILINE)
 VOLATILE = ("added", "origin")  # differ between ingests of the same story
+TEMP_NAME = re.compile(r"\..+\.md\.[0-9a-f]{8}\.tmp")  # what write_atomic writes through
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
+import os
+import re
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -187,3 +192,84 @@ def test_bidi_controls_never_reach_an_entry(site: Path) -> None:
     files = written(site)
     assert len(files) >= 2 and any("Lowmouth reopened" in text for text in files.values())
     assert [path for path, text in files.items() if any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in text)] == []
+
+
+def check(site: Path) -> Result:
+    return CliRunner().invoke(cli, ["check", "--config", str(site / "config.yaml")], catch_exceptions=False)
+
+
+def article_file(site: Path) -> Path:
+    return next(Path(item.path) for rel, item in entry_files(site / "content") if "teasers/" not in rel)
+
+
+def test_an_edited_entry_moved_to_another_folder_is_found_there_and_left_alone(site: Path) -> None:
+    run(site, str(site / "raw"))
+    article = article_file(site)
+    moved = site / "content" / "archive" / "2024" / article.name
+    moved.parent.mkdir(parents=True)
+    edited = article.read_text(encoding="utf-8").replace("Ferry crews", "Ferry staff")
+    moved.write_text(edited, encoding="utf-8")
+    article.unlink()
+    result = run(site, str(site / "raw"))
+    assert result.exit_code == 0, result.output
+    assert f"edited by hand, left alone: content/archive/2024/{article.name}" in result.output
+    assert not article.exists() and moved.read_text(encoding="utf-8") == edited
+    checked = check(site)
+    assert checked.exit_code == 0, checked.output
+
+
+def as_an_older_ingest_wrote_it(text: str, old: str, new: str) -> str:
+    """The entry with `old` replaced and its hash line made to match again: not a hand edit."""
+    unsigned = re.sub(r"^  entry_sha256: [0-9a-f]{64}\n", "", text, flags=re.MULTILINE).replace(old, new)
+    digest = hashlib.sha256(unsigned.encode()).hexdigest()
+    return unsigned.replace("\n---\n", f"\n  entry_sha256: {digest}\n---\n", 1)
+
+
+def test_an_unedited_entry_moved_and_renamed_stays_where_it_now_is(site: Path) -> None:
+    run(site, str(site / "raw"))
+    article = article_file(site)
+    moved = site / "content" / "kept" / "bridge-story.md"
+    moved.parent.mkdir()
+    article.rename(moved)
+    again = run(site, str(site / "raw"))
+    assert again.exit_code == 0, again.output
+    assert "1 page: 0 ingested, 1 unchanged" in again.output and not article.exists()
+    moved.write_text(as_an_older_ingest_wrote_it(moved.read_text(encoding="utf-8"), "lang: en", "lang: nl"), encoding="utf-8")
+    updated = run(site, str(site / "raw"))
+    assert "1 page: 1 ingested" in updated.output and "(1 updated, 2 unchanged)" in updated.output
+    assert not article.exists() and "lang: en" in moved.read_text(encoding="utf-8")
+    assert len(written(site)) == 3
+    checked = check(site)
+    assert checked.exit_code == 0, checked.output
+
+
+def test_temp_files_of_killed_ingests_are_removed_and_nothing_else(site: Path) -> None:
+    folder = site / "content" / "the-lowmouth-courier"
+    folder.mkdir(parents=True)
+    stale = [folder / ".2024-06-23-bridge-0123abcd.md.0badf00d.tmp", site / "content" / ".x.md.deadbeef.tmp"]
+    others = [folder / ".notes.md.tmp", folder / ".a.md.0badf00d.tmp.bak", folder / "a.md.0badf00d.tmp", folder / ".a.txt.0badf00d.tmp"]
+    for path in stale + others:
+        path.write_text("half an entry", encoding="utf-8")
+    dry = run(site, "--dry-run", str(site / "raw"))
+    assert dry.exit_code == 0 and all(path.exists() for path in stale)  # a dry run writes nothing, and removes nothing
+    result = run(site, str(site / "raw"))
+    assert result.exit_code == 0, result.output
+    assert [path for path in stale if path.exists()] == [] and all(path.exists() for path in others)
+
+
+def test_while_another_ingest_writes_only_old_temp_files_are_removed(site: Path) -> None:
+    folder = site / "content" / "src"
+    folder.mkdir(parents=True)
+    fresh, old = folder / ".a-0123abcd.md.0badf00d.tmp", folder / ".b-0123abcd.md.0badf00d.tmp"
+    for path in (fresh, old):
+        path.write_text("half an entry", encoding="utf-8")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    other = os.open(site / "content", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(other, fcntl.LOCK_SH)  # as a running ingest holds it
+        result = run(site, str(site / "raw"))
+    finally:
+        os.close(other)
+    assert result.exit_code == 0, result.output
+    assert fresh.exists() and not old.exists()

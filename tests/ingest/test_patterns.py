@@ -54,8 +54,7 @@ def test_a_pattern_that_backtracks_for_ever_stops_the_run_naming_it(tmp_path: Pa
     assert result.returncode == 2
     assert "ingest.boilerplate: pattern '(a|aa)+b' took over 1 s on the line 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' of " in result.stderr
     assert "page.txt; ingest stopped" in result.stderr and "Traceback" not in result.stderr
-    assert not (root / "content").exists()
-    (root / "content").mkdir()
+    assert not list((root / "content").rglob("*.md"))
     check = digest(root, "check")
     assert "warning: ingest.boilerplate: pattern '(a|aa)+b' repeats alternatives that can match the same text" in check.stderr
 
