@@ -10,9 +10,11 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from generator.ingest.rules import blowups, shipped_rules
 from tests.ingest import pages
@@ -22,11 +24,14 @@ WAIT = 60  # seconds: far beyond a bounded run, far below a hang's end
 LINE = "a" * 40
 
 
+PAGE = pages.page(pages.ARTICLE[:2], [LINE], pages.ARTICLE[2:], pages.PLATFORM_BLOCK)
+
+
 def site(tmp: Path, pattern: str) -> Path:
     (tmp / "config.yaml").write_text(f"site:\n  title: T\n  url: https://example.org/\ningest:\n  boilerplate:\n    - '{pattern}'\n", encoding="utf-8")
     raw = tmp / "raw"
     raw.mkdir()
-    (raw / "page.txt").write_bytes(pages.page(pages.ARTICLE[:2], [LINE], pages.ARTICLE[2:], pages.PLATFORM_BLOCK))
+    (raw / "page.txt").write_bytes(PAGE)
     return tmp
 
 
@@ -68,6 +73,24 @@ def test_the_same_pattern_in_a_forked_worker_stops_the_run_too(tmp_path: Path) -
     result = digest(root, "ingest", "-j", "2", str(root / "raw"))
     assert result.returncode == 2, result.stderr
     assert "pattern '(a|aa)+b' took over 1 s" in result.stderr and "p99.txt; ingest stopped" in result.stderr
+
+
+def test_digest_fetch_fails_just_the_source_whose_text_a_pattern_cannot_finish() -> None:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        server.expect_request("/robots.txt").respond_with_data("", status=404)
+        server.expect_request("/story.txt").respond_with_data(PAGE, content_type="text/plain; charset=utf-8")
+        with tempfile.TemporaryDirectory() as tmp:
+            root = site(Path(tmp), "(a|aa)+b")
+            with (root / "config.yaml").open("a", encoding="utf-8") as config:
+                config.write(f"fetch:\n  delay: 0\n  retries: 0\nsources:\n  - page: {server.url_for('/story.txt')}\n")
+            result = digest(root, "fetch")
+    finally:
+        server.clear()
+        server.stop()
+    assert result.returncode == 1, result.stderr
+    assert "/story.txt: pattern '(a|aa)+b' took over 1 s" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_ctrl_c_stops_a_match_that_would_run_for_ever() -> None:

@@ -21,7 +21,7 @@ from generator.ingest.feeds.sniff import is_feed
 from generator.ingest.fetch.cache import NO_VALIDATORS, FetchCache, Validators
 from generator.ingest.fetch.client import Fetcher, FetchError
 from generator.ingest.page import PageFailure
-from generator.ingest.rules import RuleSet
+from generator.ingest.rules import RuleSet, SlowPattern
 from generator.ingest.run import Outcome, Prepared, read_document, write_read
 from generator.ingest.sources import Source
 from generator.ingest.web import fetched_document
@@ -91,7 +91,7 @@ def _fetch(source: Source, run: Run, validators: Validators) -> _Fetched:
         return _Fetched(read, Validators(got.etag, got.last_modified))
     except FetchError as exc:
         return _Fetched(failure=str(exc))
-    except PageFailure as exc:
+    except (PageFailure, SlowPattern) as exc:  # a pattern too slow on this source's text fails the source
         return _Fetched(failure=f"{source.url}: {exc}")
 
 
