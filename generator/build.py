@@ -25,7 +25,7 @@ from generator.entries.model import Entry
 from generator.faults import each, reached
 from generator.output import Trees, adopt_marker, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
 from generator.parallel import collector_paused, frozen_heap
-from generator.problems import DigestError, Problem
+from generator.problems import ConfigError, DigestError, Problem
 from generator.render import engine
 from generator.render.engine import Job
 from generator.render.fingerprint import digest_bytes
@@ -59,6 +59,9 @@ class Collected:
 
 def collect(config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None) -> Collected:
     """Load and arrange the content, reporting every problem found."""
+    if not config.content_dir.is_dir():  # a mistyped paths.content must not publish an empty site
+        hint = "create it (digest ingest writes there), or set paths.content in config.yaml"
+        raise ConfigError(Problem(config.content_dir, "content folder not found", hint=hint))
     loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers)
     match = remembered_matches(cache) if cache is not None else match_teasers
     return Collected(build_site(loaded.entries, config.tz, config.digest.period, match), loaded.problems, loaded.digests)

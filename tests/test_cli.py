@@ -43,6 +43,17 @@ def test_bad_config_exits_2_naming_key(make_digest: Callable[..., Config], tmp_p
     assert "unknown key `site.langauge` (did you mean `language`?)" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_missing_content_folder_is_one_line_and_exit_2(command: str, tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("site: {title: T, url: 'https://x.org/'}\npaths: {content: contnet}\n", encoding="utf-8")
+    result = run(command, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'contnet'}: content folder not found (create it (digest ingest writes there), or set paths.content in config.yaml)"
+    ]
+    assert not (tmp_path / "site").exists()
+
+
 def test_build_with_output_override_from_another_folder(make_digest: Callable[..., Config], tmp_path: Path) -> None:
     config = make_digest({"good.md": entry_text("Good")})
     elsewhere = tmp_path / "elsewhere"
