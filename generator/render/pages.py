@@ -140,7 +140,8 @@ def email_page(issue: Issue, config: Config) -> Page:
 
 def issue_description(issue: Issue) -> str:
     sources = ", ".join(g.name for g in issue.groups)
-    return f"{len(issue.articles)} articles from {sources}." if issue.articles else f"Headlines from {sources}."
+    count = len(issue.articles)
+    return f"{count} article{'' if count == 1 else 's'} from {sources}." if count else f"Headlines from {sources}."
 
 
 def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None, following: Entry | None) -> Page:
