@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 from pathlib import Path
 
 import pytest
 
+from generator import output
 from generator.output import (
     MARKER,
     Trees,
@@ -99,6 +101,18 @@ def test_write_file_makes_folders_and_writes_every_byte(tmp_path: Path) -> None:
     assert made == {tmp_path / "a" / "b"}
     write_file(tmp_path, "a/b/c.bin", b"shorter", made=made)
     assert (tmp_path / "a/b/c.bin").read_bytes() == b"shorter"
+    write_file(tmp_path, "a/b/d.bin", b"", exists=False)  # a file the records missed is still written whole
+    assert (tmp_path / "a/b/d.bin").read_bytes() == b""
+
+
+def test_written_files_get_the_permissions_the_umask_leaves(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        write_file(tmp_path, "new.html", b"x", exists=False)
+        write_file(tmp_path, "new.html", b"y")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.html").stat().st_mode & 0o777 == 0o644
 
 
 def test_delete_file_removes_the_folders_it_empties_but_not_the_tree(tmp_path: Path) -> None:
@@ -149,6 +163,24 @@ def test_first_swap_renames_the_spare_into_place(tmp_path: Path) -> None:
     new = files(spare)
     swap_in(spare, tmp_path / "site")
     assert files(tmp_path / "site") == new and not spare.exists()
+
+
+def test_exchange_swaps_relative_paths_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    live, spare = two_trees(tmp_path)
+    old, new = files(live), files(spare)
+    monkeypatch.chdir(tmp_path)
+    assert output._exchange(Path("state/spare"), Path("site")) is True
+    assert files(live) == new and files(spare) == old
+
+
+def test_without_renameat2_the_swap_renames_in_three_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
+    assert output._exchange(tmp_path / "a", tmp_path / "b") is False
+    live, spare = two_trees(tmp_path)
+    old, new = files(live), files(spare)
+    (spare.with_name("previous")).mkdir()  # left by a swap killed half-way
+    swap_in(spare, live)
+    assert files(live) == new and files(spare) == old and not spare.with_name("previous").exists()
 
 
 def test_swap_crashed_at_any_step_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
