@@ -234,3 +234,16 @@ def test_pages_are_relinked_when_the_article_a_teaser_links_to_moves(make_digest
     assert 'href="/digest/2024/12/14/bridge/"' in gamma.read_text(encoding="utf-8")
     rebuild_equals_clean_build(digest("bridge-reopens"))
     assert 'href="/digest/2024/12/14/bridge-reopens/"' in gamma.read_text(encoding="utf-8")
+
+
+def test_touched_files_with_the_same_bytes_publish_nothing(make_digest) -> None:  # type: ignore[no-untyped-def]
+    """Newer times, same bytes: every output's fingerprint is unchanged, so no spare is filled and nothing is swapped."""
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(3)})
+    build(config)
+    build(config)
+    for path in config.content_dir.glob("*.md"):
+        os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+    live = config.output_dir.stat().st_ino
+    result = build(config)
+    assert result.nothing_to_do and result.written == 0
+    assert config.output_dir.stat().st_ino == live  # the same tree: no swap

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes.util
+import dataclasses
 import os
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def test_trees_live_beside_the_site() -> None:
         Path("/x/.site.newsdigest/spare"),
         Path("/x/.site.newsdigest/cache.sqlite"),
     )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trees.live = Path("/elsewhere")  # type: ignore[misc]
+    assert not hasattr(trees, "__dict__")
 
 
 def test_a_new_tree_replaces_what_was_there_and_names_itself(tmp_path: Path) -> None:
@@ -71,6 +75,7 @@ def test_link_tree_makes_a_hard_linked_copy_without_the_marker(tmp_path: Path) -
     (source / "a" / "b" / "page.html").write_bytes(b"page")
     (source / "a" / "empty").mkdir()
     (source / MARKER).write_text("token: 0123\n", encoding="utf-8")  # as a site of an older newsdigest has it
+    (source / ".htaccess").write_bytes(b"hidden files sort before the marker")
     token = new_tree(target)
     link_tree(source, target)
     assert files(target) == {k: v for k, v in files(source).items() if k != MARKER}
