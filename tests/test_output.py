@@ -175,6 +175,7 @@ def test_exchange_swaps_relative_paths_too(tmp_path: Path, monkeypatch: pytest.M
     old, new = files(live), files(spare)
     monkeypatch.chdir(tmp_path)
     assert output._exchange(Path("state/spare"), Path("site")) is True
+    assert output._exchange(Path("missing-a"), Path("missing-b")) is False  # renameat2 failed: the caller falls back
     assert files(live) == new and files(spare) == old
 
 
