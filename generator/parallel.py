@@ -17,6 +17,7 @@ import multiprocessing.pool
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ C = TypeVar("C")
 R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+HELD = (signal.SIGINT, signal.SIGTERM)  # the signals that stop a build
 AHEAD = 4  # chunks queued per worker: enough that it never waits while this process is busy
 
 # The work function of a forked worker, installed once by the pool's initializer
@@ -73,18 +75,46 @@ def _end_with(caller: int) -> None:
         os._exit(1)
 
 
-def _pool(work: Callable[[Any], Any], processes: int) -> multiprocessing.pool.Pool:
-    """A pool of forked workers that get no signal before they have dropped the caller's handlers.
+@contextmanager
+def _pool(work: Callable[[Any], Any], processes: int) -> Iterator[multiprocessing.pool.Pool]:
+    """A pool of forked workers that get no signal before they have dropped the caller's handlers; terminated after.
 
     A forked worker runs the caller's handlers until its initializer replaced
     them: Ctrl-C in that moment would run serve's handler there. Blocking
-    SIGINT and SIGTERM while forking keeps them pending in the worker until then.
+    SIGINT and SIGTERM while forking keeps them pending in the worker until
+    then. Here, their handlers run once the workers are forked: an exception
+    they raise in the middle of a fork, in its hooks, would be dropped.
     """
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT, signal.SIGTERM))
+    pool = None
     try:
-        return multiprocessing.get_context("fork").Pool(processes, initializer=_install, initargs=(work, os.getpid()))
+        with _signals_held():
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+            try:
+                pool = multiprocessing.get_context("fork").Pool(processes, initializer=_install, initargs=(work, os.getpid()))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        yield pool
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        if pool is not None:
+            pool.terminate()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM arriving during the block are handled at its end (main thread only: elsewhere none is handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum)) for sig in HELD}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:  # None: not installed from Python, and then not replaceable either
+                signal.signal(sig, handler)
+        for signum in held:
+            signal.raise_signal(signum)
 
 
 def _call(chunk: Any) -> Any:

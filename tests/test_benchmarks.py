@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
 from pathlib import Path
 
 import pytest
 
 from benchmarks import cleaning, extraction
 from benchmarks.feeds import measure
+from benchmarks.soak_serve import Load, soak
 from tests.ingest.html import pages as html_pages
 
 
@@ -72,3 +74,10 @@ def test_extraction_benchmark_scores_shingles_as_the_article_benchmark(tmp_path:
     newsdigest = next(line for line in out.splitlines() if line.startswith("newsdigest"))
     assert "precision 1.0000  recall 1.0000  F1 1.0000" in newsdigest and "pages/s per core" in newsdigest
     assert any(line.startswith("trafilatura ") for line in out.splitlines())
+
+
+def test_serve_soak_runs_clean_for_a_few_seconds(tmp_path: Path) -> None:
+    load = Load(seconds=3, entries=100, clients=2, followers=0, stalled=0, stop_signal=signal.SIGINT)
+    lines = soak(tmp_path / "digest", load)
+    assert not [line for line in lines if line.startswith("FAIL")], "\n".join(lines)
+    assert any(line.startswith("ok   serve stopped with exit 0") for line in lines)

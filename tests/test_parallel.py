@@ -179,3 +179,28 @@ def test_workers_end_when_their_caller_is_killed(tmp_path: Path) -> None:
     if alive:
         os.kill(worker, signal.SIGKILL)
     assert not alive, "the worker outlived its killed caller"
+
+
+def test_a_stop_signal_during_the_fork_is_handled_after_it_not_lost(tmp_path: Path) -> None:
+    """An exception raised in a fork's hooks is dropped: serve's handler must run once the workers are forked."""
+    script = tmp_path / "work.py"
+    script.write_text(
+        "import os, signal, threading, time\n"
+        "from generator.parallel import fan_out\n"
+        "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # takes the signal (serve has threads)\n"
+        "def stop(signum, frame):\n"
+        "    raise KeyboardInterrupt  # as digest serve's handler does during a build\n"
+        "signal.signal(signal.SIGTERM, stop)\n"
+        "def hook():  # the signal lands in a fork hook, as in logging's\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    sum(range(1000))\n"
+        "os.register_at_fork(after_in_parent=hook)\n"
+        "try:\n"
+        "    list(fan_out(abs, range(100), 2))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "else:\n"
+        "    print('the stop was lost', flush=True)\n",
+        encoding="utf-8",
+    )
+    assert _run(script) == "interrupted\n"

@@ -257,7 +257,7 @@ def test_ctrl_c_during_the_first_build_stops_without_serving(make_digest: Callab
     config = make_digest({"a.md": entry_text()})
     first_build = serve_command.rebuild
 
-    def interrupted(config: Config) -> object:
+    def interrupted(config: Config, progress: object) -> object:
         os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends, while the build runs
         return first_build(config)
 

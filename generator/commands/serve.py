@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from generator.build import Progress
 from generator.commands.options import config_option
 from generator.config import Config
 from generator.problems import EXIT_USAGE, DigestError, Problem
@@ -76,6 +77,9 @@ class _Stop(threading.Event):
 
     A build can be stopped at any point (the site stays as it was), and a
     large one takes long: waiting for it would make a stop take as long.
+    The signal handler raises KeyboardInterrupt wherever the build is, but
+    Python drops an exception raised in some places (a fork hook, a __del__),
+    so the build's progress reports raise it again until it ends.
     """
 
     def __init__(self) -> None:
@@ -91,15 +95,19 @@ class _Stop(threading.Event):
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
-    def interruptible(self, work: Callable[[Config], BuildReport]) -> Callable[[Config], BuildReport]:
+    def interruptible(self, work: Callable[[Config, Progress], BuildReport]) -> Callable[[Config], BuildReport]:
         def run(config: Config) -> BuildReport:
             self._building = True
             try:
-                return work(config)
+                return work(config, self._checkpoint)
             finally:
                 self._building = False
 
         return run
+
+    def _checkpoint(self, done: int, total: int) -> None:
+        if self.is_set():
+            raise KeyboardInterrupt
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         interrupt = self._building and not self.is_set()  # once: the build's own clean-up must run undisturbed

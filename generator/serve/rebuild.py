@@ -16,7 +16,7 @@ from pathlib import Path
 
 import watchfiles
 
-from generator.build import build
+from generator.build import Progress, build
 from generator.config import Config, load_config
 from generator.problems import DigestError
 from generator.render.templates import template_dirs
@@ -35,11 +35,11 @@ class BuildReport:
     seconds: float
 
 
-def rebuild(config: Config) -> BuildReport:
+def rebuild(config: Config, progress: Progress | None = None) -> BuildReport:
     """Build once; a failed build leaves the last good site in place."""
     started = time.perf_counter()
     try:
-        result = build(config)
+        result = build(config, progress=progress)
     except DigestError as exc:
         return BuildReport(False, tuple(f"error: {p}" for p in exc.problems), time.perf_counter() - started)
     except Exception as exc:
