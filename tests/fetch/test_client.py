@@ -63,6 +63,17 @@ def test_a_redirect_loop_stops_at_the_limit(web: HTTPServer, fetcher: Fetcher) -
     assert len([r for r, _ in web.log if r.path in ("/a", "/b")]) == 4  # the first request and three redirects
 
 
+def test_a_redirect_is_checked_against_robots_txt_too(web: HTTPServer, fetcher: Fetcher) -> None:
+    web.clear()
+    web.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n")
+    web.expect_request("/go").respond_with_data("", status=302, headers={"Location": "/private/page"})
+    web.expect_request("/private/page").respond_with_data("never")
+    with pytest.raises(FetchError) as info:
+        fetcher.get(web.url_for("/go"))
+    assert str(info.value) == f"{web.url_for('/go')}: disallowed by the site's robots.txt (redirected to {web.url_for('/private/page')})"
+    assert "/private/page" not in [r.path for r, _ in web.log]
+
+
 def test_a_slow_server_times_out(web: HTTPServer, slow_handler: Callable[[bytes], Callable[[Request], Response]]) -> None:
     web.expect_request("/slow").respond_with_handler(slow_handler(b"late"))
     with Fetcher(dataclasses.replace(FAST, timeout=0.3)) as client, pytest.raises(FetchError, match=r"/slow: timed out after 0.3 s \(fetch.timeout\)$"):

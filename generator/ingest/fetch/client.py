@@ -10,7 +10,7 @@ import email.utils
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -48,6 +48,7 @@ class Fetched:
     content_type: str | None
     etag: str | None
     last_modified: str | None
+    location: str | None = None  # a redirect's target, as sent
 
 
 class Fetcher:
@@ -59,8 +60,7 @@ class Fetcher:
         self._client = httpx.Client(
             headers={"User-Agent": settings.user_agent},
             timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            max_redirects=settings.max_redirects,
+            follow_redirects=False,  # followed here, so each hop passes robots.txt and politeness
             trust_env=False,  # no proxies or .netrc picked up from the environment
         )
         self._polite = Politeness(settings.delay, sleep=sleep)
@@ -73,18 +73,36 @@ class Fetcher:
         self._client.close()
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-        """GET with robots.txt checked first; conditional when validators are given."""
+        """GET with robots.txt checked first (for every redirect too); conditional when validators are given."""
+        headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+        try:
+            return self._follow(url, headers, robots=True)
+        except FetchError as exc:
+            if exc.url == url:
+                raise
+            raise FetchError(url, f"{exc.reason} (redirected to {exc.url})") from None
+
+    def _follow(self, url: str, headers: dict[str, str], robots: bool, accept_errors: bool = False) -> Fetched:
+        target = url
+        for _ in range(self.settings.max_redirects + 1):
+            if robots:
+                self._check_robots(target)
+            got = self._with_retries(target, headers, accept_errors)
+            if got.location is None:
+                return got
+            target = urljoin(target, got.location)
+        raise FetchError(url, f"too many redirects (more than {self.settings.max_redirects}, fetch.max_redirects)")
+
+    def _check_robots(self, url: str) -> None:
         try:
             allowed = self._robots.allowed(url)
         except FetchError as exc:
             raise FetchError(url, f"{exc.reason} (reading robots.txt)") from None
         if not allowed:
             raise FetchError(url, "disallowed by the site's robots.txt")
-        headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
-        return self._with_retries(url, headers)
 
     def _robots_txt(self, url: str) -> tuple[int, str]:
-        got = self._with_retries(url, {}, accept_errors=True)
+        got = self._follow(url, {}, robots=False, accept_errors=True)
         return got.status, got.data.decode("utf-8", errors="replace")
 
     def _with_retries(self, url: str, headers: dict[str, str], accept_errors: bool = False) -> Fetched:
@@ -101,7 +119,7 @@ class Fetcher:
             if isinstance(got, Fetched):
                 return got
             if accept_errors:
-                return Fetched(url, status, b"", None, None, None)
+                return Fetched(url, status, b"", None, None, None)  # robots.txt: its status decides
             tries = f" after {attempt + 1} tries" if attempt else ""
             raise FetchError(url, f"HTTP {status} {got.reason_phrase}{tries}".rstrip())
 
@@ -111,11 +129,11 @@ class Fetcher:
             with self._polite.turn(host), self._client.stream("GET", url, headers=headers) as response:
                 if response.status_code >= 400:
                     return response.status_code, response
+                if response.has_redirect_location:
+                    return response.status_code, Fetched(url, response.status_code, b"", None, None, None, response.headers["location"])
                 data = b"" if response.status_code == 304 else self._body(url, response)
         except httpx.TimeoutException:
             raise FetchError(url, f"timed out after {self.settings.timeout:g} s (fetch.timeout)") from None
-        except httpx.TooManyRedirects:
-            raise FetchError(url, f"too many redirects (more than {self.settings.max_redirects}, fetch.max_redirects)") from None
         except httpx.ConnectError as exc:
             raise FetchError(url, f"cannot connect: {_reason(exc)}") from None
         except httpx.HTTPError as exc:
