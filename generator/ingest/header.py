@@ -120,6 +120,8 @@ def byline(line: str) -> tuple[tuple[str, ...], str | None] | None:
     pieces = [p.strip() for p in text.split(",")]
     joined = next((i for i, p in enumerate(pieces) if _CONJUNCTION.search(f" {p} ")), None)
     names_part, rest = (pieces[: joined + 1], pieces[joined + 1 :]) if joined is not None else (pieces, [])
+    if joined is None and len(pieces) > 1:  # "By Priya Nair, Local Democracy Reporter": a role, not a second name
+        names_part, rest = pieces[:1], []
     names = [n.strip() for p in names_part for n in _JOINED.split(p) if n.strip()]
     if not names or not all(_name(n) for n in names):
         return None

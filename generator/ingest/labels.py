@@ -19,7 +19,7 @@ from generator.ingest.header import IMAGE, GenericHeader, Header, find_header
 from generator.ingest.language import detect
 from generator.ingest.layout import read_layout
 from generator.ingest.rules import Hit, Rule, RuleSet
-from generator.ingest.teasers import Item, Teaser, parse_teasers
+from generator.ingest.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
 
 MAX_SECTION = 6  # lines a leaked template section may hold
 _SECTION_OPEN = re.compile(r"\{\{\s*[#^]\s*(\w[\w.]*)\s*\}\}")
@@ -92,10 +92,21 @@ def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
     body = _body(content, lines, labels)
     meta = _meta(hits, header, generic)
     items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
-    parsed = parse_teasers(items, meta.source)
+    generic_tail = meta.platform == "generic"
+    parsed = _generic_tail(items, lang) if generic_tail else parse_teasers(items, meta.source)
+    for item in items if generic_tail else ():
+        labels[item.index] = Label("boilerplate", "after the article")
     for i, field in parsed.fields.items():
         labels[i] = Label("teaser", field)
     return Labelled(tuple(lines), tuple(labels), header, body, generic_teasers + parsed.teasers, meta, generic, listing, lang)
+
+
+def _generic_tail(items: Sequence[Item], lang: str | None) -> Parsed:
+    """Teasers after a generic page's paywall line, read as a listing (kicker / headline, headline / dek)."""
+    texts = [item.text for item in items if not item.marker]
+    found = [item for item in items if not item.marker]
+    listing = parse_listing(texts, [v.kind for v in classify(texts, lang)])
+    return Parsed(listing.teasers, {found[p].index: name for p, name in listing.fields.items()})
 
 
 def _template_sections(lines: Sequence[str], hits: list[Hit | None], labels: list[Label]) -> None:

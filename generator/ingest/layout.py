@@ -64,21 +64,7 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
     listing, seq = _listing(index, lines, kinds, separators)
     at = {i: p for p, i in enumerate(seq)}
     if listing.teasers and listing.covers([at[index[p]] for p in good]):
-        out.listing = True
-        for i in index:  # no article: what is no teaser is chrome
-            if out.labels[i][0] == "body":
-                out.labels[i] = ("boilerplate", "listing")
-        for p, name in listing.fields.items():
-            out.labels[seq[p]] = ("teaser", name)
-        out.teasers += listing.teasers
-        first = next((p for p, i in enumerate(index) if i >= seq[min(listing.fields)]), len(texts))
-        title = _pick_title(texts, 0, first - 1, lang, prose=False, dated=True)
-        header = _header(out, index, texts, title, first, lang, listing=True)
-        if header is not None and title is not None:  # a listing's heading may be its date ("Het nieuws van 11 januari 2019")
-            day = header.date or date_line(texts[title], lang)
-            header = GenericHeader(heading_text(texts[title]), header.source or source_line(texts[title]), day, ())
-        out.header = header
-        return out
+        return _as_listing(out, index, texts, listing, seq, lang)
     if not good:
         return out
     # The article starts at its first line that is prose on its own (a dek or caption beside it is only near).
@@ -91,9 +77,13 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
         first = good[1]
     header = _header(out, index, texts, title, first, lang)
     last = len(texts) - 1 if ended else _trailing_prose(texts, kinds, last)
+    if (second := _second_story(texts, kinds, first, last, lang)) is not None:
+        for pos in range(second, len(texts)):  # a story appended by infinite scroll is not merged into this one
+            out.labels[index[pos]] = ("boilerplate", "next story")
+        texts, kinds, last, ended = texts[:second], kinds[:second], second - 1, True
     signed = last + 1 < len(texts) and not (header and header.authors) and bool(signoff(texts[last + 1]))
     if not ended and not signed:
-        last = _cut_off(texts, kinds, last)
+        last = _cut_off(texts, kinds, last, _unbroken(index, last, separators))
     for pos in range(first, last + 1):
         out.labels[index[pos]] = _in_article(pos, texts, kinds, verdicts)
     after = list(range(last + 1, len(texts)))
@@ -110,15 +100,65 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
     return out
 
 
+def _as_listing(out: Layout, index: Sequence[int], texts: Sequence[str], listing: Listing, seq: Sequence[int], lang: str | None) -> Layout:
+    """A page that only lists stories: teasers, its heading (which may hold its date) and chrome."""
+    out.listing = True
+    for i in index:  # no article: what is no teaser is chrome
+        if out.labels[i][0] == "body":
+            out.labels[i] = ("boilerplate", "listing")
+    for p, name in listing.fields.items():
+        out.labels[seq[p]] = ("teaser", name)
+    out.teasers += listing.teasers
+    first = next((p for p, i in enumerate(index) if i >= seq[min(listing.fields)]), len(texts))
+    title = _pick_title(texts, 0, first - 1, lang, prose=False, dated=True)
+    header = _header(out, index, texts, title, first, lang, listing=True)
+    if header is not None and title is not None:  # "Het nieuws van 11 januari 2019"
+        day = header.date or date_line(texts[title], lang)
+        header = GenericHeader(heading_text(texts[title]), header.source or source_line(texts[title]), day, ())
+    out.header = header
+    return out
+
+
+def _second_story(texts: Sequence[str], kinds: Sequence[str], first: int, last: int, lang: str | None) -> int | None:
+    """Where another story starts inside the article: a headline over a byline or date line over prose."""
+    for pos in range(first + 1, last - 1):
+        if kinds[pos] == "good" or headline_score(texts[pos], texts, pos) is None:
+            continue
+        below = pos + 1
+        header = 0
+        while below < last and (byline(texts[below]) is not None or date_line(texts[below], lang) is not None):
+            below, header = below + 1, header + 1
+        if header and kinds[below] == "good":
+            return pos
+    return None
+
+
 def _trailing_prose(texts: Sequence[str], kinds: Sequence[str], last: int) -> int:
-    """Short sentences right after the last long paragraph still belong to it ("It worked.")."""
-    while last + 1 < len(texts) and kinds[last + 1] == "short" and texts[last + 1].rstrip(_CLOSERS).endswith(_STOPS):
-        last += 1
+    """Short sentences right after the last long paragraph still belong to it ("It worked."), and so
+    does a subheading over such a sentence ("What happens next" / "Work starts in the autumn.")."""
+    while last + 1 < len(texts) and kinds[last + 1] == "short" and not signoff(texts[last + 1]):
+        if _sentence(texts[last + 1]):
+            last += 1
+        elif last + 2 < len(texts) and kinds[last + 2] in ("short", "near", "good") and _sentence(texts[last + 2]) and _menu_like(texts[last + 1], "short"):
+            last += 2
+        else:
+            break
     return last
 
 
-def _cut_off(texts: Sequence[str], kinds: Sequence[str], last: int) -> int:
+def _sentence(text: str) -> bool:
+    return text.rstrip(_CLOSERS).endswith(_STOPS)
+
+
+def _unbroken(index: Sequence[int], last: int, separators: set[int]) -> bool:
+    """No section mark ("Related stories", a dateline) stands between content line `last` and the page's end."""
+    return not any(i > index[last] for i in separators)
+
+
+def _cut_off(texts: Sequence[str], kinds: Sequence[str], last: int, unbroken: bool) -> int:
     """A few short lines that end the text right under the article belong to it: a scrape cut off under a subheading."""
+    if not unbroken:
+        return last
     rest = range(last + 1, len(texts))
     if len(rest) <= MAX_CUT_TAIL and all(kinds[p] == "short" and len(texts[p].split()) <= MAX_CUT_TAIL_WORDS for p in rest):
         return len(texts) - 1

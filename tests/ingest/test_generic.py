@@ -171,3 +171,66 @@ def test_a_column_signed_at_its_end_and_a_text_cut_off_under_a_subheading() -> N
 def test_a_headline_with_a_site_suffix_gives_the_source_and_keeps_a_lowercase_tail() -> None:
     assert strip_site_suffix("Storm closes the coast road - Kustkrant #12") == ("Storm closes the coast road", "Kustkrant")
     assert strip_site_suffix("Minister resigns over expenses – as it happened") == ("Minister resigns over expenses – as it happened", None)
+
+
+SCROLLED = """Menu
+Harbour bridge reopens after two years of repairs
+By Lena Fisk
+The harbour bridge reopened on Monday after two years of repairs, and the first bus crossed it just after six in the morning with the mayor on board.
+Traders on both sides of the water say the closure cost them a third of their customers, and they hope the reopening will bring them back before the summer.
+School choir wins the regional prize
+By Tomas Berg
+The school choir won the regional prize on Saturday with a programme of folk songs that the pupils had arranged themselves over the winter months.
+"""
+
+
+def test_a_second_story_appended_by_infinite_scroll_is_cut_at_its_headline() -> None:
+    page = ingest_page(SCROLLED.encode(), "s.txt", default_rules())
+    assert page.article is not None
+    assert page.article.authors == ("Lena Fisk",)
+    body = page.article.body.split("\n\n")
+    assert len(body) == 2 and body[-1].startswith("Traders")
+    labels = {line: str(label) for line, label in zip(page.labelled.lines, page.labelled.labels, strict=True)}
+    assert labels["School choir wins the regional prize"] == "boilerplate(next story)"
+
+
+NEWS_SITE = """Skip to main content
+News
+Sport
+Council approves plan for new riverside park
+By Priya Nair, Local Democracy Reporter
+Published 5 March 2024
+The long-derelict gasworks site on the east bank of the river will become a public park under plans approved by councillors on Tuesday evening.
+The scheme includes a playground, a wetland area and a path linking the park to the town centre, and is expected to cost four million over three years.
+What happens next
+Work on clearing the site is due to start in the autumn.
+Related stories
+Gasworks clean-up delayed again
+Residents call for more green space
+"""
+
+PAYWALLED = """Startseite
+Stadtrat beschließt neues Busnetz für die Innenstadt
+Von Anna Keller
+Der Stadtrat hat am Dienstagabend mit großer Mehrheit ein neues Busnetz für die Innenstadt beschlossen, das ab dem kommenden Jahr gelten soll.
+Sie haben bereits ein Abo? Melden Sie sich an.
+Verkehr
+Neue Radwege in der Altstadt geplant
+Wirtschaft
+Einzelhandel klagt über leere Innenstadt
+"""
+
+
+def test_a_subheading_over_a_last_sentence_stays_and_related_headlines_do_not() -> None:
+    page = ingest_page(NEWS_SITE.encode(), "n.txt", default_rules())
+    assert page.article is not None
+    assert page.article.authors == ("Priya Nair",)  # the role after the comma is no second author
+    assert page.article.date == dt.date(2024, 3, 5)
+    body = page.article.body.split("\n\n")
+    assert body[-2:] == ["What happens next", "Work on clearing the site is due to start in the autumn."]
+
+
+def test_after_a_paywall_line_kicker_and_headline_pairs_are_teasers() -> None:
+    page = ingest_page(PAYWALLED.encode(), "p.txt", default_rules())
+    assert page.article is not None and page.article.body.startswith("Der Stadtrat")
+    assert [(t.title, t.summary) for t in page.teasers] == [("Neue Radwege in der Altstadt geplant", None), ("Einzelhandel klagt über leere Innenstadt", None)]
