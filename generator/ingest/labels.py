@@ -18,7 +18,7 @@ from generator.ingest.dates import parse_edition
 from generator.ingest.header import IMAGE, GenericHeader, Header, find_header
 from generator.ingest.language import detect
 from generator.ingest.layout import read_layout
-from generator.ingest.rules import Hit, Rule, RuleSet
+from generator.ingest.rules import GENERIC, Hit, Rule, RuleSet
 from generator.ingest.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
 
 MAX_SECTION = 6  # lines a leaked template section may hold
@@ -84,7 +84,8 @@ def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
         texts = [lines[i] for i in content]
         lang = detect("\n".join(sorted(texts, key=len)[-LANGUAGE_SAMPLE:]))
         separators = {i for i in range(tail) if (h := hits[i]) is not None and h.rule.name in SEPARATORS}
-        layout = read_layout(content, lines, classify(texts, lang), lang, separators, ended=tail < len(lines))
+        ended = tail < len(lines) and (h := hits[tail]) is not None and h.rule.platform != GENERIC  # a platform's story ends there
+        layout = read_layout(content, lines, classify(texts, lang), lang, separators, ended=ended)
         for i, (kind, detail) in layout.labels.items():
             labels[i] = Label(kind, detail)
         content = [i for i in content if labels[i].kind == "body"]

@@ -233,8 +233,8 @@ def _header(
             authors, by_source = found_by
             source = source or by_source
             out.labels[index[pos]] = ("header", "author")
-        elif day is None and (found := date_line(text, lang)) is not None:
-            day = found
+        elif (found := date_line(text, lang)) is not None:  # the first date is the page's; "updated" ones follow it
+            day = day or found
             out.labels[index[pos]] = ("header", "date")
         elif source is None and (name := source_line(text)) is not None:
             source = name

@@ -234,3 +234,27 @@ def test_after_a_paywall_line_kicker_and_headline_pairs_are_teasers() -> None:
     page = ingest_page(PAYWALLED.encode(), "p.txt", default_rules())
     assert page.article is not None and page.article.body.startswith("Der Stadtrat")
     assert [(t.title, t.summary) for t in page.teasers] == [("Neue Radwege in der Altstadt geplant", None), ("Einzelhandel klagt über leere Innenstadt", None)]
+
+
+FRENCH = """Accueil
+Se connecter
+La ville de Brest inaugure sa nouvelle médiathèque
+Par Claire Dubois et Marc Léger
+Publié le 28 avril 2020 à 10h15
+Mis à jour le 28 avril 2020 à 12h30
+La nouvelle médiathèque de Brest a ouvert ses portes samedi, après trois ans de travaux et un budget de douze millions d'euros.
+Elle propose plus de cent mille documents, un espace numérique et une salle de concert de deux cents places.
+Lire aussi
+Les bibliothèques face au numérique
+Cet article est réservé aux abonnés.
+"""
+
+
+def test_dates_updated_lines_and_links_before_a_generic_paywall() -> None:
+    page = ingest_page(FRENCH.encode(), "f.txt", default_rules())
+    assert page.article is not None
+    assert page.article.authors == ("Claire Dubois", "Marc Léger")
+    assert page.article.date == dt.date(2020, 4, 28)
+    body = page.article.body.split("\n\n")
+    assert body[0].startswith("La nouvelle") and len(body) == 2  # no "Mis à jour" line, no related link
+    assert date_line("Yayın: 21 Eylül 2025, 16:25 (TSİ) · Okuma süresi: 3 dakika", "tr") == dt.date(2025, 9, 21)
