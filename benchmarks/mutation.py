@@ -46,6 +46,8 @@ TARGETS = {
         "generator/build.py",
         (
             "tests/robustness/test_crash_steps.py::test_a_spare_a_crash_left_dirty_is_made_afresh",
+            "tests/robustness/test_crash_steps.py::test_a_spare_made_afresh_leaves_no_trace_of_the_old_one_in_the_cache",
+            "tests/robustness/test_crash_steps.py::test_a_site_the_cache_does_not_know_is_not_copied_into_the_spare",
             "tests/test_incremental.py",
             "tests/robustness/test_kill.py::test_a_dirty_spare_is_not_trusted",
             "-k",

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from generator.cache import BuildCache
 from generator.config import load_config
+from generator.output import Trees, read_token
 from tests.crashes import Crash, crash_at
 from tests.robustness.sites import snapshot
 from tests.robustness.test_kill import DIGESTS, Digest, describe, write_digest
@@ -86,3 +88,38 @@ def test_a_spare_a_crash_left_dirty_is_made_afresh(tmp_path: Path) -> None:
     write_digest(root, SMALL["A"])
     in_process_build(root)
     assert snapshot(root / "site") == cold["A"], describe(snapshot(root / "site"), cold)
+
+
+def test_a_spare_made_afresh_leaves_no_trace_of_the_old_one_in_the_cache(tmp_path: Path) -> None:
+    """The remade spare's old records are forgotten: the cache never carries a dead tree's rows from build to build."""
+    root = tmp_path / "site-root"
+    for name in ("A", "B", "C"):
+        write_digest(root, SMALL[name])
+        if name != "C":
+            in_process_build(root)
+    with crash_at(12), pytest.raises(Crash):
+        in_process_build(root)
+    trees = Trees(root / "site")
+    dead = read_token(trees.spare)
+    assert dead is not None
+    in_process_build(root)
+    store = BuildCache(trees.cache_file)
+    try:
+        assert read_token(trees.spare) != dead
+        assert store.count_outputs(dead) == 0 and store.meta(f"tree:{dead}") is None and store.meta(f"dirty:{dead}") is None
+    finally:
+        store.close()
+
+
+def test_a_site_the_cache_does_not_know_is_not_copied_into_the_spare(tmp_path: Path) -> None:
+    """Cache deleted, site/ kept: the next build must not link the unknown live files in, or B keeps A's pages."""
+    write_digest(tmp_path / "cold-B", SMALL["B"])
+    in_process_build(tmp_path / "cold-B")
+    root = tmp_path / "site-root"
+    write_digest(root, SMALL["A"])
+    in_process_build(root)
+    in_process_build(root)  # a spare exists too, so both trees are unknown once the cache is gone
+    Trees(root / "site").cache_file.unlink()
+    write_digest(root, SMALL["B"])
+    in_process_build(root)
+    assert snapshot(root / "site") == snapshot(tmp_path / "cold-B" / "site")
