@@ -87,3 +87,20 @@ def test_teaser_announcing_an_article_links_to_it_in_feeds(make_digest: Callable
     links = {e.title: e.link for e in feed.entries}
     assert len(feed.entries) == 2
     assert set(links.values()) == {BASE + "2024/12/14/ports-reopen-after-the-storm/"}
+
+
+def test_feed_author_is_the_site_author_else_the_site_title(make_digest: Callable[..., Config]) -> None:
+    config = make_digest(entries(1), CONFIG.replace("  language: en\n", "  language: en\n  author: Ada Editor\n"))
+    build(config)
+    assert read_feed(config.output_dir / "atom.xml", BASE).feed.author == "Ada Editor"
+    config = make_digest(entries(1))
+    build(config)
+    assert read_feed(config.output_dir / "atom.xml", BASE).feed.author == "Test Digest"
+
+
+def test_a_feed_with_no_items_is_dated_at_the_epoch_in_the_site_time_zone(make_digest: Callable[..., Config]) -> None:
+    config = make_digest({})
+    build(config)
+    rss = (config.output_dir / "feed.xml").read_text(encoding="utf-8")
+    assert "<lastBuildDate>Thu, 01 Jan 1970 01:00:00 +0100</lastBuildDate>" in rss
+    assert "<updated>1970-01-01T01:00:00+01:00</updated>" in (config.output_dir / "atom.xml").read_text(encoding="utf-8")

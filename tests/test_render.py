@@ -88,3 +88,10 @@ def test_article_shows_its_lead_image(make_digest: Callable[..., Config]) -> Non
         in pages["with-a-picture"]
     )
     assert 'class="lead"' not in pages["without"]
+
+
+def test_bare_urls_and_plain_quotes_stay_as_written() -> None:
+    """No linkify (a bare URL in scraped text is not a link the author made) and no typographer (quotes stay the source's)."""
+    html = to_html('See https://example.org/x and "quoted" -- text (c) ...')
+    assert "<a " not in html
+    assert "&quot;quoted&quot; -- text (c) ..." in html

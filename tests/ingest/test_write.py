@@ -1,5 +1,7 @@
 import datetime as dt
+import errno
 import os
+import secrets
 import stat
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from generator.entries import frontmatter
 from generator.entries.parse import parse_entry
 from generator.ingest.article import Draft
-from generator.ingest.write import _CDumper, dump, edited_by_hand, entry_path, render, same_content, write_atomic
+from generator.ingest.write import _CDumper, added_of, dump, edited_by_hand, entry_path, read_existing, render, same_content, write_atomic
 
 DRAFT = Draft(
     kind="article",
@@ -134,3 +136,60 @@ def test_entry_files_get_the_permissions_of_any_new_file(tmp_path: Path) -> None
     finally:
         os.umask(umask)
     assert stat.S_IMODE((tmp_path / "b.md").stat().st_mode) == 0o644
+
+
+def test_every_hand_edit_is_noticed_and_a_file_without_its_hash_counts_as_edited() -> None:
+    """A dozen one-character edits: each changes the hash, whichever way it compares with the stated one."""
+    text = render(DRAFT, NOW, ORIGIN)
+    edits = [text.replace("Two.", f"Two{mark}") for mark in "!?;:,-+*/=~^"]
+    assert all(edited_by_hand(edit) for edit in edits)
+    assert edited_by_hand(text.replace("entry_sha256", "entry_sha255"))  # the hash line no longer found
+
+
+@pytest.mark.parametrize(
+    ("line", "added"),
+    [
+        ("added: '2025-01-02T03:04:05+00:00'", dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)),
+        ("added: 2025-01-02T03:04:05+01:00", dt.datetime(2025, 1, 2, 2, 4, 5, tzinfo=dt.UTC)),
+        ("added: '2025-13-45T00:00:00'", None),  # no such date: unknown, not an error
+        ("title: no added line", None),
+    ],
+)
+def test_added_time_is_read_from_the_file(line: str, added: dt.datetime | None) -> None:
+    assert added_of(f"---\nid: x\n{line}\n---\nbody\n") == added
+
+
+def test_reading_an_entry_that_is_gone_or_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "latin1.md").write_bytes("título".encode("latin-1"))
+    assert read_existing(tmp_path / "missing.md") is None
+    assert read_existing(tmp_path / "latin1.md") == ""  # not ours any more: counts as edited by hand
+
+
+def test_atomic_write_makes_every_missing_folder(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "c" / "d.md"
+    write_atomic(target, "one")
+    assert target.read_text() == "one"
+
+
+def test_a_temp_name_another_writer_holds_is_never_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first name drawn is taken: that file is left alone and the entry still gets written, under the next name."""
+    names = iter(["aaaaaaaa", "bbbbbbbb"])
+    monkeypatch.setattr(secrets, "token_hex", lambda n: next(names))
+    target = tmp_path / "b.md"
+    taken = tmp_path / ".b.md.aaaaaaaa.tmp"
+    taken.write_text("another writer's")
+    write_atomic(target, "mine")
+    assert target.read_text() == "mine" and taken.read_text() == "another writer's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".b.md.aaaaaaaa.tmp", "b.md"]
+
+
+def test_a_failed_write_raises_its_own_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk-full error before the temp file exists reaches the caller as itself, not as a failed clean-up."""
+
+    def full(path: str | Path, flags: int, mode: int = 0o777) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(os, "open", full)
+    with pytest.raises(OSError, match="No space left") as raised:
+        write_atomic(tmp_path / "b.md", "one")
+    assert raised.value.errno == errno.ENOSPC
