@@ -12,8 +12,9 @@ import fcntl
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import msgspec
@@ -24,7 +25,7 @@ from generator.entries.load import entry_files, load_entries
 from generator.entries.model import Entry
 from generator.faults import each, reached
 from generator.output import Trees, adopt_marker, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
-from generator.parallel import collector_paused, frozen_heap
+from generator.parallel import collector_paused, frozen_heap, in_background
 from generator.problems import ConfigError, DigestError, Problem
 from generator.render import engine
 from generator.render.engine import Job
@@ -86,6 +87,19 @@ def remembered_matches(cache: BuildCache) -> Matcher:
     return match
 
 
+def remembered_template_keys(config: Config, cache: BuildCache, env_key: str) -> Mapping[str, bytes]:
+    """engine.template_keys, parsed again only when code, config or a template changed (the environment key covers them)."""
+    from generator.render.templates import make_environment
+
+    key = bytes.fromhex(env_key)
+    saved = cache.derived("template_keys", key)
+    if saved is not None:
+        return msgspec.msgpack.decode(saved, type=dict[str, bytes])
+    found = engine.template_keys(make_environment(config))
+    cache.set_derived("template_keys", key, msgspec.msgpack.encode(found))
+    return found
+
+
 def build(config: Config, keep_going: bool = False, workers: int | None = None, progress: Progress | None = None) -> BuildResult:
     """Build the site into config.output_dir; on errors, leave the old site untouched."""
     trees = Trees(config.output_dir)
@@ -121,15 +135,17 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     if store.meta("parse_key") != parse_key:
         store.drop_entries()
         store.set_meta("parse_key", parse_key)
-    with collector_paused():  # loading makes long-lived objects, not garbage
-        collected = collect(config, store, trust_before, workers)
-    reached("load")
-    site, problems = collected.site, collected.problems
-    if problems and not keep_going:
-        raise DigestError(problems)
-    with frozen_heap():  # entries and site live until the end: no collector passes over them
-        jobs = engine.plan_jobs(site, config, collected.digests)
-        result = _sync(jobs, site, config, trees, store, live_token, workers, progress)
+    with ExitStack() as background:  # the spare is made ready while loading and planning go on
+        prepared = _start_spare(trees, store, live_token, background)
+        with collector_paused():  # loading makes long-lived objects, not garbage
+            collected = collect(config, store, trust_before, workers)
+        reached("load")
+        site, problems = collected.site, collected.problems
+        if problems and not keep_going:
+            raise DigestError(problems)
+        with frozen_heap():  # entries and site live until the end: no collector passes over them
+            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key))
+            result = _sync(jobs, site, config, trees, store, prepared, live_token, workers, progress)
     result.warnings, result.skipped = list(site.warnings), problems
     with store.transaction():
         store.set_meta("scan_ns", str(scan_ns))
@@ -160,14 +176,22 @@ def _inputs_unchanged(config: Config, store: BuildCache, trust_before_ns: int) -
 
 
 def _sync(
-    jobs: Sequence[Job], site: Site, config: Config, trees: Trees, store: BuildCache, live_token: str | None, workers: int | None, progress: Progress | None
+    jobs: Sequence[Job],
+    site: Site,
+    config: Config,
+    trees: Trees,
+    store: BuildCache,
+    prepared: Spare,
+    live_token: str | None,
+    workers: int | None,
+    progress: Progress | None,
 ) -> BuildResult:
     """Bring the spare tree to the planned state, then swap it in."""
     live = store.outputs(live_token) if live_token else {}
     planned = {path: job.fingerprint for job in jobs for path in job.paths}
     if trees.live.exists() and live_token and len(live) == len(planned) and all(live.get(p) and live[p].fingerprint == f for p, f in planned.items()):
         return BuildResult(unchanged=len(planned), nothing_to_do=True)
-    spare_token, spare = _prepare_spare(trees, store, live_token)
+    spare_token, spare = prepared.token, prepared.holds(store, live_token, live)
     reached("spare")
     todo = [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
     records: dict[str, OutputRecord] = {}
@@ -195,17 +219,40 @@ def _sync(
     return BuildResult(written=written, unchanged=len(planned) - written, removed=sum(1 for p in live if p not in planned), rendered=len(todo))
 
 
-def _prepare_spare(trees: Trees, store: BuildCache, live_token: str | None) -> tuple[str, dict[str, OutputRecord]]:
-    """The spare tree's token and what it holds, marked dirty until the build completes.
+@dataclass(slots=True)
+class Spare:
+    """The spare tree being made ready while the build loads and plans."""
+
+    token: str
+    holds_own: bool  # the cache knows what it holds (a clean spare of an earlier build)
+    linking: AsyncResult[None] | None = None  # hard links to the live site, made in a forked process
+
+    def holds(self, store: BuildCache, live_token: str | None, live: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+        """What the spare holds once ready, marked dirty until the build completes."""
+        if self.linking is not None:
+            self.linking.get()
+            with store.transaction():
+                store.copy_outputs(str(live_token), self.token)
+            return live
+        if not self.holds_own:
+            return {}
+        store.set_meta(f"dirty:{self.token}", "1")
+        return store.outputs(self.token)
+
+
+def _start_spare(trees: Trees, store: BuildCache, live_token: str | None, background: ExitStack) -> Spare:
+    """The spare tree, made ready alongside the build.
 
     A spare left dirty by a killed build, or unknown to the cache, is made
     afresh: hard links to the live site's files when the cache knows them
-    (files are never modified in place, so the twins stay independent).
+    (files are never modified in place, so the twins stay independent). The
+    links are system calls, tens of thousands at 10,000 entries: a forked
+    process makes them while this one loads and plans (a thread would wait
+    for the interpreter lock after every call).
     """
     token = read_token(trees.spare)
     if token is not None and not store.meta(f"dirty:{token}") and store.meta(f"tree:{token}"):
-        store.set_meta(f"dirty:{token}", "1")
-        return token, store.outputs(token)
+        return Spare(token, holds_own=True)
     if token is not None:
         store.forget_tree(token)
     token = new_tree(trees.spare)
@@ -213,9 +260,6 @@ def _prepare_spare(trees: Trees, store: BuildCache, live_token: str | None) -> t
         store.set_meta(f"tree:{token}", "1")
         store.set_meta(f"dirty:{token}", "1")
     if not (live_token and trees.live.is_dir() and store.meta(f"tree:{live_token}")):
-        return token, {}
-    link_tree(trees.live, trees.spare)
-    known = store.outputs(live_token)
-    with store.transaction():
-        store.replace_outputs(token, known, ())
-    return token, known
+        return Spare(token, holds_own=False)
+    live, spare = trees.live, trees.spare
+    return Spare(token, holds_own=False, linking=background.enter_context(in_background(lambda _: link_tree(live, spare), None)))

@@ -172,6 +172,11 @@ class BuildCache:
             ((tree, p, r.fingerprint, r.digest) for p, r in changed.items()),
         )
 
+    def copy_outputs(self, source: str, target: str) -> None:
+        """Record that tree `target` holds what `source` does (inside SQLite: no row comes through Python)."""
+        self._db.execute("DELETE FROM outputs WHERE tree = ?", (target,))
+        self._db.execute("INSERT INTO outputs SELECT ?, path, fingerprint, digest FROM outputs WHERE tree = ?", (target, source))
+
     def forget_tree(self, tree: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM outputs WHERE tree = ?", (tree,))

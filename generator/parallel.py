@@ -148,6 +148,13 @@ def fan_out(work: Callable[[C], R], chunks: Iterable[C], workers: int) -> Iterat
             yield pending.popleft().get()
 
 
+@contextmanager
+def in_background(work: Callable[[C], R], arg: C) -> Iterator[AsyncResult[R]]:
+    """work(arg) in one forked process while this one goes on; ended with the block if it is still running."""
+    with _pool(work, 1) as pool:
+        yield pool.apply_async(_call, (arg,))
+
+
 def chunk_ranges(total: int, size: int) -> list[range]:
     """range(total) cut into consecutive chunks of `size` (the last may be shorter)."""
     return [range(start, min(start + size, total)) for start in range(0, total, size)]

@@ -6,11 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from generator.build import BuildResult, build
 from generator.config import Config, load_config
+from generator.problems import DigestError
 from tests.conftest import CONFIG, entry_text, examples, site_files
 
 SOURCES = ["Gazette", "Courier", "Herald"]
@@ -34,7 +36,13 @@ def write_entry(content: Path, n: int, version: int, rng_bits: int, title: int =
         summary=f"'Dek {rng_bits}'",
         **({"from": "id0"} if kind == "teaser" else {}),
     )
-    (content / f"e{n}.md").write_text(text, encoding="utf-8")
+    entry_path(content, n).write_text(text, encoding="utf-8")
+
+
+def entry_path(content: Path, n: int) -> Path:
+    """Entry n's file: where a rename moved it, if it was."""
+    moved = content / "moved" / f"e{n}.md"
+    return moved if moved.exists() else content / f"e{n}.md"
 
 
 OPS = st.lists(
@@ -43,6 +51,8 @@ OPS = st.lists(
         st.tuples(st.just("retitle"), st.integers(0, 7), st.integers(1, 3)),
         st.tuples(st.just("add"), st.integers(8, 12), st.integers(0, 50)),
         st.tuples(st.just("delete"), st.integers(0, 12), st.just(0)),
+        st.tuples(st.just("rename"), st.integers(0, 12), st.just(0)),
+        st.tuples(st.just("broken"), st.just(0), st.just(0)),
         st.tuples(st.just("template"), st.integers(0, 3), st.just(0)),
         st.tuples(st.just("config"), st.integers(1, 4), st.just(0)),
     ),
@@ -59,7 +69,13 @@ def apply(root: Path, op: tuple[str, int, int]) -> None:
     elif kind == "retitle":
         write_entry(content, n, 0, n, title=bits)
     elif kind == "delete":
-        (content / f"e{n}.md").unlink(missing_ok=True)
+        entry_path(content, n).unlink(missing_ok=True)
+    elif kind == "rename":  # the same entry under another path
+        if (content / f"e{n}.md").exists():
+            (content / "moved").mkdir(exist_ok=True)
+            (content / f"e{n}.md").rename(content / "moved" / f"e{n}.md")
+    elif kind == "broken":
+        (content / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
     elif kind == "template":
         (root / "templates").mkdir(exist_ok=True)
         (root / "templates" / "robots.txt").write_text(f"User-agent: *\nDisallow: /private-{n}/\n", encoding="utf-8")
@@ -89,6 +105,10 @@ def test_incremental_build_equals_clean_build(tmp_path_factory: object, ops: lis
     for op in ops:
         apply(root, op)
         config = load_config(root / "config.yaml")
+        if op[0] == "broken":  # a failed build (its spare half made) leaves the next one to do all the work
+            with pytest.raises(DigestError):
+                build(config, workers=1)
+            (root / "content" / "broken.md").unlink()
         build(config, workers=1)
         assert site_files(config.output_dir) == clean_build(root, root.parent / f"{root.name}-clean")
 

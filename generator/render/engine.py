@@ -91,8 +91,8 @@ def environment_key(config: Config) -> bytes:
     return digest_bytes(*parts)
 
 
-def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> list[Job]:
-    """Every output of the site with the fingerprint of its inputs."""
+def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templates: Mapping[str, Digest] | None = None) -> list[Job]:
+    """Every output of the site with the fingerprint of its inputs (`templates`: template_keys, if known)."""
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, feed_files, plan_feeds
     from generator.render.opml import OPML_FILE
@@ -100,7 +100,8 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes]) -> li
     from generator.render.templates import make_environment
 
     fp = Fingerprinter(site, entry_digests)
-    templates = template_keys(make_environment(config))
+    if templates is None:
+        templates = template_keys(make_environment(config))
     # Templates see `site` (and the digest settings through page contexts); feeds see `feeds` too.
     pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), code_key())
     feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key())
