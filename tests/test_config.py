@@ -54,6 +54,8 @@ def test_unknown_section_is_suggested(tmp_path: Path) -> None:
         ('site: {title: T, url: "https://x.org/\\u202egnp.exe/"}\n', "must not contain"),
         ('site: {title: T, url: "https://x.org/\\x85/"}\n', "must not contain"),
         ("site: {title: T, url: 'https://x.org/'}\ndigest: {period: month}\n", "`digest.period`"),
+        ("site: {title: T, url: 'https://x.org/', image: card.png}\n", "`site.image` must be an absolute http(s) URL like"),
+        ("site: {title: T, url: 'https://x.org/', image: 'https://x.org/a b.png'}\n", "`site.image` must not contain"),
         ("site: {url: 'https://x.org/'}\n", "`title`"),
         ("- just\n- a list\n", "must be a YAML mapping"),
         ("site: [unclosed\n", "invalid YAML"),

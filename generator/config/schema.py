@@ -28,9 +28,12 @@ class SiteConfig(_Section, frozen=True):
     language: str = "en"
     timezone: str = "UTC"
     author: str = ""
+    image: str = ""  # default social-card image, an absolute http(s) URL
 
     def __post_init__(self) -> None:
         _check_site_url(self.url)
+        if self.image:
+            _check_site_url(self.image, "image", "like https://example.org/card.png", allow_query=True)
         if not _LANGUAGE.fullmatch(self.language):
             raise ValueError(f"`language` must be a BCP 47 tag like en or pt-BR, got {self.language!r}")
         try:
@@ -44,21 +47,20 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 _URL_FORBIDDEN = re.compile(rf"[\s\x00-\x1f\x7f-\x9f\"'<>`\\{{}}|^{BIDI_CONTROLS}]")
 
 
-def _check_site_url(url: str) -> None:
-    example = "like https://example.org/digest/"
+def _check_site_url(url: str, key: str = "url", example: str = "like https://example.org/digest/", allow_query: bool = False) -> None:
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError as exc:
-        raise ValueError(f"`url` is malformed ({exc}), got {url!r}: use an absolute http(s) URL {example}") from None
+        raise ValueError(f"`{key}` is malformed ({exc}), got {url!r}: use an absolute http(s) URL {example}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"`url` must be an absolute http(s) URL {example}, got {url!r}")
+        raise ValueError(f"`{key}` must be an absolute http(s) URL {example}, got {url!r}")
     if _URL_FORBIDDEN.search(url):
-        raise ValueError(f"`url` must not contain spaces, quotes or <>, got {url!r}: percent-encode them")
+        raise ValueError(f"`{key}` must not contain spaces, quotes or <>, got {url!r}: percent-encode them")
     if parts.username is not None or parts.password is not None:
-        raise ValueError(f"`url` must not contain a user name or password (it is printed on every page), got {url!r}")
-    if parts.query or parts.fragment:
-        raise ValueError(f"`url` must not have a query or fragment, got {url!r}")
+        raise ValueError(f"`{key}` must not contain a user name or password (it is printed on every page), got {url!r}")
+    if (parts.query and not allow_query) or parts.fragment:
+        raise ValueError(f"`{key}` must not have a query or fragment, got {url!r}")
 
 
 class PathsConfig(_Section, frozen=True):
