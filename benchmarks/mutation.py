@@ -53,7 +53,7 @@ TARGETS = {
             "-k",
             "not test_incremental_build_equals_clean_build",  # the property test: slow, and the others cover what it finds
         ),
-        functions=("_inputs_unchanged", "_start_spare"),
+        functions=("_scan_inputs", "_start_spare"),
     ),
     "write": Target("generator/ingest/write.py", ("tests/ingest/test_write.py", "tests/robustness/test_kill_ingest.py")),
     "links": Target("generator/render/markdown.py", ("tests/test_render.py", "tests/robustness/test_hostile.py"), functions=("_SAFE_LINK", "_parser")),

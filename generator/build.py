@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -38,6 +39,7 @@ from generator.structure.site import Matcher, Site, build_site
 RACY_MARGIN_NS = 2_000_000_000
 
 Progress = Callable[[int, int], None]  # (done, total)
+EntryFile = tuple[str, os.DirEntry[str]]  # as entry_files lists them
 
 
 @dataclass(slots=True)
@@ -58,12 +60,14 @@ class Collected:
     digests: dict[str, bytes]  # entry id → hash of its file
 
 
-def collect(config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None) -> Collected:
-    """Load and arrange the content, reporting every problem found."""
+def collect(
+    config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None, files: Sequence[EntryFile] | None = None
+) -> Collected:
+    """Load and arrange the content, reporting every problem found (`files`: the entry files, if just listed)."""
     if not config.content_dir.is_dir():  # a mistyped paths.content must not publish an empty site
         hint = "create it (digest ingest writes there), or set paths.content in config.yaml"
         raise ConfigError(Problem(config.content_dir, "content folder not found", hint=hint))
-    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers)
+    loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers, files)
     match = remembered_matches(cache) if cache is not None else match_teasers
     return Collected(build_site(loaded.entries, config.tz, config.digest.period, match), loaded.problems, loaded.digests)
 
@@ -128,8 +132,11 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     env_key = engine.environment_key(config).hex()
     trust_before = int(store.meta("scan_ns") or 0) - RACY_MARGIN_NS
     live_token = read_token(trees.live)
-    if live_token is not None and store.meta("complete") == f"{env_key}:{live_token}" and _inputs_unchanged(config, store, trust_before):
-        return BuildResult(unchanged=store.count_outputs(live_token), nothing_to_do=True)
+    files = None
+    if live_token is not None and store.meta("complete") == f"{env_key}:{live_token}":
+        unchanged, files = _scan_inputs(config, store, trust_before)
+        if unchanged:
+            return BuildResult(unchanged=store.count_outputs(live_token), nothing_to_do=True)
     store.set_meta("complete", "")
     parse_key = digest_bytes(engine.code_key(), config.site.timezone.encode(), str(config.build.max_entry_bytes).encode()).hex()
     if store.meta("parse_key") != parse_key:
@@ -138,7 +145,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     with ExitStack() as background:  # the spare is made ready while loading and planning go on
         prepared = _start_spare(trees, store, live_token, background)
         with collector_paused():  # loading makes long-lived objects, not garbage
-            collected = collect(config, store, trust_before, workers)
+            collected = collect(config, store, trust_before, workers, files)
         reached("load")
         site, problems = collected.site, collected.problems
         if problems and not keep_going:
@@ -153,26 +160,28 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     return result
 
 
-def _inputs_unchanged(config: Config, store: BuildCache, trust_before_ns: int) -> bool:
-    """True when every entry file is the one the last complete build read.
+def _scan_inputs(config: Config, store: BuildCache, trust_before_ns: int) -> tuple[bool, list[EntryFile]]:
+    """Whether every entry file is the one the last complete build read, and the files listed.
 
     Sizes and times decide, except for files whose time is too recent to
-    trust: those are hashed and compared with what was read.
+    trust: those are hashed and compared with what was read. The listing
+    goes on past the first change, its stats cached in the directory
+    entries: loading needs all of them.
     """
     known = store.entry_stats()
-    count = 0
-    for rel, item in entry_files(config.content_dir):
+    unchanged = True
+    files = list(entry_files(config.content_dir))
+    for rel, item in files:
         row = known.get(rel)
         try:
             stat = item.stat()
-            if row is None or (row.size, row.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-                return False
-            if stat.st_mtime_ns >= trust_before_ns and hashlib.blake2b(Path(item.path).read_bytes(), digest_size=16).digest() != row.digest:
-                return False
+            if unchanged and (row is None or (row.size, row.mtime_ns) != (stat.st_size, stat.st_mtime_ns)):
+                unchanged = False
+            if unchanged and stat.st_mtime_ns >= trust_before_ns and row is not None:
+                unchanged = hashlib.blake2b(Path(item.path).read_bytes(), digest_size=16).digest() == row.digest
         except OSError:
-            return False
-        count += 1
-    return count == len(known)
+            unchanged = False
+    return unchanged and len(files) == len(known), files
 
 
 def _sync(

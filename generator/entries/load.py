@@ -120,14 +120,22 @@ def check_link(path: Path, display: Path, root: Path) -> None:
 
 
 def load_entries(
-    content_dir: Path, tz: ZoneInfo, max_bytes: int, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None
+    content_dir: Path,
+    tz: ZoneInfo,
+    max_bytes: int,
+    cache: BuildCache | None = None,
+    trust_before_ns: int = 0,
+    workers: int | None = None,
+    files: Sequence[tuple[str, os.DirEntry[str]]] | None = None,
 ) -> Loaded:
     """Load all entries; every bad file becomes a Problem and the rest still load.
 
     With a cache, unchanged files are taken from it: their parsed forms are
     streamed out of SQLite one row at a time, and new ones written in batches,
     so memory holds the entries, not a second copy of them. Files are read
-    and parsed in chunks, on every core when there are many.
+    and parsed in chunks, on every core when there are many. `files`: what
+    entry_files listed moments ago, stats cached (the build's no-change check
+    made them), so the folder is not scanned twice.
     """
     known = cache.entry_stats() if cache is not None else {}
     root = content_dir.resolve()
@@ -136,7 +144,7 @@ def load_entries(
     digests: dict[str, bytes] = {}
     reuse: set[str] = set()
     todo: list[_ToRead] = []
-    for rel, item in entry_files(content_dir):
+    for rel, item in entry_files(content_dir) if files is None else files:
         order.append(rel)
         try:
             if item.is_symlink():
