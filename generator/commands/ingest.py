@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -74,9 +75,10 @@ def _ingest(
     summary, incomplete = Summary(), False
     write = not (dry_run or as_json)
     files = page_files(p for p in paths if isinstance(p, Path))
+    urls = [p for p in paths if isinstance(p, str)]
     outcomes = itertools.chain(
-        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=jobs),
-        _urls([p for p in paths if isinstance(p, str)], config, rules, added, write),
+        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=jobs) if files or not urls else (),
+        _urls(urls, config, rules, added, write),
     )
     for outcome in outcomes:
         summary.add(outcome)
@@ -99,11 +101,14 @@ def _urls(urls: list[str], config: Config, rules: RuleSet, added: dt.datetime, w
     if not urls:
         return
     from generator.ingest.fetch.client import Fetcher
+    from generator.ingest.located import locate
+    from generator.ingest.tidy import writing
     from generator.ingest.web import fetch_settings, ingest_url
 
-    with Fetcher(fetch_settings(config)) as fetcher:
+    located = locate(config.content_dir)  # once for all the URLs; a writing run removes killed runs' temp files first, as for files
+    with Fetcher(fetch_settings(config)) as fetcher, writing(config.content_dir, located.temps) if write else contextlib.nullcontext(0):
         for url in urls:
-            yield ingest_url(fetcher, url, rules, config.content_dir, added, write)
+            yield ingest_url(fetcher, url, rules, config.content_dir, added, write, located=located)
 
 
 def rules_of(config: Config) -> RuleSet:

@@ -10,6 +10,7 @@ from generator.ingest.document import NO_OVERRIDES, Document, Overrides
 from generator.ingest.feeds.sniff import is_feed
 from generator.ingest.fetch.charset import decode_text
 from generator.ingest.fetch.client import Fetched, Fetcher, FetchError, Settings
+from generator.ingest.located import Located
 from generator.ingest.page import PageFailure
 from generator.ingest.rules import RuleSet
 from generator.ingest.run import Outcome, read_document, write_read
@@ -23,8 +24,20 @@ def fetched_document(got: Fetched) -> Document:
     return Document(data, got.url, got.url, got.content_type)
 
 
-def ingest_url(fetcher: Fetcher, url: str, rules: RuleSet, content_dir: Path, now: dt.datetime, write: bool, overrides: Overrides = NO_OVERRIDES) -> Outcome:
-    """Fetch one URL and ingest it; a failure of any kind is an Outcome with a one-line reason."""
+def ingest_url(
+    fetcher: Fetcher,
+    url: str,
+    rules: RuleSet,
+    content_dir: Path,
+    now: dt.datetime,
+    write: bool,
+    overrides: Overrides = NO_OVERRIDES,
+    located: Located | None = None,
+) -> Outcome:
+    """Fetch one URL and ingest it; a failure of any kind is an Outcome with a one-line reason.
+
+    `located` is content/'s index for the run (walked here when not given).
+    """
     try:
         doc = fetched_document(fetcher.get(url))
         read = read_document(url, doc, rules, now, overrides)
@@ -32,7 +45,7 @@ def ingest_url(fetcher: Fetcher, url: str, rules: RuleSet, content_dir: Path, no
         return Outcome(url, "failed", exc.reason)
     except PageFailure as exc:
         return Outcome(url, "failed", str(exc))
-    return write_read(read, content_dir, now, write)
+    return write_read(read, content_dir, now, write, located)
 
 
 def fetch_settings(config: Config) -> Settings:

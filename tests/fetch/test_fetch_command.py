@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 
 from generator.cli import cli
+from generator.ingest.located import Located, locate
 from tests.fetch.conftest import load_entries
 from tests.ingest import feeds, pages
 
@@ -226,3 +227,29 @@ def test_sources_are_validated_at_start_up(tmp_path: Path, sources: str, message
     result = CliRunner().invoke(cli, ["check", "--config", str(site / "config.yaml")])
     assert result.exit_code == 2
     assert message in result.output, result.output
+
+
+def test_fetch_removes_killed_runs_temp_files_and_walks_content_once(tmp_path: Path, served: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.ingest.fetch.run as fetch_run
+    import generator.ingest.run as ingest_run
+
+    walks: list[Path] = []
+
+    def counted(content_dir: Path) -> Located:
+        walks.append(content_dir)
+        return locate(content_dir)
+
+    monkeypatch.setattr(fetch_run, "locate", counted, raising=False)
+    monkeypatch.setattr(ingest_run, "locate", counted)
+    site = make_site(tmp_path, f"- feed: {served.url_for('/gazette.xml')}\n- feed: {served.url_for('/ledger.atom')}\n- page: {served.url_for('/story.txt')}\n")
+    folder = site / "content" / "gazette"
+    folder.mkdir(parents=True)
+    stale, other = folder / ".2024-06-23-storm-0123abcd.md.0badf00d.tmp", folder / ".notes.md.tmp"
+    for path in (stale, other):
+        path.write_text("half an entry", encoding="utf-8")
+    dry = fetch(site, "--dry-run")
+    assert dry.exit_code == 0 and stale.exists()  # a dry run removes nothing
+    result = fetch(site)
+    assert result.exit_code == 0, result.output
+    assert not stale.exists() and other.exists()
+    assert walks == [site / "content"] * 2  # once per run (the dry one too), not once per source

@@ -110,3 +110,29 @@ def test_user_agent_from_config_is_sent(site: Path, web: HTTPServer) -> None:
     web.expect_request("/feed", headers={"User-Agent": "digest-test/1.0"}).respond_with_data(feeds.RSS091, content_type="application/rss+xml")
     assert run(site, web.url_for("/feed")).exit_code == 0
     assert "Market square to close for repairs" in load_entries(site)
+
+
+def test_ingesting_urls_removes_killed_runs_temp_files_and_walks_content_once(site: Path, web: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.ingest.run as ingest_run
+    from generator.ingest import located
+
+    walks: list[Path] = []
+    real = located.locate
+
+    def counted(content_dir: Path) -> located.Located:
+        walks.append(content_dir)
+        return real(content_dir)
+
+    monkeypatch.setattr(located, "locate", counted)
+    monkeypatch.setattr(ingest_run, "locate", counted)
+    web.expect_request("/story.txt").respond_with_data(pages.STANDARD, content_type="text/plain; charset=utf-8")
+    web.expect_request("/feed.xml").respond_with_data(feeds.RSS2, content_type="application/rss+xml")
+    stale = site / "content" / "src" / ".2024-06-23-bridge-0123abcd.md.0badf00d.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("half an entry", encoding="utf-8")
+    assert run(site, "--dry-run", web.url_for("/story.txt")).exit_code == 0 and stale.exists()
+    walks.clear()
+    result = run(site, web.url_for("/story.txt"), web.url_for("/feed.xml"))
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert walks == [site / "content"]  # once for the run, not once per URL

@@ -5,10 +5,13 @@ run), read into entries and, for `full_text` feeds, completed with each new
 item's article page, on a thread of its own. Planning and writing stay in
 the calling thread, source by source, so two sources can never race for a
 file. Any failure of one source is its one-line reason; the others go on.
+content/ is walked once for the whole run (not once per source), and a
+writing run first removes the temp files killed runs left, as file ingest does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
@@ -20,10 +23,12 @@ from generator.ingest.document import Document, ingest_document
 from generator.ingest.feeds.sniff import is_feed
 from generator.ingest.fetch.cache import NO_VALIDATORS, FetchCache, Validators
 from generator.ingest.fetch.client import Fetcher, FetchError
+from generator.ingest.located import Located, locate
 from generator.ingest.page import PageFailure
 from generator.ingest.rules import RuleSet, SlowPattern
 from generator.ingest.run import Outcome, Prepared, read_document, write_read
 from generator.ingest.sources import Source
+from generator.ingest.tidy import writing
 from generator.ingest.web import fetched_document
 from generator.ingest.write import find_entry, read_existing, render
 
@@ -58,22 +63,27 @@ class Run:
 
 def fetch_sources(sources: Sequence[Source], run: Run, cache: FetchCache, write: bool, workers: int) -> Iterator[SourceResult]:
     """A SourceResult per source, in order; with `write`, entries are written and validators kept."""
+    located = locate(run.content_dir)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
     try:
-        futures: list[Future[_Fetched]] = [pool.submit(_fetch, source, run, cache.validators(source.url)) for source in sources]
-        for source, future in zip(sources, futures, strict=True):
-            got = future.result()
-            if got.failure is not None:
-                yield SourceResult(source, failure=got.failure)
-            elif got.read is None:
-                yield SourceResult(source)
-            else:
-                outcome = write_read(got.read, run.content_dir, run.now, write)
-                if write and not outcome.problems:  # a source with problems is fetched whole next time
-                    cache.store(source.url, got.validators, run.now.isoformat())
-                yield SourceResult(source, outcome)
+        with writing(run.content_dir, located.temps) if write else contextlib.nullcontext(0):
+            futures: list[Future[_Fetched]] = [pool.submit(_fetch, source, run, cache.validators(source.url)) for source in sources]
+            for source, future in zip(sources, futures, strict=True):
+                yield _written(source, future.result(), run, cache, write, located)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _written(source: Source, got: _Fetched, run: Run, cache: FetchCache, write: bool, located: Located) -> SourceResult:
+    """In the calling thread: a fetched source planned against content/ and, with `write`, written."""
+    if got.failure is not None:
+        return SourceResult(source, failure=got.failure)
+    if got.read is None:
+        return SourceResult(source)
+    outcome = write_read(got.read, run.content_dir, run.now, write, located)
+    if write and not outcome.problems:  # a source with problems is fetched whole next time
+        cache.store(source.url, got.validators, run.now.isoformat())
+    return SourceResult(source, outcome)
 
 
 def _fetch(source: Source, run: Run, validators: Validators) -> _Fetched:
