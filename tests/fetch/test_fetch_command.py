@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import select
+import socket
+import struct
+import subprocess
+import sys
+import termios
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -253,3 +263,55 @@ def test_fetch_removes_killed_runs_temp_files_and_walks_content_once(tmp_path: P
     assert result.exit_code == 0, result.output
     assert not stale.exists() and other.exists()
     assert walks == [site / "content"] * 2  # once per run (the dry one too), not once per source
+
+
+def test_a_source_whose_host_does_not_resolve_is_one_line_and_the_others_go_on(tmp_path: Path, served: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.getaddrinfo
+
+    def resolve(host: object, *args: Any, **kwargs: Any) -> Any:  # the resolver's own failure, without asking a real DNS server
+        if host == "feeds.example.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    site = make_site(tmp_path, f"- feed: http://feeds.example.invalid/rss.xml\n  name: Nowhere\n- feed: {served.url_for('/gazette.xml')}\n")
+    result = fetch(site)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    dns = "error: Nowhere: http://feeds.example.invalid/rss.xml: cannot connect: [Errno -2] Name or service not known"
+    assert sum(line.startswith(dns) for line in lines) == 1
+    assert any(line.endswith(": ingested (2 written)") for line in lines)
+    assert lines[-1] == "2 sources: 1 ingested, 0 unchanged, 0 not modified, 0 skipped, 1 failed"
+
+
+def _fetch_with_stderr(site: Path, stderr: int) -> subprocess.CompletedProcess[str]:
+    """`digest fetch` as its own process with stderr on the given descriptor."""
+    argv = [sys.executable, "-m", "generator", "fetch", "--config", str(site / "config.yaml"), "--now", NOW]
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=120, check=False)
+
+
+def _drained(fd: int) -> str:
+    got = b""
+    while select.select([fd], [], [], 0)[0]:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        got += chunk
+    return got.decode("utf-8", "replace")
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path, served: HTTPServer) -> None:
+    site = make_site(tmp_path, f"- feed: {served.url_for('/gazette.xml')}\n- page: {served.url_for('/story.txt')}\n")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal 80 columns wide
+    try:
+        done = _fetch_with_stderr(site, follower)
+        terminal = _drained(leader)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 0 and done.stdout.splitlines()[-1].startswith("2 sources: 2 ingested")
+    assert "| 0/2 [" in terminal and "source/s]" in terminal  # tqdm's bar, counting sources, on the terminal
+    (tmp_path / "piped").mkdir()
+    piped = _fetch_with_stderr(make_site(tmp_path / "piped", f"- feed: {served.url_for('/gazette.xml')}\n"), subprocess.PIPE)
+    assert piped.returncode == 0 and "source/s" not in piped.stderr and "|" not in piped.stderr  # no bar into a pipe or a log
