@@ -74,3 +74,9 @@ def test_site_text_loses_control_and_bidi_characters_once(tmp_path: Path) -> Non
     text = 'site: {title: "My\\x01\\x0b \\u202eDigest", url: "https://x.org/", description: "A\\u2066 b\\x1b", author: "\\x7fEd\\u2069"}\n'
     site = load_config(write(tmp_path, text)).site
     assert (site.title, site.description, site.author) == ("My Digest", "A b", "Ed")
+
+
+def test_a_language_cldr_does_not_know_is_refused_naming_config_yaml(tmp_path: Path) -> None:
+    message = error_of(write(tmp_path, "site: {title: T, url: 'https://x.org', language: xx-YY}\n"))
+    assert "config.yaml" in message and "unknown locale 'xx-YY'" in message and "\n" not in message.strip()
+    assert load_config(write(tmp_path, "site: {title: T, url: 'https://x.org', language: pt-BR}\n")).site.language == "pt-BR"

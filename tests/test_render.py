@@ -9,7 +9,7 @@ from generator.build import build
 from generator.config import Config
 from generator.problems import DigestError, TemplateError
 from generator.render.markdown import to_html
-from tests.conftest import entry_text
+from tests.conftest import CONFIG, entry_text
 
 
 def test_markdown_escapes_raw_html_and_neutralises_script_links() -> None:
@@ -95,3 +95,15 @@ def test_bare_urls_and_plain_quotes_stay_as_written() -> None:
     html = to_html('See https://example.org/x and "quoted" -- text (c) ...')
     assert "<a " not in html
     assert "&quot;quoted&quot; -- text (c) ..." in html
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "date"),
+    [("en", "ltr", "15 December 2024"), ("de", "ltr", "15. Dezember 2024"), ("ja", "ltr", "2024年12月15日"), ("ar", "rtl", "15 ديسمبر 2024")],
+)
+def test_pages_follow_the_site_language_for_direction_and_dates(make_digest: Callable[..., Config], language: str, direction: str, date: str) -> None:
+    config = make_digest({"a.md": entry_text("Dated", date="2024-12-15")}, CONFIG.replace("language: en", f"language: {language}"))
+    build(config)
+    article = next(config.output_dir.glob("2024/12/*/dated/index.html")).read_text(encoding="utf-8")
+    assert f'<html lang="{language}" dir="{direction}">' in article
+    assert f'<time datetime="2024-12-15">{date}</time>' in article

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
+from babel import Locale, UnknownLocaleError
 
 from generator.entries.text import BIDI_CONTROLS, clean
 from generator.mail.address import parse_address
@@ -34,8 +35,7 @@ class SiteConfig(_Section, frozen=True):
         _check_site_url(self.url)
         if self.image:
             _check_site_url(self.image, "image", "like https://example.org/card.png", allow_query=True)
-        if not _LANGUAGE.fullmatch(self.language):
-            raise ValueError(f"`language` must be a BCP 47 tag like en or pt-BR, got {self.language!r}")
+        _check_language(self.language)
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -43,6 +43,18 @@ class SiteConfig(_Section, frozen=True):
 
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def _check_language(language: str) -> None:
+    """A BCP 47 tag Babel (CLDR) knows, so dates, names and text direction can follow it."""
+    if not _LANGUAGE.fullmatch(language):
+        raise ValueError(f"`language` must be a BCP 47 tag like en or pt-BR, got {language!r}")
+    try:
+        Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"`language`: unknown locale {language!r} (use a language Babel/CLDR knows, like en, ja, ar or pt-BR)") from None
+
+
 # Every page and feed link is built from site.url: nothing that could break out of an attribute.
 _URL_FORBIDDEN = re.compile(rf"[\s\x00-\x1f\x7f-\x9f\"'<>`\\{{}}|^{BIDI_CONTROLS}]")
 

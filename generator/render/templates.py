@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from markupsafe import Markup
 
 from generator.config import Config
@@ -62,7 +64,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
         markdown=markdown_filter,
         body_html=body_html,
         isodate=isodate,
-        longdate=longdate,
+        longdate=functools.partial(longdate, language=config.site.language),
         reading_minutes=reading_minutes,
         lead=lead,
         slug=name_slug,
@@ -89,9 +91,14 @@ def isodate(value: dt.date) -> str:
     return value.isoformat()
 
 
-def longdate(value: dt.date) -> str:
-    """`23 June 2024`, independent of the machine's locale."""
-    return f"{value.day} {value:%B %Y}"
+def longdate(value: dt.date, language: str = "en") -> str:
+    """`23 June 2024`, `15. Dezember 2024`, `2024年12月15日`: CLDR's long date for the site's language, not the machine's.
+
+    English keeps the theme's day-first form, which issue titles and mail subjects also use.
+    """
+    if language.split("-", maxsplit=1)[0].casefold() == "en":
+        return f"{value.day} {value:%B %Y}"
+    return format_date(value, "long", locale=Locale.parse(language, sep="-"))
 
 
 def lead(entry: Any) -> str:
@@ -111,13 +118,17 @@ _RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "n
 _RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
 
 
+@functools.lru_cache(maxsize=256)
 def text_direction(lang: str | None) -> str:
-    """`rtl` or `ltr` for a BCP 47 tag, for `dir` attributes."""
+    """`rtl` or `ltr` for a BCP 47 tag, for `dir` attributes: a script subtag decides, else CLDR's character order."""
     subtags = (lang or "").casefold().split("-")
     script = next((s for s in subtags[1:] if len(s) == 4 and s.isalpha()), None)
-    if script is not None:
+    if script is not None:  # CLDR would answer for the language (`ar-Latn` as `ar`)
         return "rtl" if script in _RTL_SCRIPTS else "ltr"
-    return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
+    try:
+        return "rtl" if Locale.parse(lang or "", sep="-").character_order == "right-to-left" else "ltr"
+    except (UnknownLocaleError, ValueError, TypeError):  # a tag CLDR does not know (entries carry what their source declared)
+        return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
 
 
 @functools.lru_cache(maxsize=16384)  # every listing of an article shows it

@@ -142,7 +142,7 @@ def test_article_page(site_dir: Path) -> None:
 def test_article_in_another_language_is_marked(site_dir: Path) -> None:
     page = text(site_dir, "2024/12/14/nordlysturismen-slar-rekord-i-vinter/index.html")
     assert '<article class="story" lang="nb">' in page
-    assert '<html lang="en">' in page
+    assert '<html lang="en" dir="ltr">' in page
 
 
 def test_teasers_have_anchors_and_matched_ones_link_to_the_article(site_dir: Path) -> None:
