@@ -81,14 +81,39 @@ class PathsConfig(_Section, frozen=True):
     output: str = "site"
 
 
+class StoriesConfig(_Section, frozen=True):
+    """`digest.stories`: when articles from different sources are one story (`false` turns grouping off)."""
+
+    window_days: int = 3  # reports of one story are at most this many days apart
+    title_score: float = 60.0  # rapidfuzz token_set_ratio of the titles, 0-100
+    body_overlap: float = 0.25  # Jaccard overlap of body word shingles, 0-1, needed with a close title
+    body_alone: float = 0.6  # overlap that makes one story whatever the titles say
+
+    def __post_init__(self) -> None:
+        if self.window_days < 0:
+            raise ValueError("stories.window_days must be 0 or more")
+        if not 0 <= self.title_score <= 100:
+            raise ValueError("stories.title_score must be between 0 and 100")
+        if not (0 < self.body_overlap <= 1 and 0 < self.body_alone <= 1):
+            raise ValueError("stories.body_overlap and stories.body_alone must be above 0 and at most 1")
+
+
 class DigestConfig(_Section, frozen=True):
     period: Literal["day", "week"] = "day"
     index_issues: int = 7
     per_page: int = 20
+    stories: StoriesConfig | bool = True  # true: the default thresholds
 
     def __post_init__(self) -> None:
         if self.index_issues < 1 or self.per_page < 1:
             raise ValueError("index_issues and per_page must be at least 1")
+
+    @property
+    def story_grouping(self) -> StoriesConfig | None:
+        """The grouping thresholds, or None when `stories: false`."""
+        if self.stories is True:
+            return StoriesConfig()
+        return self.stories or None
 
 
 class FeedsConfig(_Section, frozen=True):

@@ -1,0 +1,131 @@
+"""Group articles from different sources that report the same story.
+
+Two articles are one story when they are at most `window_days` apart, come
+from different sources, and either their bodies share most word shingles or
+their titles are close (rapidfuzz token_set_ratio) and their bodies share
+some. Scoring every pair would be quadratic at 100,000 entries, so an article
+is only compared with the articles sharing one of its bottom-k shingle hashes
+(a deterministic MinHash-style sketch) or one of its rarer title words.
+Same-language only: no offline translation library is used.
+
+The result is pure and deterministic: the same entries and thresholds give
+the same stories, in the same order, whatever order the entries came in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from generator.config.schema import StoriesConfig
+from generator.entries.model import Entry
+from generator.structure.matching import normalise_title
+
+SHINGLE_WORDS = 4  # word 4-grams: long enough that shared ones mean shared sentences
+SKETCH_SIZE = 8  # bottom-k shingle hashes per article, for candidate pairs
+TITLE_KEYS = 3  # rarest title words per article, for candidate pairs
+MAX_POSTING = 200  # a key shared by more articles than this says nothing about the story
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Reports of one story: the lead (earliest, then longest) and the other reports, oldest first."""
+
+    lead: str
+    others: tuple[str, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return (self.lead, *self.others)
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    entry: Entry
+    title: str  # normalised
+    shingles: frozenset[int]
+
+
+def group_stories(entries: Iterable[Entry], config: StoriesConfig) -> tuple[Story, ...]:
+    """Stories with at least two reports, ordered by their lead's date then id."""
+    docs = sorted((_doc(e) for e in entries if e.kind == "article" and e.source and not e.draft), key=lambda d: d.entry.id)
+    parent = list(range(len(docs)))
+    for a, b in _candidate_pairs(docs):
+        if _same_story(docs[a], docs[b], config):
+            _union(parent, a, b)
+    groups: dict[int, list[Entry]] = defaultdict(list)
+    for position, doc in enumerate(docs):
+        groups[_find(parent, position)].append(doc.entry)
+    ordered = [_oldest_first(members) for members in groups.values() if len({m.source for m in members}) > 1]
+    ordered.sort(key=lambda members: (members[0].when, members[0].id))
+    return tuple(Story(members[0].id, tuple(e.id for e in members[1:])) for members in ordered)
+
+
+def story_of(stories: Sequence[Story]) -> dict[str, Story]:
+    """Each grouped article id → its story."""
+    return {entry_id: story for story in stories for entry_id in story.ids}
+
+
+def shingles(text: str) -> frozenset[int]:
+    """Stable 64-bit hashes of the body's normalised word n-grams (stable across runs, unlike hash())."""
+    words = normalise_title(text).split()
+    grams = (" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
+    return frozenset(int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams if g)
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _doc(entry: Entry) -> _Doc:
+    return _Doc(entry, normalise_title(entry.title), shingles(entry.body))
+
+
+def _candidate_pairs(docs: Sequence[_Doc]) -> list[tuple[int, int]]:
+    word_counts = Counter(w for d in docs for w in set(d.title.split()))
+    postings: dict[object, list[int]] = defaultdict(list)
+    for position, doc in enumerate(docs):
+        for key in sorted(doc.shingles)[:SKETCH_SIZE]:
+            postings[key].append(position)
+        rare = sorted(set(doc.title.split()), key=lambda w: (word_counts[w], w))[:TITLE_KEYS]
+        for word in rare:
+            postings["w:" + word].append(position)
+    pairs: set[tuple[int, int]] = set()
+    for positions in postings.values():
+        if 1 < len(positions) <= MAX_POSTING:
+            pairs.update((a, b) for i, a in enumerate(positions) for b in positions[i + 1 :])
+    return sorted(pairs)
+
+
+def _same_story(a: _Doc, b: _Doc, config: StoriesConfig) -> bool:
+    if a.entry.source == b.entry.source:
+        return False
+    if abs((a.entry.when - b.entry.when).total_seconds()) > config.window_days * 86400:
+        return False
+    overlap = jaccard(a.shingles, b.shingles)
+    if overlap >= config.body_alone:
+        return True
+    return overlap >= config.body_overlap and fuzz.token_set_ratio(a.title, b.title) >= config.title_score
+
+
+def _oldest_first(members: list[Entry]) -> list[Entry]:
+    return sorted(members, key=lambda e: (e.when, -len(e.body), e.id))
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _union(parent: list[int], a: int, b: int) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)
