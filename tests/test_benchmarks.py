@@ -81,3 +81,12 @@ def test_serve_soak_runs_clean_for_a_few_seconds(tmp_path: Path) -> None:
     lines = soak(tmp_path / "digest", load)
     assert not [line for line in lines if line.startswith("FAIL")], "\n".join(lines)
     assert any(line.startswith("ok   serve stopped with exit 0") for line in lines)
+
+
+def test_stories_benchmark_scores_the_labelled_pairs_and_groups_a_corpus() -> None:
+    from benchmarks import stories
+
+    precision, recall, true_positives, _ = stories.precision_recall(stories.StoriesConfig())
+    assert 0 < precision <= 1 and 0 < recall <= 1 and true_positives > 0
+    seconds, found = stories.cost(300, stories.StoriesConfig())
+    assert seconds > 0 and found == 0  # the generated corpus tells no story twice
