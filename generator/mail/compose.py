@@ -140,6 +140,9 @@ def message(edition: Edition, envelope: Envelope, recipient: Address, now: dt.da
         msg["Reply-To"] = envelope.reply_to
     if envelope.unsubscribe:
         msg["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in envelope.unsubscribe)
+        if any(url.startswith("https:") for url in envelope.unsubscribe):
+            # RFC 8058 one-click: clients POST to the https URL instead of opening it.
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["List-Id"] = envelope.list_id
     # Quoted-printable: 7-bit lines any server relays unchanged, and still readable raw.
     msg.set_content(edition.text, cte="quoted-printable")

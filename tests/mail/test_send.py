@@ -84,6 +84,7 @@ def test_sends_the_latest_issue_over_starttls_with_login(root: Path, certs: Cert
     assert msg["To"].addresses[0].display_name == "Jürgen Groß"
     assert msg["Reply-To"] == "desk@news.example.org"
     assert msg["List-Unsubscribe"].strip() == "<mailto:leave@news.example.org>, <https://news.example.org/leave?list=digest>"  # may be folded
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058, for the https URL
     assert msg["List-Id"] == "Test Digest <news.example.org>" and msg["Content-Language"] == "en"
     assert msg["Message-ID"].endswith("@news.example.org>") and msg["Date"].datetime.tzinfo is not None
     assert msg.get_content_type() == "multipart/alternative"
