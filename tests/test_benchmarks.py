@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks import cleaning, extraction
 from benchmarks.feeds import measure
+from benchmarks.serve_reload import run as time_reloads
 from benchmarks.soak_serve import Load, soak
 from tests.ingest.html import pages as html_pages
 
@@ -81,6 +82,12 @@ def test_serve_soak_runs_clean_for_a_few_seconds(tmp_path: Path) -> None:
     lines = soak(tmp_path / "digest", load)
     assert not [line for line in lines if line.startswith("FAIL")], "\n".join(lines)
     assert any(line.startswith("ok   serve stopped with exit 0") for line in lines)
+
+
+def test_serve_reload_benchmark_times_each_save_until_the_page_shows_it(tmp_path: Path) -> None:
+    lines = time_reloads(tmp_path / "digest", entries=60, edits=2)
+    assert lines[0].startswith("60 entries, 2 saves of /") and len(lines) == 4, "\n".join(lines)
+    assert lines[1].startswith("  save 1: reload event ") and lines[-1].startswith("first change after the cold build: ")
 
 
 def test_stories_benchmark_scores_the_labelled_pairs_and_groups_a_corpus() -> None:
