@@ -9,18 +9,22 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from generator.cluster import ClusterError, connected
 from generator.commands.options import config_option, jobs_option
 from generator.config import Config
-from generator.config.schema import IngestRule
+from generator.config.schema import IngestRule, check_scheduler
 from generator.ingest.page import PageFailure, read_page
 from generator.ingest.rules import MATCH_SECONDS, Rule, RuleSet, SlowPattern, blowups, build_rules
 from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw, said
 from generator.ingest.write import Planned
-from generator.problems import EXIT_CONTENT, ConfigError, Problem, as_warning
+from generator.problems import EXIT_CONTENT, EXIT_USAGE, ConfigError, Problem, as_warning
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 _SAID = {  # entry status → (what happened, what a dry run would do)
     "new": ("written", "would write"),
@@ -49,22 +53,56 @@ class PathOrURL(click.ParamType):  # type: ignore[type-arg]
 @click.option("--explain", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Print every raw line of FILE with its label.")
 @click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]), hidden=True, help="Ingest time (tests).")
 @jobs_option("read and clean pages")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Clean the pages on this Dask scheduler's workers (default: ingest.scheduler, else this machine).")
 @config_option
 def command(
-    paths: tuple[Path | str, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, jobs: int | None, config: Config
+    paths: tuple[Path | str, ...],
+    dry_run: bool,
+    as_json: bool,
+    explain: Path | None,
+    now: dt.datetime | None,
+    jobs: int | None,
+    scheduler: str | None,
+    config: Config,
 ) -> None:
     """Clean raw pages (.txt files or folders of them), feed files and URLs into entries in content/."""
     rules = rules_of(config)
     for problem in pattern_warnings(config):
         click.echo(as_warning(problem), err=True)
+    address = _scheduler(scheduler, jobs, config)
     try:
-        _ingest(paths, dry_run, as_json, explain, now, jobs, config, rules)
+        with connected(address, config.ingest.scheduler_timeout) if address and explain is None and paths else contextlib.nullcontext() as client:
+            _ingest(paths, dry_run, as_json, explain, now, jobs, config, rules, client)
     except SlowPattern as exc:
         raise slow_pattern_error(config, exc) from None
+    except ClusterError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _scheduler(given: str | None, jobs: int | None, config: Config) -> str:
+    """The scheduler address to use ("" for none): --scheduler, else ingest.scheduler."""
+    if given is not None:
+        try:
+            check_scheduler(given, "--scheduler")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc).removeprefix("--scheduler "), param_hint="--scheduler") from None
+    address = config.ingest.scheduler if given is None else given
+    if address and jobs is not None:
+        raise click.UsageError("--jobs counts this machine's processes: leave it out when the pages are cleaned on a scheduler's workers")
+    return address
 
 
 def _ingest(
-    paths: tuple[Path | str, ...], dry_run: bool, as_json: bool, explain: Path | None, now: dt.datetime | None, jobs: int | None, config: Config, rules: RuleSet
+    paths: tuple[Path | str, ...],
+    dry_run: bool,
+    as_json: bool,
+    explain: Path | None,
+    now: dt.datetime | None,
+    jobs: int | None,
+    config: Config,
+    rules: RuleSet,
+    client: Client | None = None,
 ) -> None:
     if explain is not None:
         _explain(explain, rules, config.ingest.max_bytes)
@@ -77,7 +115,7 @@ def _ingest(
     files = page_files(p for p in paths if isinstance(p, Path))
     urls = [p for p in paths if isinstance(p, str)]
     outcomes = itertools.chain(
-        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=jobs) if files or not urls else (),
+        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=jobs, cluster=client) if files or not urls else (),
         _urls(urls, config, rules, added, write),
     )
     for outcome in outcomes:

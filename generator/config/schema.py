@@ -161,13 +161,31 @@ class IngestConfig(_Section, frozen=True):
     max_bytes: int = 2_000_000
     # Extra boilerplate lines to drop: a regex string, or {pattern, name, role}.
     boilerplate: list[str | IngestRule] = []
+    scheduler: str = ""  # a Dask scheduler (tcp://HOST:8786) whose workers clean the pages; "": this machine's cores
+    scheduler_timeout: float = 10.0  # seconds to reach the scheduler before giving up
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1:
             raise ValueError("max_bytes must be at least 1")
+        if self.scheduler:
+            check_scheduler(self.scheduler, "`scheduler`")
+        if self.scheduler_timeout <= 0:
+            raise ValueError("`scheduler_timeout` must be a number of seconds above 0")
         for rule in self.boilerplate:
             if isinstance(rule, str):
                 _check_pattern(rule)
+
+
+def check_scheduler(address: str, name: str) -> None:
+    """A Dask scheduler address: tcp:// or tls://, a host and a port."""
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:
+        port = None
+        parts = urlsplit("")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None or parts.path not in ("", "/") or _URL_FORBIDDEN.search(address):
+        raise ValueError(f"{name} must be a Dask scheduler address like tcp://HOST:8786, got {address!r}")
 
 
 class FetchConfig(_Section, frozen=True):

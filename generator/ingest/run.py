@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from generator.ingest.article import Draft
 from generator.ingest.document import NO_OVERRIDES, Document, Overrides, ingest_document
@@ -23,10 +24,13 @@ from generator.ingest.html.detect import SUFFIXES as HTML_SUFFIXES
 from generator.ingest.html.detect import gunzip, is_gzip
 from generator.ingest.located import Located, locate
 from generator.ingest.page import PageFailure
-from generator.ingest.rules import RuleSet, SlowPattern
+from generator.ingest.rules import Rule, RuleSet, SlowPattern, build_rules
 from generator.ingest.tidy import writing
 from generator.ingest.write import Planned, added_of, entry_path, plan, read_existing, render, write_atomic
 from generator.parallel import chunk_ranges, fan_out
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 PageStatus = Literal["ingested", "unchanged", "skipped", "failed"]
 PAGE_SUFFIXES = (".txt", *HTML_SUFFIXES)
@@ -112,16 +116,26 @@ class Prepared:
 
 
 def ingest_files(
-    files: Sequence[Path], rules: RuleSet, content_dir: Path, max_bytes: int, now: dt.datetime, write: bool, workers: int | None = None
+    files: Sequence[Path],
+    rules: RuleSet,
+    content_dir: Path,
+    max_bytes: int,
+    now: dt.datetime,
+    write: bool,
+    workers: int | None = None,
+    cluster: Client | None = None,
 ) -> Iterator[Outcome]:
     """An Outcome per file, in order; with `write`, new and updated entries are written as they come.
 
+    Pages are cleaned on `workers` local cores, or on the Dask `cluster`
+    when given; either way the entries are written here, in file order.
     Entries are found by id wherever they are in content/ (see located);
     a writing run first removes the temp files killed runs left (see tidy).
     """
     located = locate(content_dir)
+    reads = _read_on_cluster(files, rules, max_bytes, now, cluster) if cluster else _read_all(files, rules, max_bytes, now, workers)
     with writing(content_dir, located.temps) if write else contextlib.nullcontext(0):
-        for read in _read_all(files, rules, max_bytes, now, workers):
+        for read in reads:
             if read.failure is not None:
                 yield Outcome(read.path, "failed", read.failure)
                 continue
@@ -151,7 +165,57 @@ def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.dat
     workers = (workers or os.cpu_count() or 1) if len(files) >= PARALLEL_MIN else 1
     # The first chunk here, before forking: what every page needs (the language
     # model, the rules for common first characters) is then loaded once and shared.
-    results = itertools.chain(map(read_chunk, chunks[:1]), fan_out(read_chunk, chunks[1:], workers))
+    yield from _in_order(itertools.chain(map(read_chunk, chunks[:1]), fan_out(read_chunk, chunks[1:], workers)))
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Consecutive pages from index `start`, read here: each one's bytes, or why it could not be read.
+
+    What crosses to a cluster's worker, which need not see this machine's files.
+    """
+
+    start: int
+    paths: tuple[Path, ...]
+    raws: tuple[bytes | str, ...]  # parallel to paths: a str is the PageFailure reason
+    user_rules: tuple[Rule, ...]  # config's boilerplate rules; the shipped ones the worker has
+    now: dt.datetime
+
+
+def _read_on_cluster(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.datetime, client: Client) -> Iterator[Prepared]:
+    """_read of every file, in order: read here, cleaned on the cluster's workers (clean_loaded)."""
+    from generator.cluster import on_cluster
+
+    user = rules.rules[: rules.user]
+
+    def load(indices: range) -> Loaded:
+        chosen = tuple(files[i] for i in indices)
+        return Loaded(indices.start, chosen, tuple(map(functools.partial(_raw_or_reason, max_bytes=max_bytes), chosen)), user, now)
+
+    yield from _in_order(on_cluster(client, clean_loaded, map(load, chunk_ranges(len(files), CHUNK))))
+
+
+def _raw_or_reason(path: Path, max_bytes: int) -> bytes | str:
+    try:
+        return read_raw(path, max_bytes)
+    except PageFailure as exc:
+        return str(exc)
+
+
+def clean_loaded(loaded: Loaded) -> tuple[int, list[Prepared]]:
+    """The worker's job on a cluster, pure: pages in, cleaned entries (or failures) out."""
+    rules = _rules_for(loaded.user_rules)
+    pages = zip(loaded.paths, loaded.raws, strict=True)
+    return loaded.start, [Prepared(path, failure=raw) if isinstance(raw, str) else _clean(path, raw, rules, loaded.now) for path, raw in pages]
+
+
+@functools.lru_cache(maxsize=8)  # one rule set per config a worker serves, compiled once
+def _rules_for(user: tuple[Rule, ...]) -> RuleSet:
+    return build_rules(user)
+
+
+def _in_order(results: Iterable[tuple[int, list[Prepared]]]) -> Iterator[Prepared]:
+    """The pages of chunks (start index, pages) that come roughly in order, in order."""
     waiting: dict[int, list[Prepared]] = {}  # chunks done ahead of an earlier one
     start = 0
     for first, done in results:
@@ -163,8 +227,13 @@ def _read_all(files: Sequence[Path], rules: RuleSet, max_bytes: int, now: dt.dat
 
 
 def _read(path: Path, rules: RuleSet, max_bytes: int, now: dt.datetime) -> Prepared:
+    raw = _raw_or_reason(path, max_bytes)
+    return Prepared(path, failure=raw) if isinstance(raw, str) else _clean(path, raw, rules, now)
+
+
+def _clean(path: Path, raw: bytes, rules: RuleSet, now: dt.datetime) -> Prepared:
     try:
-        return read_document(path, Document(read_raw(path, max_bytes), path.name), rules, now)
+        return read_document(path, Document(raw, path.name), rules, now)
     except PageFailure as exc:
         return Prepared(path, failure=str(exc))
     except SlowPattern as exc:
