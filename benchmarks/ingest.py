@@ -15,11 +15,20 @@ the raw files and writing every entry file included), once in one process
     .venv/bin/python -m benchmarks.ingest              # 2000 pages
     .venv/bin/python -m benchmarks.ingest --end-to-end
     .venv/bin/python -m benchmarks.ingest 500 --profile  # cProfile top 25
+
+With --scheduler it runs `digest ingest --scheduler ADDRESS` on the same
+pages as `-j 2` and compares their throughput (and checks the entries are
+the same); `--scheduler local` starts a LocalCluster of two one-thread
+worker processes on this machine for it.
+
+    .venv/bin/python -m benchmarks.ingest --scheduler local
+    .venv/bin/python -m benchmarks.ingest --scheduler tcp://HOST:8786
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import os
@@ -28,7 +37,7 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from benchmarks.measure import Run, summarize, timed
@@ -192,14 +201,45 @@ def write_raw(pages: Iterable[bytes], root: Path) -> int:
     return total
 
 
-def end_to_end(pages: list[bytes], jobs: int | None, root: Path) -> Run:
+def end_to_end(pages: list[bytes], jobs: int | None, root: Path, options: Sequence[str] = ()) -> Run:
     """`digest ingest raw` on the pages in a new folder under root, as a user runs it."""
     root.mkdir()
     write_raw(pages, root)
     (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
-    argv = [sys.executable, "-m", "generator", "ingest", "raw", "--now", "2025-01-01T00:00:00+00:00", *(["-j", str(jobs)] if jobs else [])]
+    argv = [sys.executable, "-m", "generator", "ingest", "raw", "--now", "2025-01-01T00:00:00+00:00", *(["-j", str(jobs)] if jobs else []), *options]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     return timed(argv, root, env, root / "ingest.log")
+
+
+@contextlib.contextmanager
+def scheduler(address: str) -> Iterator[str]:
+    """The address as given, or that of a LocalCluster of two worker processes started here for `local`."""
+    if address != "local":
+        yield address
+        return
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def entries_of(root: Path) -> dict[str, bytes]:
+    content = root / "content"
+    return {str(p.relative_to(content)): p.read_bytes() for p in sorted(content.rglob("*.md"))}
+
+
+def against_cluster(pages: list[bytes], address: str, runs: int) -> None:
+    """`digest ingest --scheduler` against `-j 2` on the same pages, alternating, `runs` of each."""
+    timings: dict[str, list[Run]] = {}
+    with scheduler(address) as where, tempfile.TemporaryDirectory(prefix="newsdigest-ingest-") as folder:
+        for round_ in range(runs):
+            for label, jobs, options in (("-j 2", 2, ()), (f"--scheduler {address}", None, ("--scheduler", where))):
+                timings.setdefault(label, []).append(end_to_end(pages, jobs, Path(folder) / f"{round_}-{label.split()[0]}", options))
+        same = entries_of(Path(folder) / "0--j") == entries_of(Path(folder) / "0---scheduler")
+    for label, measured in timings.items():
+        t = summarize(measured)
+        print(f"digest ingest {label}: {t.wall:.2f} s wall, {t.cpu:.2f} s CPU in digest's own processes, median of {t.runs}: {len(pages) / t.wall:.0f} pages/s")
+    print("entries identical" if same else "ENTRIES DIFFER")
 
 
 def main() -> None:
@@ -208,9 +248,13 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--end-to-end", action="store_true", help="also time `digest ingest` writing the entries, one core and all")
     parser.add_argument("--runs", type=int, default=3, help="end-to-end runs of each kind (median)")
+    parser.add_argument("--scheduler", metavar="ADDRESS|local", help="compare `digest ingest --scheduler ADDRESS` with -j 2 instead")
     args = parser.parse_args()
     rng = random.Random(1)
     pages = [make_page(rng) for _ in range(args.pages)]
+    if args.scheduler:
+        against_cluster(pages, args.scheduler, args.runs)
+        return
     run(pages[:20])  # warm up: load the language model and compile the rules once
     if args.profile:
         profiler = cProfile.Profile()
