@@ -77,8 +77,15 @@ def test_build_refuses_an_output_folder_it_did_not_create(make_digest: Callable[
 def test_init_scaffolds_a_digest_that_builds_and_never_overwrites(tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / "new"
-    assert runner.invoke(cli, ["init", str(target)]).exit_code == 0
-    assert {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()} == {"config.yaml", "content/welcome.md", "templates/README.md"}
+    created = runner.invoke(cli, ["init", str(target)])
+    assert created.exit_code == 0
+    assert {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()} == {
+        "config.yaml",
+        "content/welcome.md",
+        "templates/README.md",
+        "locales/README.md",
+    }
+    assert f"{target / 'locales'}/<lang>/LC_MESSAGES/messages.po" in created.output  # where a site's own translations go
     (target / "config.yaml").write_text("# edited by me\n" + (target / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     again = runner.invoke(cli, ["init", str(target)])
     assert again.exit_code == 2 and "already exists" in again.output
@@ -104,6 +111,7 @@ def test_installed_wheel_finds_its_default_templates(tmp_path: Path, make_digest
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(wheel).extractall(unpacked)
     assert (unpacked / "generator" / "theme" / "base.html").is_file()
+    assert (unpacked / "generator" / "theme" / "locales" / "de" / "LC_MESSAGES" / "messages.po").is_file()  # catalogs ship with the theme
     config = make_digest({"good.md": entry_text("Good")})  # no templates/ folder of its own
     env = {"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(

@@ -32,3 +32,4 @@ def command(directory: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     click.echo(f"Created a new digest in {directory}. Next: cd {directory} && digest build")
+    click.echo(f"Your own translations of the theme's labels go in {directory / 'locales'}/<lang>/LC_MESSAGES/messages.po (see its README.md)")

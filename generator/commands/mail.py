@@ -96,8 +96,11 @@ def issue_edition(config: Config, key: str | None) -> Edition:
     if chosen is None:
         latest = ", ".join(i.key for i in issues[:3])
         raise ConfigError(Problem(config.content_dir, f"no issue {key!r} in the digest", hint=f"the latest are {latest}; leave ISSUE out to send the latest"))
-    renderer = Renderer(collected.site, config)
-    page = email_page(chosen, config)
+    from generator.render.templates import site_language
+
+    language = site_language(config)
+    renderer = Renderer(collected.site, config, language=language)
+    page = email_page(chosen, config, language)
     urls = config.mail.unsubscribe_urls
     footer = next((u for u in urls if u.startswith("http")), urls[0] if urls else "")  # a page is friendlier than a mailto
     return compose(renderer.env, page, chosen.key, Mailing(config.base_url + page.url, footer))

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -31,6 +31,9 @@ from generator.problems import Problem, TemplateError
 from generator.render.feedmodel import FeedSpec
 from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
 from generator.structure.site import Site
+
+if TYPE_CHECKING:
+    from generator.render.i18n import Language
 
 STATIC = "static"
 PARALLEL_MIN_JOBS = 400  # below this, forking costs more than it saves
@@ -81,10 +84,11 @@ def code_key() -> bytes:
 
 def environment_key(config: Config) -> bytes:
     """Everything besides entries that outputs depend on: code, config, templates."""
+    from generator.render.i18n import locales_dir
     from generator.render.templates import template_dirs
 
     parts = [code_key(), msgspec.json.encode(config.site), msgspec.json.encode(config.digest), msgspec.json.encode(config.feeds)]
-    for folder in template_dirs(config):
+    for folder in [*template_dirs(config), locales_dir(config.path)]:  # the theme's catalogs are in its folder
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 parts.append(f"{path.relative_to(folder)}".encode() + path.read_bytes())
@@ -97,17 +101,18 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templ
     from generator.render.feeds import feed_entries, feed_files, plan_feeds
     from generator.render.opml import OPML_FILE
     from generator.render.pages import plan_pages
-    from generator.render.templates import make_environment
+    from generator.render.templates import make_environment, site_language
 
     fp = Fingerprinter(site, entry_digests)
+    language = site_language(config)
     if templates is None:
-        templates = template_keys(make_environment(config))
-    # Templates see `site` (and the digest settings through page contexts); feeds see `feeds` too.
-    pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), code_key())
-    feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key())
-    jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config)]
+        templates = template_keys(make_environment(config, language=language))
+    # Templates see `site` (and the digest settings through page contexts) and the catalogs; feeds see `feeds` too.
+    pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), code_key(), language.key)
+    feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key(), language.key)
+    jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config, language)]
     specs = []
-    for spec, entries in plan_feeds(site, config):
+    for spec, entries in plan_feeds(site, config, language):
         paths = feed_files(spec)
         shown = tuple(feed_entries(entries, config))  # a feed depends only on the items it lists
         jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown)), FeedJob(spec, tuple(entries))))
@@ -182,13 +187,13 @@ def static_assets(config: Config) -> Iterator[StaticAsset]:
 class Renderer:
     """What rendering needs, made once per process."""
 
-    def __init__(self, site: Site, config: Config, bytecode_dir: Path | None = None) -> None:
+    def __init__(self, site: Site, config: Config, bytecode_dir: Path | None = None, language: Language | None = None) -> None:
         from generator.render.feeds import in_full_feeds
         from generator.render.templates import make_environment
 
         self.site = site
         self.config = config
-        self.env = make_environment(config, bytecode_dir)
+        self.env = make_environment(config, bytecode_dir, language)
         base_path = urlsplit(config.base_url).path
         # The same for every page, so environment globals: macro libraries imported
         # without context are then evaluated once per process, not once per page.

@@ -18,6 +18,7 @@ from generator.entries.model import Entry
 from generator.entries.text import clean
 from generator.render.feedhtml import absolute_html
 from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, Feed, FeedItem, FeedSpec
+from generator.render.i18n import Language
 from generator.render.jsonfeed import json_feed
 from generator.render.markdown import first_paragraph_text
 from generator.render.xmlfeeds import rss_and_atom
@@ -35,14 +36,15 @@ ItemCache = MutableMapping[str, FeedItem]  # entry id → its item, for one buil
 BodyCache = MutableMapping[str, str]  # entry id → its body's feed HTML, rendered with its page
 
 
-def plan_feeds(site: Site, config: Config) -> Iterator[tuple[FeedSpec, Sequence[Entry]]]:
-    """Every feed of the site with its entries (newest first)."""
+def plan_feeds(site: Site, config: Config, language: Language | None = None) -> Iterator[tuple[FeedSpec, Sequence[Entry]]]:
+    """Every feed of the site with its entries (newest first); `language` words the descriptions (English without)."""
+    _ = (language or Language(config.site.language)).gettext
     title = config.site.title
     yield FeedSpec("", title, config.site.description, ""), site.entries
     for source in site.sources:
-        yield _collection_spec("sources", source, f"{source.name} — {title}", f"{source.name} in {title}"), source.entries
+        yield _collection_spec("sources", source, f"{source.name} — {title}", _("%(name)s in %(site)s", name=source.name, site=title)), source.entries
     for tag in site.tags:
-        yield _collection_spec("tags", tag, f"{tag.name} — {title}", f"Entries tagged “{tag.name}” in {title}"), tag.entries
+        yield _collection_spec("tags", tag, f"{tag.name} — {title}", _("Entries tagged “%(name)s” in %(site)s", name=tag.name, site=title)), tag.entries
 
 
 def _collection_spec(kind: str, collection: Collection, title: str, description: str) -> FeedSpec:

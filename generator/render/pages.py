@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.config import Config
 from generator.entries.model import Entry
+from generator.render.i18n import Language
 from generator.render.markdown import first_paragraph_text
 from generator.structure.archive import Month
 from generator.structure.digest import Issue
@@ -61,11 +62,12 @@ def feed_links(folder: str, name: str) -> tuple[FeedLink, ...]:
     return tuple(FeedLink(media, f"{name} ({label})", folder + file, label) for media, label, file in formats)
 
 
-def plan_pages(site: Site, config: Config) -> Iterator[Page]:
+def plan_pages(site: Site, config: Config, language: Language) -> Iterator[Page]:
     """Every page of the site, in a stable order: HTML pages, then 404, sitemap and robots.txt."""
-    html = list(_html_pages(site, config))
+    html = list(_html_pages(site, config, language))
     yield from html
-    yield Page("404.html", "404.html", "Page not found", {}, "There is no page at this address.", kind="404", indexed=False)
+    _ = language.gettext
+    yield Page("404.html", "404.html", _("Page not found"), {}, _("There is no page at this address."), kind="404", indexed=False)
     yield from sitemap_pages([p for p in html if p.indexed])
     yield Page("robots.txt", "robots.txt", "robots.txt", {}, kind="robots", indexed=False)
 
@@ -91,23 +93,24 @@ def sitemap_pages(pages: Sequence[Page], limit: int | None = None) -> Iterator[P
     yield Page("sitemap.xml", "sitemap-index.xml", "Sitemap index", {"parts": parts}, kind="sitemap", indexed=False)
 
 
-def _html_pages(site: Site, config: Config) -> Iterator[Page]:
+def _html_pages(site: Site, config: Config, language: Language) -> Iterator[Page]:
     per_page = config.digest.per_page
+    _ = language.gettext
     yield home_page(site, config)
-    yield from list_pages(paginate(site.issues, per_page, "issues/"), "issues.html", "All issues", "issues")
+    yield from list_pages(paginate(site.issues, per_page, "issues/"), "issues.html", _("All issues"), "issues", language)
     for position, issue in enumerate(site.issues):
-        yield issue_page(issue, newer=site.issues[position - 1] if position else None, older=_at(site.issues, position + 1))
+        yield issue_page(issue, language, newer=site.issues[position - 1] if position else None, older=_at(site.issues, position + 1))
     for issue in site.issues:
-        yield email_page(issue, config)
+        yield email_page(issue, config, language)
     for issue in site.issues:
         articles = issue.articles
         for position, entry in enumerate(articles):
             yield article_page(entry, issue, site, previous=articles[position - 1] if position else None, following=_at(articles, position + 1))
-    yield from collection_pages(site.sources, "sources/", "source", "Sources", per_page)
-    yield from collection_pages(site.tags, "tags/", "tag", "Tags", per_page)
-    yield Page("archive/", "archive.html", "Archive", {"months": site.months}, "Every issue of the digest, by month.", kind="archive")
+    yield from collection_pages(site.sources, "sources/", "source", per_page, language)
+    yield from collection_pages(site.tags, "tags/", "tag", per_page, language)
+    yield Page("archive/", "archive.html", _("Archive"), {"months": site.months}, _("Every issue of the digest, by month."), kind="archive")
     for month in site.months:
-        yield month_page(month)
+        yield month_page(month, language)
 
 
 def _at(items: Sequence[Any], position: int) -> Any:
@@ -121,27 +124,41 @@ def home_page(site: Site, config: Config) -> Page:
     return Page("", "index.html", config.site.title, {"latest": latest, "recent": recent}, config.site.description, kind="home", lastmod=lastmod)
 
 
-def list_pages(pages: Sequence[Pagination[Any]], template: str, title: str, kind: str) -> Iterator[Page]:
+def list_pages(pages: Sequence[Pagination[Any]], template: str, title: str, kind: str, language: Language) -> Iterator[Page]:
     for pager in pages:
-        numbered = title if pager.number == 1 else f"{title}, page {pager.number}"
-        yield Page(pager.url, template, numbered, {"pager": pager}, f"{title} of the digest, newest first.", kind=kind)
+        yield Page(
+            pager.url,
+            template,
+            numbered(title, pager.number, language),
+            {"pager": pager},
+            language.gettext("All issues of the digest, newest first."),
+            kind=kind,
+        )
 
 
-def issue_page(issue: Issue, newer: Issue | None, older: Issue | None) -> Page:
+def numbered(title: str, number: int, language: Language) -> str:
+    """`All issues`, `All issues, page 2`."""
+    return title if number == 1 else language.gettext("%(title)s, page %(number)s", title=title, number=language.number(number))
+
+
+def issue_page(issue: Issue, language: Language, newer: Issue | None, older: Issue | None) -> Page:
     context = {"issue": issue, "newer": newer, "older": older}
-    return Page(issue.url, "issue.html", issue_label(issue), context, issue_description(issue), kind="issue", lastmod=issue.start)
+    return Page(issue.url, "issue.html", issue_label(issue, language), context, issue_description(issue, language), kind="issue", lastmod=issue.start)
 
 
-def email_page(issue: Issue, config: Config) -> Page:
+def email_page(issue: Issue, config: Config, language: Language) -> Page:
     """The issue as an email (`email.html`); its title is the subject. Built as the web view, and mailed by `digest mail`."""
-    title = f"{config.site.title} · {issue_label(issue)}"
-    return Page(f"{issue.url}email.html", "email.html", title, {"issue": issue}, issue_description(issue), kind="email", lastmod=issue.start)
+    title = f"{config.site.title} · {issue_label(issue, language)}"
+    description = issue_description(issue, language)
+    return Page(f"{issue.url}email.html", "email.html", title, {"issue": issue}, description, kind="email", lastmod=issue.start)
 
 
-def issue_description(issue: Issue) -> str:
+def issue_description(issue: Issue, language: Language) -> str:
     sources = ", ".join(g.name for g in issue.groups)
     count = len(issue.articles)
-    return f"{count} article{'' if count == 1 else 's'} from {sources}." if count else f"Headlines from {sources}."
+    if not count:
+        return language.gettext("Headlines from %(sources)s.", sources=sources)
+    return language.ngettext("%(num)s article from %(sources)s.", "%(num)s articles from %(sources)s.", count, sources=sources)
 
 
 def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None, following: Entry | None) -> Page:
@@ -150,28 +167,33 @@ def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None,
     return Page(site.urls[entry.id], "article.html", entry.title, context, description, kind="article", lastmod=entry.when.date())
 
 
-def collection_pages(collections: Sequence[Collection], folder: str, kind: str, title: str, per_page: int) -> Iterator[Page]:
+def collection_pages(collections: Sequence[Collection], folder: str, kind: str, per_page: int, language: Language) -> Iterator[Page]:
     """An index of every source (or tag), then each one's paginated list with its feeds."""
-    yield Page(folder, "collections.html", title, {"collections": collections, "kind": kind}, f"{title} in the digest.", kind=f"{kind}s")
+    _ = language.gettext
+    title, description = (_("Sources"), _("Sources in the digest.")) if kind == "source" else (_("Tags"), _("Tags in the digest."))
+    yield Page(folder, "collections.html", title, {"collections": collections, "kind": kind}, description, kind=f"{kind}s")
     for collection in collections:
         base = f"{folder}{collection.slug}/"
         feeds = feed_links(base, collection.name)
+        if kind == "source":
+            description = _("Stories from %(name)s, newest first.", name=collection.name)
+        else:
+            description = _("Stories tagged %(name)s, newest first.", name=collection.name)
         for pager in paginate(collection.entries, per_page, base):
-            numbered = collection.name if pager.number == 1 else f"{collection.name}, page {pager.number}"
             context = {"collection": collection, "pager": pager, "kind": kind}
-            description = f"Stories {'from' if kind == 'source' else 'tagged'} {collection.name}, newest first."
-            yield Page(pager.url, "collection.html", numbered, context, description, kind=kind, feeds=feeds)
+            yield Page(pager.url, "collection.html", numbered(collection.name, pager.number, language), context, description, kind=kind, feeds=feeds)
 
 
-def month_page(month: Month) -> Page:
-    title = f"{month.start:%B %Y}"
-    return Page(month.url, "month.html", title, {"month": month}, f"Issues of the digest in {title}.", kind="month")
+def month_page(month: Month, language: Language) -> Page:
+    title = language.month(month.start)
+    description = language.gettext("Issues of the digest in %(month)s.", month=title)
+    return Page(month.url, "month.html", title, {"month": month}, description, kind="month")
 
 
-def issue_label(issue: Issue) -> str:
-    """`14 December 2024`, or `Week of 9 December 2024`."""
-    day = f"{issue.start.day} {issue.start:%B %Y}"
-    return day if issue.period == "day" else f"Week of {day}"
+def issue_label(issue: Issue, language: Language) -> str:
+    """`14 December 2024`, or `Week of 9 December 2024` (`15. Dezember 2024`, `Woche vom 9. Dezember 2024`)."""
+    day = language.date(issue.start)
+    return day if issue.period == "day" else language.gettext("Week of %(date)s", date=day)
 
 
 def clip(text: str, limit: int = DESCRIPTION_CHARS) -> str:

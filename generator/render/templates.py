@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from markupsafe import Markup
 
 from generator.config import Config
 from generator.problems import Problem, TemplateError
+from generator.render.i18n import LOCALES, Language, language_name, load_language, locales_dir
 from generator.render.markdown import first_paragraph_text, to_html
 from generator.render.pages import clip, feed_links, issue_label
 from generator.structure.names import name_slug
@@ -46,8 +46,23 @@ def template_dirs(config: Config) -> list[Path]:
     return unique
 
 
-def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment; with `bytecode_dir`, compiled templates are kept there between builds."""
+def catalog_roots(config: Config) -> list[Path]:
+    """Where message catalogs are looked up: the site's `locales/` beside config.yaml, then the theme's."""
+    return [locales_dir(config.path), default_theme_dir() / LOCALES]
+
+
+def site_language(config: Config) -> Language:
+    """The site's language with its catalogs (read from disk: call once per build)."""
+    return load_language(config.site.language, catalog_roots(config))
+
+
+def make_environment(config: Config, bytecode_dir: Path | None = None, language: Language | None = None) -> jinja2.Environment:
+    """The Jinja2 environment; with `bytecode_dir`, compiled templates are kept there between builds.
+
+    Every label goes through gettext (`_`, `ngettext`, `{% trans %}`), new-style:
+    values are escaped and `%(num)s` is filled in for counts.
+    """
+    language = language or site_language(config)
     if bytecode_dir is not None:
         bytecode_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
@@ -59,21 +74,27 @@ def make_environment(config: Config, bytecode_dir: Path | None = None) -> jinja2
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no stat of every template file on every render
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         markdown=markdown_filter,
         body_html=body_html,
         isodate=isodate,
-        longdate=functools.partial(longdate, language=config.site.language),
+        longdate=language.date,
+        month=language.month,
+        number=language.number,
+        language_name=language_name,
         reading_minutes=reading_minutes,
         lead=lead,
         slug=name_slug,
-        issue_label=issue_label,
+        issue_label=functools.partial(issue_label, language=language),
         clip=clip,
         other_lang=other_lang,
         direction=text_direction,
     )
     env.globals["site_feeds"] = feed_links("", config.site.title)
+    env.globals["ngettext"] = _counted(language)
     return env
 
 
@@ -91,14 +112,18 @@ def isodate(value: dt.date) -> str:
     return value.isoformat()
 
 
-def longdate(value: dt.date, language: str = "en") -> str:
-    """`23 June 2024`, `15. Dezember 2024`, `2024年12月15日`: CLDR's long date for the site's language, not the machine's.
+def _counted(language: Language) -> Any:
+    """Jinja's new-style `ngettext`, with `%(num)s` in the language's digits and grouping ("12.345 Artikel")."""
 
-    English keeps the theme's day-first form, which issue titles and mail subjects also use.
-    """
-    if language.split("-", maxsplit=1)[0].casefold() == "en":
-        return f"{value.day} {value:%B %Y}"
-    return format_date(value, "long", locale=Locale.parse(language, sep="-"))
+    @jinja2.pass_context
+    def ngettext(context: Any, singular: str, plural: str, n: int, **values: Any) -> str:
+        values.setdefault("num", language.number(n))
+        text = language.translations.ngettext(singular, plural, n)
+        if context.eval_ctx.autoescape:
+            return Markup(text) % values
+        return text % values
+
+    return ngettext
 
 
 def lead(entry: Any) -> str:

@@ -18,7 +18,7 @@ from generator.mail.compose import Envelope, Mailing, compose, email_html, email
 from generator.output import MARKER
 from generator.render.engine import Renderer
 from generator.render.pages import email_page
-from generator.render.templates import text_direction
+from generator.render.templates import site_language, text_direction
 from tests.conftest import CONFIG, entry_text
 from tests.mail.htmlscan import assert_mail_ready, scan
 
@@ -102,7 +102,7 @@ def test_text_direction(lang: str | None, direction: str) -> None:
 def _edition_parts(config: Config, mailing: Mailing | None) -> tuple[str, str, str]:
     collected = collect(config)
     renderer = Renderer(collected.site, config)
-    page = email_page(collected.site.issues[0], config)
+    page = email_page(collected.site.issues[0], config, site_language(config))
     if mailing is None:
         return page.title, email_html(renderer.env, page), email_text(renderer.env, page)
     edition = compose(renderer.env, page, "2024-12-14", mailing)
@@ -145,7 +145,7 @@ def test_a_site_template_overrides_the_email_and_is_still_inlined(make_digest: C
     assert "<style>" not in html
     collected = collect(config)
     env = Renderer(collected.site, config).env
-    assert email_text(env, email_page(collected.site.issues[0], config)) == f"Issue 2024-12-14 & more: {BASE}issues/2024-12-14/\n"
+    assert email_text(env, email_page(collected.site.issues[0], config, site_language(config))) == f"Issue 2024-12-14 & more: {BASE}issues/2024-12-14/\n"
 
 
 def test_editing_the_email_template_rerenders_the_email_pages_only(config: Config, make_digest: Callable[..., Config]) -> None:
@@ -162,7 +162,7 @@ def test_editing_the_email_template_rerenders_the_email_pages_only(config: Confi
 def test_message_headers_and_parts_survive_the_wire(config: Config) -> None:
     mailing = Mailing(BASE + "issues/2024-12-14/email.html", "mailto:leave@example.org")
     collected = collect(config)
-    edition = compose(Renderer(collected.site, config).env, email_page(collected.site.issues[0], config), "2024-12-14", mailing)
+    edition = compose(Renderer(collected.site, config).env, email_page(collected.site.issues[0], config, site_language(config)), "2024-12-14", mailing)
     envelope = Envelope(
         parse_address("Zoë’s Digest <digest@news.example.org>"),
         parse_address("desk@news.example.org"),

@@ -141,8 +141,11 @@ def test_article_page(site_dir: Path) -> None:
 
 def test_article_in_another_language_is_marked(site_dir: Path) -> None:
     page = text(site_dir, "2024/12/14/nordlysturismen-slar-rekord-i-vinter/index.html")
-    assert '<article class="story" lang="nb">' in page
+    assert '<article class="story" lang="nb" dir="ltr">' in page
     assert '<html lang="en" dir="ltr">' in page
+    # its labels are the site's, in English, and the language is named in itself
+    assert '<p class="byline" lang="en" dir="ltr">' in page
+    assert 'Language: <span lang="nb" dir="ltr">Norsk bokmål</span>' in page
 
 
 def test_teasers_have_anchors_and_matched_ones_link_to_the_article(site_dir: Path) -> None:
