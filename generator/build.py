@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import msgspec
 
 from generator.cache import BuildCache, OutputRecord
 from generator.config import Config
+from generator.config.schema import StoriesConfig
 from generator.entries.load import entry_files, load_entries
 from generator.entries.model import Entry
 from generator.faults import each, reached
@@ -32,7 +34,8 @@ from generator.render import engine
 from generator.render.engine import Job
 from generator.render.fingerprint import digest_bytes
 from generator.structure.matching import match_key, match_teasers
-from generator.structure.site import Matcher, Site, build_site
+from generator.structure.site import Grouper, Matcher, Site, build_site
+from generator.structure.stories import Story, group_stories, grouping_key
 
 # A cached stat is trusted only for files older than the previous scan by this margin:
 # a file rewritten within the same timestamp tick keeps its size and mtime.
@@ -69,7 +72,9 @@ def collect(
         raise ConfigError(Problem(config.content_dir, "content folder not found", hint=hint))
     loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers, files)
     match = remembered_matches(cache) if cache is not None else match_teasers
-    return Collected(build_site(loaded.entries, config.tz, config.digest.period, match), loaded.problems, loaded.digests)
+    grouping = config.digest.story_grouping
+    group = None if grouping is None else remembered_stories(cache, grouping) if cache is not None else partial(group_stories, config=grouping)
+    return Collected(build_site(loaded.entries, config.tz, config.digest.period, match, group), loaded.problems, loaded.digests)
 
 
 def remembered_matches(cache: BuildCache) -> Matcher:
@@ -89,6 +94,21 @@ def remembered_matches(cache: BuildCache) -> Matcher:
         return found
 
     return match
+
+
+def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
+    """group_stories, skipped when nothing it reads changed since the last build (titles, times, sources, body leads)."""
+
+    def group(published: list[Entry]) -> Sequence[Story]:
+        key = digest_bytes(engine.code_key(), grouping_key(published, grouping))
+        saved = cache.derived("stories", key)
+        if saved is not None:
+            return tuple(Story(ids[0], tuple(ids[1:])) for ids in msgspec.msgpack.decode(saved, type=list[list[str]]))
+        found = group_stories(published, grouping)
+        cache.set_derived("stories", key, msgspec.msgpack.encode([story.ids for story in found]))
+        return found
+
+    return group
 
 
 def remembered_template_keys(config: Config, cache: BuildCache, env_key: str) -> Mapping[str, bytes]:

@@ -19,15 +19,24 @@ SOURCES = ["Gazette", "Courier", "Herald"]
 TAGS = ["alpha", "beta", "gamma"]
 
 
-def write_entry(content: Path, n: int, version: int, rng_bits: int, title: int = 0) -> None:
-    """Entry n; `version` and `rng_bits` change its body, dek, tags and source, `title` its title."""
+# Written for these tests: two stories that entries join by taking one as their body (and leave by any other edit).
+STORIES = [
+    "The council voted on Tuesday evening to close the old river bridge to cars from the first of May, after engineers "
+    "found cracks in two of its supporting piers during the spring inspection. Buses will be diverted over the ring road.",
+    "The city zoo welcomed two red panda cubs born in the spring, keepers said, and visitors can see them from June "
+    "in the new woodland enclosure beside the lake, where a viewing platform is being built for school groups.",
+]
+
+
+def write_entry(content: Path, n: int, version: int, rng_bits: int, title: int = 0, story: int | None = None) -> None:
+    """Entry n; `version` and `rng_bits` change its body, dek, tags and source, `title` its title, `story` makes it report one."""
     source = SOURCES[rng_bits % 3]
     tags = "[" + ", ".join(TAGS[: rng_bits % 4]) + "]"
     kind = "teaser" if n % 4 == 3 else "article"
     day = 10 + (n + rng_bits) % 5
     text = entry_text(
         f"Story {n} take {title}",
-        body=f"Paragraph {version} of story {n}.\n\nSecond paragraph with *emphasis* {rng_bits}.",
+        body=f"Paragraph {version} of story {n}.\n\nSecond paragraph with *emphasis* {rng_bits}." if story is None else STORIES[story] + f" ({n})",
         id=f"id{n}",
         source=source,
         tags=tags,
@@ -49,6 +58,8 @@ OPS = st.lists(
     st.one_of(
         st.tuples(st.just("edit"), st.integers(0, 7), st.integers(0, 50)),
         st.tuples(st.just("retitle"), st.integers(0, 7), st.integers(1, 3)),
+        st.tuples(st.just("story"), st.integers(0, 12), st.integers(0, 5)),  # joins (or moves to) a story
+        st.tuples(st.just("stories"), st.integers(0, 2), st.just(0)),
         st.tuples(st.just("add"), st.integers(8, 12), st.integers(0, 50)),
         st.tuples(st.just("delete"), st.integers(0, 12), st.just(0)),
         st.tuples(st.just("rename"), st.integers(0, 12), st.just(0)),
@@ -68,6 +79,11 @@ def apply(root: Path, op: tuple[str, int, int]) -> None:
         write_entry(content, n, bits, bits)
     elif kind == "retitle":
         write_entry(content, n, 0, n, title=bits)
+    elif kind == "story":  # bits picks the story and the source: reports from different sources join, a same-source one does not
+        write_entry(content, n, 0, bits, story=bits % 2)
+    elif kind == "stories":  # grouping off, one feed item per story, or the defaults
+        settings = ("digest: {stories: false}\n", "feeds: {stories: true}\n", "")[n]
+        (root / "config.yaml").write_text(CONFIG + settings, encoding="utf-8")
     elif kind == "delete":
         entry_path(content, n).unlink(missing_ok=True)
     elif kind == "rename":  # the same entry under another path
@@ -99,7 +115,7 @@ def test_incremental_build_equals_clean_build(tmp_path_factory: object, ops: lis
     (root / "content").mkdir()
     (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
     for n in range(8):
-        write_entry(root / "content", n, 0, n)
+        write_entry(root / "content", n, 0, n, story=0 if n in (1, 2) else None)  # 1 and 2: one story from two sources
     config = load_config(root / "config.yaml")
     build(config, workers=1)
     for op in ops:

@@ -120,6 +120,7 @@ class FeedsConfig(_Section, frozen=True):
     limit: int = 50
     teasers: bool = True
     full_content: bool = True
+    stories: bool = False  # one item per story (its first report, linking to every other) instead of one per article
 
     def __post_init__(self) -> None:
         if self.limit < 1:

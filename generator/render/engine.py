@@ -98,7 +98,7 @@ def environment_key(config: Config) -> bytes:
 def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templates: Mapping[str, Digest] | None = None) -> list[Job]:
     """Every output of the site with the fingerprint of its inputs (`templates`: template_keys, if known)."""
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
-    from generator.render.feeds import feed_entries, feed_files, plan_feeds
+    from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
     from generator.render.opml import OPML_FILE
     from generator.render.pages import plan_pages
     from generator.render.templates import make_environment, site_language
@@ -114,8 +114,9 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templ
     specs = []
     for spec, entries in plan_feeds(site, config, language):
         paths = feed_files(spec)
-        shown = tuple(feed_entries(entries, config))  # a feed depends only on the items it lists
-        jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown)), FeedJob(spec, tuple(entries))))
+        shown = tuple(feed_entries(entries, site, config))  # a feed depends only on the items it lists (and the reports they link to)
+        reports = tuple(feed_reports(entry, site, config) for entry in shown)
+        jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown), fp.of(reports)), FeedJob(spec, tuple(entries))))
         specs.append(spec)
     # The list of feeds reads `site` and the feeds' titles and folders, not the `feeds` settings.
     opml_key = digest_bytes(b"opml", msgspec.json.encode(config.site), code_key(), msgspec.json.encode(specs))

@@ -26,6 +26,16 @@ class FeedSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Report:
+    """Another report of an item's story (with `feeds.stories`): where it is and who published it when."""
+
+    title: str
+    source: str
+    url: str  # absolute: its article page
+    day: dt.date  # its own date, else the day it was added (in the site's time zone), as pages show it
+
+
+@dataclass(frozen=True, slots=True)
 class FeedItem:
     """One entry as a feed item; built once per build and shared by every feed."""
 
@@ -40,6 +50,9 @@ class FeedItem:
     tags: tuple[str, ...] = ()
     external_url: str | None = None  # the original article
     language: str | None = None
+    # The story's other reports, listed at the end of the content in every format (not as Atom rel=related
+    # links: feedgen 1.0 writes an entry's links with their href only, so they would read as alternates).
+    reports: tuple[Report, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,15 @@ feed it appears in, through a cache the caller owns.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import uuid
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 
 from generator.config import Config
 from generator.entries.model import Entry
 from generator.entries.text import clean
 from generator.render.feedhtml import absolute_html
-from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, Feed, FeedItem, FeedSpec
+from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, Feed, FeedItem, FeedSpec, Report
 from generator.render.i18n import Language
 from generator.render.jsonfeed import json_feed
 from generator.render.markdown import first_paragraph_text
@@ -71,7 +72,7 @@ def render_feeds(
 
 def make_feed(spec: FeedSpec, entries: Sequence[Entry], site: Site, config: Config, cache: ItemCache, bodies: BodyCache | None = None) -> Feed:
     rendered = {} if bodies is None else bodies
-    items = tuple(_cached_item(entry, site, config, cache, rendered) for entry in feed_entries(entries, config))
+    items = tuple(_cached_item(entry, site, config, cache, rendered) for entry in feed_entries(entries, site, config))
     base = config.base_url
     return Feed(
         id=_safe(base + spec.page_url),
@@ -89,10 +90,26 @@ def guid(entry: Entry) -> str:
     return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, entry.id)}"
 
 
-def feed_entries(entries: Sequence[Entry], config: Config) -> list[Entry]:
-    """Items for a feed: newest first, teasers only if configured, up to the limit."""
-    chosen = (e for e in entries if e.is_article or config.feeds.teasers)
+def feed_entries(entries: Sequence[Entry], site: Site, config: Config) -> list[Entry]:
+    """Items for a feed: newest first, teasers only if configured, one per story with `feeds.stories`, up to the limit."""
+    chosen: Iterable[Entry] = (e for e in entries if e.is_article or config.feeds.teasers)
+    if config.feeds.stories and site.stories:
+        chosen = _one_per_story(chosen, entries, site)
     return [e for _, e in zip(range(config.feeds.limit), chosen, strict=False)]
+
+
+def _one_per_story(chosen: Iterable[Entry], entries: Sequence[Entry], site: Site) -> Iterator[Entry]:
+    """Each story once, as its first report in this feed (the story's lead in the site feed), where that report falls."""
+    present = {e.id for e in entries if e.id in site.stories}
+    for entry in chosen:
+        story = site.stories.get(entry.id)
+        if story is None or next(i for i in story.ids if i in present) == entry.id:
+            yield entry
+
+
+def feed_reports(entry: Entry, site: Site, config: Config) -> tuple[Entry, ...]:
+    """The other reports an entry's item links to (none unless `feeds.stories`)."""
+    return site.reports(entry.id) if config.feeds.stories else ()
 
 
 def _cached_item(entry: Entry, site: Site, config: Config, cache: ItemCache, bodies: BodyCache) -> FeedItem:
@@ -106,7 +123,7 @@ def in_full_feeds(site: Site, config: Config) -> set[str]:
     """Ids of the articles whose body some feed carries."""
     if not config.feeds.full_content:
         return set()
-    return {e.id for _, entries in plan_feeds(site, config) for e in feed_entries(entries, config) if e.is_article and e.body}
+    return {e.id for _, entries in plan_feeds(site, config) for e in feed_entries(entries, site, config) if e.is_article and e.body}
 
 
 def feed_item(entry: Entry, site: Site, config: Config, body_html: str | None = None) -> FeedItem:
@@ -116,19 +133,41 @@ def feed_item(entry: Entry, site: Site, config: Config, body_html: str | None = 
     """
     url = _safe(config.base_url + site.link(entry.id))
     full = entry.is_article and config.feeds.full_content and entry.body
+    reports = tuple(_report(other, site, config) for other in feed_reports(entry, site, config))
+    content = _safe(absolute_html(entry.body, url) if body_html is None else body_html) if full else None
     return FeedItem(
         guid=guid(entry),
         title=_safe(entry.title) or UNTITLED,
         url=url,
         when=entry.when.astimezone(config.tz),
         summary=_safe(entry.summary or first_paragraph_text(entry.body) or entry.title) or UNTITLED,
-        content_html=_safe(absolute_html(entry.body, url) if body_html is None else body_html) if full else None,
+        content_html=(content or "") + reports_html(reports, config) if reports else content,
         authors=tuple(_safe(a) for a in entry.authors),
         categories=tuple(_safe(t) for t in (entry.source, *entry.tags) if t),
         tags=tuple(_safe(t) for t in entry.tags),
         external_url=_safe(entry.url) if entry.url else None,
         language=_safe(entry.lang) if entry.lang else None,
+        reports=reports,
     )
+
+
+def _report(entry: Entry, site: Site, config: Config) -> Report:
+    return Report(
+        _safe(entry.title) or UNTITLED,
+        _safe(entry.source or ""),
+        _safe(config.base_url + site.urls[entry.id]),
+        entry.date or entry.when.astimezone(config.tz).date(),
+    )
+
+
+def reports_html(reports: Sequence[Report], config: Config) -> str:
+    """The list of a story's other reports that ends its item's content: title linked, source and date."""
+    language = Language(config.site.language)  # CLDR dates; the label stays English, as feeds carry no catalog yet
+    items = "".join(
+        f'<li><a href="{html.escape(r.url)}">{html.escape(r.title, quote=False)}</a> ({html.escape(r.source, quote=False)}, {language.date(r.day)})</li>'
+        for r in reports
+    )
+    return f"<p>Also reported by:</p><ul>{items}</ul>"
 
 
 def _safe(text: str) -> str:

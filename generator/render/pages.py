@@ -162,7 +162,9 @@ def issue_description(issue: Issue, language: Language) -> str:
 
 
 def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None, following: Entry | None) -> Page:
-    context = {"entry": entry, "issue": issue, "teasers": site.teasers_of.get(entry.id, ()), "previous": previous, "next": following}
+    """An article's page; `reports`, the other reports of its story, are in its context (and so in its fingerprint)."""
+    teasers = site.teasers_of.get(entry.id, ())
+    context = {"entry": entry, "issue": issue, "teasers": teasers, "previous": previous, "next": following, "reports": site.reports(entry.id)}
     description = clip(entry.summary or first_paragraph_text(entry.body))
     return Page(site.urls[entry.id], "article.html", entry.title, context, description, kind="article", lastmod=entry.when.date())
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from generator.entries.model import Entry
 from generator.structure.names import name_slug
+from generator.structure.stories import Story, fold_issue
 
 Period = Literal["day", "week"]
 NO_SOURCE = "Other sources"
@@ -30,6 +31,7 @@ class SourceGroup:
     slug: str
     articles: tuple[Entry, ...]
     teasers: tuple[Entry, ...]
+    leads: tuple[Entry, ...] = ()  # the articles shown: all but reports of a story another source leads here
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Issue:
     start: dt.date
     period: Period
     groups: tuple[SourceGroup, ...]
+    also: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)  # shown article id → the story's other reports
 
     @property
     def url(self) -> str:
@@ -68,21 +71,29 @@ def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (-e.when.timestamp(), e.title.casefold(), e.id))
 
 
-def build_issues(entries: Iterable[Entry], tz: ZoneInfo, period: Period, source_names: Mapping[str, str] | None = None) -> tuple[Issue, ...]:
+def build_issues(
+    entries: Iterable[Entry], tz: ZoneInfo, period: Period, source_names: Mapping[str, str] | None = None, stories: Mapping[str, Story] | None = None
+) -> tuple[Issue, ...]:
     """Group published entries into issues, newest issue first.
 
     Sources are grouped by slug, as their pages are, and shown by the name
     `source_names` gives a slug (the source page's), else the entry's own.
+    `stories` (article id → its story) makes each story show once per issue.
     """
     by_issue: dict[tuple[str, dt.date], list[Entry]] = defaultdict(list)
+    by_id: dict[str, Entry] = {}
     for entry in entries:
         by_issue[issue_key(entry.when, tz, period)].append(entry)
+        by_id[entry.id] = entry
     names = source_names or {}
-    issues = [Issue(key, start, period, _groups(members, names)) for (key, start), members in by_issue.items()]
+    issues = []
+    for (key, start), members in by_issue.items():
+        folded, also = fold_issue(members, stories, by_id) if stories else (frozenset[str](), {})
+        issues.append(Issue(key, start, period, _groups(members, names, folded), also))
     return tuple(sorted(issues, key=lambda i: i.start, reverse=True))
 
 
-def _groups(entries: list[Entry], names: Mapping[str, str]) -> tuple[SourceGroup, ...]:
+def _groups(entries: list[Entry], names: Mapping[str, str], folded: frozenset[str]) -> tuple[SourceGroup, ...]:
     by_source: dict[str, list[Entry]] = defaultdict(list)
     shown: dict[str, str] = {}
     for entry in entries:
@@ -90,10 +101,11 @@ def _groups(entries: list[Entry], names: Mapping[str, str]) -> tuple[SourceGroup
         by_source[slug].append(entry)
         shown.setdefault(slug, names.get(slug) or entry.source or NO_SOURCE)
     slugs = sorted(by_source, key=lambda slug: (slug == NO_SOURCE_SLUG, shown[slug].casefold(), slug))
-    return tuple(_group(shown[slug], slug, by_source[slug]) for slug in slugs)
+    return tuple(_group(shown[slug], slug, by_source[slug], folded) for slug in slugs)
 
 
-def _group(name: str, slug: str, members: list[Entry]) -> SourceGroup:
+def _group(name: str, slug: str, members: list[Entry], folded: frozenset[str]) -> SourceGroup:
     ordered = newest_first(members)
     teasers = sorted((e for e in members if not e.is_article), key=lambda e: (e.from_id or "", e.path))
-    return SourceGroup(name, slug, tuple(e for e in ordered if e.is_article), tuple(teasers))
+    articles = tuple(e for e in ordered if e.is_article)
+    return SourceGroup(name, slug, articles, tuple(teasers), tuple(e for e in articles if e.id not in folded))

@@ -14,12 +14,14 @@ the same stories, in the same order, whatever order the entries came in.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import msgspec
 from rapidfuzz import fuzz
 
 from generator.config.schema import StoriesConfig
@@ -67,9 +69,38 @@ def group_stories(entries: Iterable[Entry], config: StoriesConfig) -> tuple[Stor
     return tuple(Story(members[0].id, tuple(e.id for e in members[1:])) for members in ordered)
 
 
+def grouping_key(entries: Iterable[Entry], config: StoriesConfig) -> bytes:
+    """A hash of everything group_stories reads: equal keys, equal stories (msgpack: bytes depend only on values)."""
+    fields = [(e.id, e.source, e.kind, e.draft, e.title, e.when, e.body[:BODY_CHARS]) for e in entries]
+    return hashlib.blake2b(msgspec.msgpack.encode([msgspec.structs.asdict(config), fields]), digest_size=16).digest()
+
+
 def story_of(stories: Sequence[Story]) -> dict[str, Story]:
     """Each grouped article id → its story."""
     return {entry_id: story for story in stories for entry_id in story.ids}
+
+
+def other_reports(entry_id: str, stories: Mapping[str, Story], by_id: Mapping[str, Entry]) -> tuple[Entry, ...]:
+    """The story's other reports, lead first then oldest first (none for an article in no story)."""
+    story = stories.get(entry_id)
+    return tuple(by_id[i] for i in story.ids if i != entry_id) if story else ()
+
+
+def fold_issue(members: Iterable[Entry], stories: Mapping[str, Story], by_id: Mapping[str, Entry]) -> tuple[frozenset[str], dict[str, tuple[Entry, ...]]]:
+    """How an issue shows each story once: the ids it leaves out, and each shown report's other reports.
+
+    The story's first report in this issue is shown (the story's lead when the
+    issue holds it); its other reports, in this issue or another, are listed
+    under it, and those in this issue are not shown again.
+    """
+    present = {e.id for e in members if e.id in stories}
+    folded: set[str] = set()
+    also: dict[str, tuple[Entry, ...]] = {}
+    for story in {stories[i].lead: stories[i] for i in present}.values():
+        shown = next(i for i in story.ids if i in present)
+        also[shown] = other_reports(shown, stories, by_id)
+        folded.update(i for i in story.ids if i in present and i != shown)
+    return frozenset(folded), dict(sorted(also.items()))
 
 
 def shingles(text: str) -> frozenset[int]:
