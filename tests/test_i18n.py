@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from generator.build import build
 from generator.config import Config
-from generator.render.i18n import DOMAIN, LOCALES, TEMPLATE
+from generator.render.i18n import DOMAIN, LOCALES, TEMPLATE, load_language
 from tests.conftest import CONFIG, ROOT, entry_text
 
 THEME_LOCALES = ROOT / "templates" / LOCALES
@@ -40,7 +40,18 @@ def _home(config: Config) -> str:
 EXPECTED = {
     "en": ("5 articles from 3 sources", "Latest issue", "4 min read"),
     "de": ("5 Artikel aus 3 Quellen", "Aktuelle Ausgabe", "4 Min. Lesezeit"),
+    "ja": ("記事5本（情報源3件）", "最新号", "4分で読めます"),
+    "ar": ("5 مقالات من 3 مصادر", "أحدث عدد", "4 دقائق قراءة"),
+    "fr": ("5 articles de 3 sources", "Dernier numéro", "4 min de lecture"),
+    "es": ("5 artículos de 3 fuentes", "Último número", "4 min de lectura"),
+    "tr": ("3 kaynak, 5 makale", "Son sayı", "4 dk okuma"),
+    "nb": ("5 artikler fra 3 kilder", "Siste utgave", "4 min lesetid"),
+    "nl": ("5 artikelen uit 3 bronnen", "Nieuwste editie", "4 min leestijd"),
 }
+
+
+def test_nine_languages_ship() -> None:
+    assert sorted(EXPECTED) == SHIPPED
 
 
 @pytest.mark.parametrize("language", sorted(EXPECTED))
@@ -48,6 +59,16 @@ def test_the_home_page_speaks_the_site_language(make_digest: Callable[..., Confi
     home = _home(_site(make_digest, language))
     for text in EXPECTED[language]:
         assert text in home, text
+    direction = "rtl" if language == "ar" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in home
+
+
+def test_arabic_has_six_plural_forms() -> None:
+    arabic = load_language("ar", [THEME_LOCALES])
+    counted = [arabic.ngettext("%(num)s source", "%(num)s sources", n) for n in (0, 1, 2, 3, 11, 100)]
+    assert counted == ["0 مصدر", "مصدر واحد", "مصدران", "3 مصادر", "11 مصدرًا", "100 مصدر"]
+    german = load_language("de", [THEME_LOCALES])
+    assert german.ngettext("%(num)s article", "%(num)s articles", 12345) == "12.345 Artikel"  # CLDR grouping
 
 
 def test_every_shipped_catalog_translates_every_msgid() -> None:

@@ -28,6 +28,24 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+LANGUAGES = ("ja", "ar")  # the validators and the browser also check the site in these
+
+
+@pytest.fixture(scope="session")
+def language_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example digest built with `site.language` ja and ar (its entries stay in their own languages)."""
+    sites = {}
+    for language in LANGUAGES:
+        root = tmp_path_factory.mktemp(f"site-{language}")
+        config = (ROOT / "config.yaml").read_text(encoding="utf-8")
+        assert "  language: en\n" in config
+        (root / "config.yaml").write_text(config.replace("  language: en\n", f"  language: {language}\n"), encoding="utf-8")
+        shutil.copytree(ROOT / "content", root / "content")
+        subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=root, check=True)
+        sites[language] = root / "site"
+    return sites
+
+
 def require(available: bool, what: str) -> None:
     """Run whenever the tool is installed; without it, skip a plain run and fail under ./scripts/test or CI (which install it)."""
     if available:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.site.browser import AXE, chromium, chromium_paths, emulate, serve
-from tests.site.conftest import page_kinds, require
+from tests.site.conftest import LANGUAGES, page_kinds, require
 
 VIEWS = ((1280, False), (1280, True), (360, False), (360, True))
 RUN_AXE = "const done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)), e => done(JSON.stringify([{id: 'axe-error', help: String(e), nodes: []}])));"
@@ -66,3 +66,36 @@ def test_dark_theme_is_applied(browser: tuple[object, str]) -> None:
         driver.get(base)  # type: ignore[attr-defined]
         colours.append(driver.execute_script("return getComputedStyle(document.body).backgroundColor"))  # type: ignore[attr-defined]
     assert colours[0] != colours[1]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_axe_violations_in_japanese_and_arabic(browser: tuple[object, str], language_sites: dict[str, Path], language: str) -> None:
+    driver, _ = browser
+    problems = []
+    with serve(language_sites[language]) as base:
+        for kind in ("home", "issue", "article", "article-other-language", "archive", "source"):
+            path = page_kinds(language_sites[language])[kind]
+            rel = path.relative_to(language_sites[language]).as_posix().removesuffix("index.html")
+            for width, dark in ((1280, False), (360, True)):
+                problems += [f"{language} {kind} @{width}: {v}" for v in violations(driver, base + rel, width, dark)]
+    assert problems == []
+
+
+def _boxes(driver: object, url: str) -> dict[str, float]:
+    emulate(driver, 1280)
+    driver.get(url)  # type: ignore[attr-defined]
+    script = """const box = s => document.querySelector(s).getBoundingClientRect();
+    return {leads: box('.source .leads').left, also: box('.source .also').left, prev: box('nav.pages > :first-child').left, next: box('nav.pages > :last-child').left,
+            direction: getComputedStyle(document.documentElement).direction};"""
+    return driver.execute_script(script)  # type: ignore[attr-defined,no-any-return]
+
+
+def test_arabic_layout_mirrors(browser: tuple[object, str], site_dir: Path, language_sites: dict[str, Path]) -> None:
+    driver, base = browser
+    issue = "issues/2024-12-14/"
+    english = _boxes(driver, base + issue)
+    assert english["leads"] < english["also"] and english["prev"] < english["next"]  # "Also in" on the right, older issue first
+    with serve(language_sites["ar"]) as ar_base:
+        arabic = _boxes(driver, ar_base + issue)
+    assert arabic["direction"] == "rtl"
+    assert arabic["also"] < arabic["leads"] and arabic["next"] < arabic["prev"]  # mirrored: "Also in" on the left, older issue on the right

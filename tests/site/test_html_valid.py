@@ -7,11 +7,22 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.site.browser import VNU
-from tests.site.conftest import html_pages, require
+from tests.site.conftest import LANGUAGES, html_pages, require
 
 
 def test_every_page_is_valid_html5(site_dir: Path) -> None:
+    _check_valid(site_dir)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_is_valid_html5_in_japanese_and_arabic(language_sites: dict[str, Path], language: str) -> None:
+    _check_valid(language_sites[language])
+
+
+def _check_valid(site_dir: Path) -> None:
     require(VNU.is_file() and shutil.which("java") is not None, "the Nu HTML Checker (java + tests/tools)")
     checked = html_pages(site_dir)
     result = subprocess.run(
