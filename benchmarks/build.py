@@ -451,6 +451,9 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> Report:
     report = Report(args.n, args.runs, machine(), snapshot_code(work / "code"))
     root = work / "ours"
     entries = corpus.write(args.n, root)
+    if args.no_stories:  # the same corpus with story grouping off, to measure what grouping costs
+        config = root / "config.yaml"
+        config.write_text(config.read_text(encoding="utf-8").replace("digest:\n", "digest:\n  stories: false\n", 1), encoding="utf-8")
     time.sleep(SETTLE_SECONDS)
     say(f"corpus of {args.n} entries written")
     try:
@@ -481,6 +484,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON (the table goes to stderr)")
     parser.add_argument("--no-verify", action="store_true", help="skip the cold reference builds that check edit/add results")
     parser.add_argument("--ingest-pages", type=int, default=2000, help="raw pages for the ingest figure (0: skip)")
+    parser.add_argument("--no-stories", action="store_true", help="build with digest.stories: false (what story grouping costs)")
     parser.add_argument("--workdir", help="folder to work in (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
     args = parser.parse_args(argv)

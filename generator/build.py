@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import os
 import time
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from generator.render.engine import Job
 from generator.render.fingerprint import digest_bytes
 from generator.structure.matching import match_key, match_teasers
 from generator.structure.site import Grouper, Matcher, Site, build_site
-from generator.structure.stories import Story, group_stories, grouping_key
+from generator.structure.stories import Story, group_stories, grouping_key, lead_key, sorted_shingles
 
 # A cached stat is trusted only for files older than the previous scan by this margin:
 # a file rewritten within the same timestamp tick keeps its size and mtime.
@@ -104,11 +105,32 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
         saved = cache.derived("stories", key)
         if saved is not None:
             return tuple(Story(ids[0], tuple(ids[1:])) for ids in msgspec.msgpack.decode(saved, type=list[list[str]]))
-        found = group_stories(published, grouping)
+        # Shingling is most of the cost: each body lead's shingles are kept, so an edit shingles one article.
+        stored = cache.derived("shingles", engine.code_key())
+        known = msgspec.msgpack.decode(stored, type=dict[bytes, bytes]) if stored else {}
+        used: dict[bytes, bytes] = {}
+
+        def shingled(entry: Entry) -> array[int]:
+            lead = lead_key(entry)
+            data = known.get(lead)
+            if data is None:
+                return _kept(used, lead, sorted_shingles(entry.body))
+            hashes = array("I")
+            hashes.frombytes(data)
+            used[lead] = data
+            return hashes
+
+        found = group_stories(published, grouping, shingled)
         cache.set_derived("stories", key, msgspec.msgpack.encode([story.ids for story in found]))
+        cache.set_derived("shingles", engine.code_key(), msgspec.msgpack.encode(used))  # only the current entries': old ones go
         return found
 
     return group
+
+
+def _kept(store: dict[bytes, bytes], key: bytes, hashes: array[int]) -> array[int]:
+    store[key] = hashes.tobytes()
+    return hashes
 
 
 def remembered_template_keys(config: Config, cache: BuildCache, env_key: str) -> Mapping[str, bytes]:

@@ -169,3 +169,19 @@ def test_editing_one_report_re_renders_only_the_pages_of_its_story(tmp_path: Pat
     assert len(articles) == 2 and all(p.startswith("2024/12/10/council-closes-old-river-bridge-to-cars") for p in articles)
     assert alone <= grouped and len(grouped - alone - articles) == 1
     assert not any("sources/" in p or "red-panda" in p for p in grouped - alone)
+
+
+def test_a_rebuild_after_one_edit_shingles_only_the_edited_article(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build as build_module
+
+    shingled: list[str] = []
+    real = build_module.sorted_shingles
+    monkeypatch.setattr(build_module, "sorted_shingles", lambda body: shingled.append(body) or real(body))
+    entries = story_entries()
+    build(make_digest(entries))
+    assert len(shingled) == 4
+    shingled.clear()
+    entries["herald.md"] = entries["herald.md"].replace("adds a line of its own.", "adds a line of its own, corrected.")
+    build(make_digest(entries))
+    assert len(shingled) == 1 and "corrected" in shingled[0]
+    assert "Also reported by" in page(make_digest(), ISSUE)

@@ -86,8 +86,8 @@ class StoriesConfig(_Section, frozen=True):
 
     window_days: int = 3  # reports of one story are at most this many days apart
     title_score: float = 60.0  # rapidfuzz token_set_ratio of the titles, 0-100
-    body_overlap: float = 0.25  # Jaccard overlap of body word shingles, 0-1, needed with a close title
-    body_alone: float = 0.6  # overlap that makes one story whatever the titles say
+    body_overlap: float = 0.2  # Jaccard overlap of body word shingles, 0-1, needed with a close title
+    body_alone: float = 0.4  # overlap that makes one story whatever the titles say
 
     def __post_init__(self) -> None:
         if self.window_days < 0:

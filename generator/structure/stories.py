@@ -15,10 +15,10 @@ the same stories, in the same order, whatever order the entries came in.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import zlib
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -51,12 +51,20 @@ class Story:
 class _Doc:
     entry: Entry
     title: str  # normalised
-    shingles: frozenset[int]
+    shingles: array[int]  # sorted, unique: a tenth of a frozenset's memory (the bottom-k sketch is its head)
 
 
-def group_stories(entries: Iterable[Entry], config: StoriesConfig) -> tuple[Story, ...]:
-    """Stories with at least two reports, ordered by their lead's date then id."""
-    docs = sorted((_doc(e) for e in entries if e.kind == "article" and e.source and not e.draft), key=lambda d: d.entry.id)
+Shingler = Callable[[Entry], "array[int]"]  # an article → its sorted shingle hashes (sorted_shingles, or a cache of it)
+
+
+def group_stories(entries: Iterable[Entry], config: StoriesConfig, shingled: Shingler | None = None) -> tuple[Story, ...]:
+    """Stories with at least two reports, ordered by their lead's date then id.
+
+    `shingled` gives an article's sorted_shingles (the build remembers them, as they are most of the cost).
+    """
+    shingle = shingled or (lambda entry: sorted_shingles(entry.body))
+    grouped = (e for e in entries if e.kind == "article" and e.source and not e.draft)
+    docs = sorted((_Doc(e, normalise_title(e.title), shingle(e)) for e in grouped), key=lambda d: d.entry.id)
     parent = list(range(len(docs)))
     for a, b in _candidate_pairs(docs):
         if _same_story(docs[a], docs[b], config):
@@ -122,15 +130,29 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _doc(entry: Entry) -> _Doc:
-    return _Doc(entry, normalise_title(entry.title), shingles(entry.body))
+def _overlap(a: array[int], b: array[int]) -> float:
+    """jaccard() of two sorted shingle arrays, a set made only for the pair scored."""
+    if not a or not b:
+        return 0.0
+    shared = len(set(a).intersection(b))
+    return shared / (len(a) + len(b) - shared)
+
+
+def sorted_shingles(body: str) -> array[int]:
+    """shingles() as a sorted array of 32-bit hashes: compact, and its head is the bottom-k sketch."""
+    return array("I", sorted(shingles(body)))
+
+
+def lead_key(entry: Entry) -> bytes:
+    """A hash of what sorted_shingles reads of an entry."""
+    return hashlib.blake2b(entry.body[:BODY_CHARS].encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _candidate_pairs(docs: Sequence[_Doc]) -> list[tuple[int, int]]:
     word_counts = Counter(w for d in docs for w in set(d.title.split()))
     postings: dict[object, list[int]] = defaultdict(list)
     for position, doc in enumerate(docs):
-        for key in heapq.nsmallest(SKETCH_SIZE, doc.shingles):
+        for key in doc.shingles[:SKETCH_SIZE]:
             postings[key].append(position)
         rare = sorted(set(doc.title.split()), key=lambda w: (word_counts[w], w))[:TITLE_KEYS]
         for word in rare:
@@ -147,7 +169,7 @@ def _same_story(a: _Doc, b: _Doc, config: StoriesConfig) -> bool:
         return False
     if abs((a.entry.when - b.entry.when).total_seconds()) > config.window_days * 86400:
         return False
-    overlap = jaccard(a.shingles, b.shingles)
+    overlap = _overlap(a.shingles, b.shingles)
     if overlap >= config.body_alone:
         return True
     return overlap >= config.body_overlap and fuzz.token_set_ratio(a.title, b.title) >= config.title_score
