@@ -29,7 +29,7 @@ class ClusterError(Exception):
 
 @contextmanager
 def connected(address: str, timeout: float) -> Iterator[Client]:
-    """A client of the scheduler at `address`; ClusterError (one line naming it) when it cannot be reached in `timeout` seconds."""
+    """A client of the scheduler at `address`; ClusterError (one line naming it) when it cannot be reached, or has no worker, within `timeout` seconds."""
     try:
         from distributed import Client
     except ImportError:
@@ -40,6 +40,10 @@ def connected(address: str, timeout: float) -> Iterator[Client]:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {reason} (start one with `dask scheduler`)") from None
     with client:
+        try:  # else the run would wait, silently, for a worker to join
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise ClusterError(f"the Dask scheduler at {address} has no workers (start some with `dask worker {address}`)") from None
         yield client
 
 

@@ -153,3 +153,12 @@ def test_jobs_and_a_scheduler_do_not_mix(tmp_path: Path) -> None:
     site = collection(tmp_path)
     result = ingest(site, "-j", "2", "--scheduler", "tcp://127.0.0.1:8786")
     assert result.exit_code == 2 and "--jobs counts this machine's processes" in result.output
+
+
+def test_a_scheduler_without_workers_is_one_line_saying_so_and_nothing_is_written(tmp_path: Path) -> None:
+    site = collection(tmp_path, "  scheduler_timeout: 0.5\n")
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=":0", scheduler_port=0) as empty:
+        result = ingest(site, "--scheduler", empty.scheduler_address)
+    assert result.exit_code == 2
+    assert result.output == f"error: the Dask scheduler at {empty.scheduler_address} has no workers (start some with `dask worker {empty.scheduler_address}`)\n"
+    assert not (site / "content").exists()
