@@ -10,12 +10,12 @@ address to resolve a relative link against.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,60 +52,32 @@ def email_html(env: jinja2.Environment, page: Page, mailing: Mailing | None = No
     """The HTML part, with every style rule inlined (media queries stay in a <style> for the clients that read it)."""
     html = render(env, page.template, _context(env, page, mailing))
     inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
-    inlined = _Reescaper.run(str(inliner.inline(html)))
+    inlined = _reescape(str(inliner.inline(html)))
     return inlined.rstrip("\n") + "\n"  # the inliner drops the template's final newline
 
 
-class _Reescaper(HTMLParser):
-    """Writes the document back unchanged but for `<` and `>` inside attribute values, escaped again.
+# The inliner (html5ever's serializer) writes every attribute as name="value" with `"` and `&`
+# escaped, and `<` in text as &lt;; so outside comments and raw-text elements a `<` opens a tag,
+# and a tag's quoted values are exactly its attribute values.
+_MARKUP = re.compile(r'<!--.*?-->|<(style|script)\b[^>]*>.*?</\1\s*>|<[A-Za-z][^\s/>]*(?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*\s*/?>', re.S | re.I)
+_VALUE = re.compile(r'="([^"]*)"')
 
-    The inliner's serializer leaves them raw there, as the HTML standard
-    allows; mail sanitizers are not all standard parsers, and a headline's
-    `<script>` must stay `&lt;script&gt;` wherever it lands.
+
+def _reescape(html: str) -> str:
+    """The document unchanged but for `<` and `>` inside attribute values, escaped again.
+
+    The inliner leaves them raw there, as the HTML standard allows; mail
+    sanitizers are not all standard parsers, and a headline's `<script>` must
+    stay `&lt;script&gt;` wherever it lands.
     """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.out: list[str] = []
-
-    @classmethod
-    def run(cls, html: str) -> str:
-        parser = cls()
-        parser.feed(html)
-        parser.close()
-        return "".join(parser.out)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(f"<{tag}{_attributes(attrs)}>")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(f"<{tag}{_attributes(attrs)} />")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
-
-    def handle_comment(self, data: str) -> None:
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self.out.append(f"<!{decl}>")
+    return _MARKUP.sub(_reescape_tag, html)
 
 
-def _attributes(attrs: list[tuple[str, str | None]]) -> str:
-    return "".join(f" {name}" if value is None else f' {name}="{_escape_value(value)}"' for name, value in attrs)
-
-
-def _escape_value(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+def _reescape_tag(match: re.Match[str]) -> str:
+    tag = match[0]
+    if match[1] or tag.startswith("<!--") or ("<" not in tag[1:] and ">" not in tag[:-1]):
+        return tag
+    return _VALUE.sub(lambda value: '="' + value[1].replace("<", "&lt;").replace(">", "&gt;") + '"', tag)
 
 
 def email_text(env: jinja2.Environment, page: Page, mailing: Mailing | None = None) -> str:
