@@ -94,6 +94,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None, language:
         direction=text_direction,
     )
     env.globals["site_feeds"] = feed_links("", config.site.title)
+    env.globals["gettext"] = _translated(language)
     env.globals["ngettext"] = _counted(language)
     return env
 
@@ -110,6 +111,28 @@ def body_html(entry: Any) -> Markup:
 def isodate(value: dt.date) -> str:
     """Machine-readable date for `<time datetime>`: a date, or a datetime with its offset."""
     return value.isoformat()
+
+
+def _translated(language: Language) -> Any:
+    """Jinja's new-style `gettext` (the message is always a format string), each escaped constant made once.
+
+    Pages call it about twenty times each for the same few labels; Jinja's own
+    costs three times as much per call, a second of CPU in a 10,000-entry build.
+    """
+
+    @functools.lru_cache(maxsize=4096)
+    def constant(message: str) -> Markup:
+        return Markup(language.translations.gettext(message)) % {}
+
+    @jinja2.pass_context
+    def gettext(context: Any, message: str, **values: Any) -> str:
+        if not context.eval_ctx.autoescape:
+            return language.translations.gettext(message) % values
+        if not values:
+            return constant(message)
+        return Markup(language.translations.gettext(message)) % values
+
+    return gettext
 
 
 def _counted(language: Language) -> Any:
