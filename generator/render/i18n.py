@@ -52,7 +52,7 @@ class Language:
         return self.translations.ngettext(singular, plural, n) % {"num": self.number(n), **values}
 
     def number(self, n: int) -> str:
-        return format_decimal(n, locale=self.locale)
+        return _number(n, self.tag)
 
     def date(self, value: dt.date) -> str:
         """`23 June 2024`, `15. Dezember 2024`, `2024年12月15日`: CLDR's long date.
@@ -61,11 +61,27 @@ class Language:
         """
         if self.locale.language == "en":
             return f"{value.day} {value:%B %Y}"
-        return format_date(value, "long", locale=self.locale)
+        return _long_date(value, self.tag)
 
     def month(self, value: dt.date) -> str:
         """`December 2024`, `Dezember 2024`, `2024年12月`."""
-        return format_skeleton("yMMMM", value, locale=self.locale)
+        return _month(value, self.tag)
+
+
+# CLDR formatting is slow next to a page's other work and every page shows the same few counts and dates.
+@functools.lru_cache(maxsize=4096)
+def _number(n: int, tag: str) -> str:
+    return format_decimal(n, locale=_locale(tag))
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: dt.date, tag: str) -> str:
+    return format_date(value, "long", locale=_locale(tag))
+
+
+@functools.lru_cache(maxsize=1024)
+def _month(value: dt.date, tag: str) -> str:
+    return format_skeleton("yMMMM", value, locale=_locale(tag))
 
 
 @functools.lru_cache(maxsize=64)
