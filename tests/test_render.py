@@ -41,7 +41,12 @@ def test_site_templates_override_the_default_theme(make_digest: Callable[..., Co
 
 @pytest.mark.parametrize(
     ("template", "expected"),
-    [("{% if %}", "article.html:1: template syntax error"), ("line one\n{{ entry.nonexistent_field }}", "article.html:2: undefined in template")],
+    [
+        ("{% if %}", "article.html:1: template syntax error"),
+        ("line one\n{{ entry.nonexistent_field }}", "article.html:2: undefined in template"),
+        ("one\ntwo\n{{ 1 + 'a' }}", "article.html:3: error in template: TypeError: unsupported operand type(s) for +: 'int' and 'str'"),
+        ("{{ entry.title | int(1, 2, 3, 4) }}", "article.html:1: error in template: TypeError:"),
+    ],
 )
 def test_template_errors_name_file_and_line(make_digest: Callable[..., Config], template: str, expected: str) -> None:
     config = make_digest({"x.md": entry_text("Story")})

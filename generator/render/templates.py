@@ -19,7 +19,7 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from generator.config import Config
-from generator.problems import Problem, TemplateError
+from generator.problems import DigestError, Problem, TemplateError
 from generator.render.i18n import LOCALES, Language, language_name, load_language, locales_dir
 from generator.render.markdown import first_paragraph_text, to_html
 from generator.render.pages import clip, feed_links, issue_label
@@ -197,6 +197,11 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc)
         raise TemplateError(Problem(path or Path(name), f"undefined in template: {exc.message}", line)) from None
+    except DigestError:
+        raise
+    except Exception as exc:  # a site template's runtime mistake (`1 + "a"`, a filter's wrong arguments): its line, no traceback
+        path, line = _template_frame(exc)
+        raise TemplateError(Problem(path or Path(name), f"error in template: {type(exc).__name__}: {exc}", line)) from None
 
 
 def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
