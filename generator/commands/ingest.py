@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,13 +72,30 @@ def command(
         click.echo(as_warning(problem), err=True)
     address = _scheduler(scheduler, jobs, config)
     try:
-        with connected(address, config.ingest.scheduler_timeout) if address and explain is None and paths else contextlib.nullcontext() as client:
-            _ingest(paths, dry_run, as_json, explain, now, jobs, config, rules, client)
+        if explain is not None:
+            _explain(explain, rules, config.ingest.max_bytes)
+            return
+        if not paths:
+            raise click.UsageError("give at least one file or folder of raw pages (.txt), a feed file or a URL")
+        added = aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
+        with connected(address, config.ingest.scheduler_timeout) if address else contextlib.nullcontext() as client:
+            _ingest(_Request(paths, dry_run, as_json, added, jobs), config, rules, client)
     except SlowPattern as exc:
         raise slow_pattern_error(config, exc) from None
     except ClusterError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What one `digest ingest` run was asked for."""
+
+    paths: tuple[Path | str, ...]
+    dry_run: bool
+    as_json: bool
+    added: dt.datetime  # the ingest time every new entry records
+    jobs: int | None
 
 
 def _scheduler(given: str | None, jobs: int | None, config: Config) -> str:
@@ -93,29 +111,16 @@ def _scheduler(given: str | None, jobs: int | None, config: Config) -> str:
     return address
 
 
-def _ingest(
-    paths: tuple[Path | str, ...],
-    dry_run: bool,
-    as_json: bool,
-    explain: Path | None,
-    now: dt.datetime | None,
-    jobs: int | None,
-    config: Config,
-    rules: RuleSet,
-    client: Client | None = None,
-) -> None:
-    if explain is not None:
-        _explain(explain, rules, config.ingest.max_bytes)
-        return
-    if not paths:
-        raise click.UsageError("give at least one file or folder of raw pages (.txt), a feed file or a URL")
-    added = aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
+def _ingest(request: _Request, config: Config, rules: RuleSet, client: Client | None = None) -> None:
+    dry_run, as_json, added, paths = request.dry_run, request.as_json, request.added, request.paths
     summary, incomplete = Summary(), False
     write = not (dry_run or as_json)
     files = page_files(p for p in paths if isinstance(p, Path))
     urls = [p for p in paths if isinstance(p, str)]
     outcomes = itertools.chain(
-        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=jobs, cluster=client) if files or not urls else (),
+        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=request.jobs, cluster=client)
+        if files or not urls
+        else (),
         _urls(urls, config, rules, added, write),
     )
     for outcome in outcomes:
