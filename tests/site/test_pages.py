@@ -61,6 +61,15 @@ def text(site: Path, rel: str) -> str:
     return (site / rel).read_text(encoding="utf-8")
 
 
+def test_the_checked_pages_cover_every_kind_the_site_emits(site_dir: Path) -> None:
+    """axe, the 360 px check and Lighthouse visit page_kinds(): a new kind of page (its body class) must be added there."""
+    body_kind = re.compile(r'<body class="(page-[^"]+)"')
+    emitted = {m.group(1) for page in html_pages(site_dir) if (m := body_kind.search(page.read_text(encoding="utf-8")))}
+    checked = {m.group(1) for page in page_kinds(site_dir).values() if (m := body_kind.search(page.read_text(encoding="utf-8")))}
+    assert len(emitted) >= 10
+    assert emitted - checked == set()
+
+
 def test_every_page_kind_exists(site_dir: Path) -> None:
     missing = [kind for kind, path in page_kinds(site_dir).items() if not path.is_file()]
     assert missing == []
