@@ -21,6 +21,8 @@ from generator.config.schema import IngestRule, check_scheduler
 from generator.ingest.page import PageFailure, read_page
 from generator.ingest.rules import MATCH_SECONDS, Rule, RuleSet, SlowPattern, blowups, build_rules
 from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw, said
+from generator.ingest.sitestore import SiteStore
+from generator.ingest.template import of_page, page_keys, site_of
 from generator.ingest.write import Planned
 from generator.problems import EXIT_CONTENT, EXIT_USAGE, ConfigError, Problem, as_warning
 
@@ -32,6 +34,7 @@ _SAID = {  # entry status → (what happened, what a dry run would do)
     "updated": ("updated", "would update"),
     "unchanged": ("unchanged", "unchanged"),
     "edited": ("edited by hand, left alone", "edited by hand, would be left alone"),
+    "removed": ("removed (no longer on the page)", "would remove (no longer on the page)"),
 }
 
 
@@ -73,7 +76,7 @@ def command(
     address = _scheduler(scheduler, jobs, config)
     try:
         if explain is not None:
-            _explain(explain, rules, config.ingest.max_bytes)
+            _explain(explain, rules, config.ingest.max_bytes, config.content_dir)
             return
         if not paths:
             raise click.UsageError("give at least one file or folder of raw pages (.txt), a feed file or a URL")
@@ -191,10 +194,11 @@ def report(outcome: Outcome, content_dir: Path, dry_run: bool) -> Iterator[str]:
     counts: dict[str, int] = {}
     for entry in outcome.entries:
         counts[entry.status] = counts.get(entry.status, 0) + 1
-        if entry.status != "unchanged" and (dry_run or entry.status == "edited"):
+        if entry.status != "unchanged" and (dry_run or entry.status in ("edited", "removed") or outcome.recleaned):
             yield f"  {_SAID[entry.status][dry_run]}: {_shown(content_dir, entry)}"
     detail = ", ".join(f"{n} {_SAID[status][dry_run]}" for status, n in counts.items())
-    yield f"{outcome.path}: {said(outcome.status, not dry_run)} ({detail})"
+    again = "re-cleaned with the site template: " if outcome.recleaned else ""
+    yield f"{outcome.path}: {again}{said(outcome.status, not dry_run)} ({detail})"
 
 
 def _shown(content_dir: Path, entry: Planned) -> str:
@@ -202,7 +206,9 @@ def _shown(content_dir: Path, entry: Planned) -> str:
 
 
 def _print_json(outcome: Outcome) -> None:
-    for entry, origin in zip(outcome.entries, outcome.origins, strict=True):
+    for entry, origin in zip(outcome.entries, outcome.origins, strict=False):  # removed entries come last, without an origin
+        if entry.status == "removed":
+            continue
         record: dict[str, Any] = {**entry.draft.fields(), "added": None, "origin": origin, "body": entry.draft.body}
         record["added"] = _added(entry)
         click.echo(json.dumps(record, ensure_ascii=False, default=_iso))
@@ -222,9 +228,13 @@ def _iso(value: object) -> str:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _explain(path: Path, rules: RuleSet, max_bytes: int) -> None:
+def _explain(path: Path, rules: RuleSet, max_bytes: int, content_dir: Path) -> None:
     try:
-        labelled = read_page(read_raw(path, max_bytes), rules)
+        raw = read_raw(path, max_bytes)
+        labelled = read_page(raw, rules)
+        with SiteStore(content_dir, persist=False) as store:  # the template ingest has learnt for the file's site
+            template = of_page(page_keys(labelled.lines), store.counts(site_of(path, content_dir.parent)))
+        labelled = read_page(raw, rules, template) if template else labelled
     except PageFailure as exc:
         click.echo(f"error: {path}: {exc}", err=True)
         raise SystemExit(EXIT_CONTENT) from None

@@ -15,8 +15,9 @@ from generator.ingest.article import Draft
 from generator.ingest.feeds.drafts import feed_drafts
 from generator.ingest.feeds.items import FeedFailure, read_feed
 from generator.ingest.feeds.sniff import is_feed
-from generator.ingest.page import PageFailure, ingest_page
+from generator.ingest.page import Page, PageFailure, ingest_page
 from generator.ingest.rules import RuleSet
+from generator.ingest.template import NO_TEMPLATE, Sample, Template, sample
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +46,25 @@ class Ingested:
     origins: tuple[dict[str, Any], ...]  # parallel to drafts
     problems: tuple[str, ...] = ()  # one line each: what was read but could not be ingested
     stable_ids: bool = False  # ids come from the source (feed guids), not from the text
+    sample: Sample | None = None  # a page's lines, for its site's template (none for a feed)
 
 
-def ingest_document(doc: Document, rules: RuleSet, overrides: Overrides = NO_OVERRIDES) -> Ingested:
-    """PageFailure when nothing in the document can be ingested."""
+def ingest_document(doc: Document, rules: RuleSet, overrides: Overrides = NO_OVERRIDES, template: Template = NO_TEMPLATE) -> Ingested:
+    """PageFailure when nothing in the document can be ingested; `template`: the site's (pages, not feeds)."""
     if is_feed(doc.data, doc.content_type):
         return _feed(doc, overrides)
-    page = ingest_page(doc.data, doc.name, rules, doc.url)
+    page = ingest_page(doc.data, doc.name, rules, doc.url, template)
     origin = _fetched(page.origin, doc)
     drafts = tuple(_override(d, overrides) for d in page.drafts)
-    return Ingested(drafts, (origin,) * len(drafts))
+    return Ingested(drafts, (origin,) * len(drafts), sample=_sample(page, template))
+
+
+def _sample(page: Page, template: Template) -> Sample:
+    labelled = page.labelled
+    lines = [labelled.lines[i] for i in labelled.open_lines]
+    if page.article is not None:
+        return sample(lines, page.article.title, labelled.body, template)
+    return sample(lines, "\n".join(t.title for t in page.teasers), (), template)
 
 
 def _feed(doc: Document, overrides: Overrides) -> Ingested:

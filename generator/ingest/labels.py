@@ -8,22 +8,25 @@ trial pitch, sign-in, "MORE STORIES FROM") — the teaser area.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.ingest.classify import classify
-from generator.ingest.dates import parse_edition
-from generator.ingest.header import IMAGE, GenericHeader, Header, find_header
+from generator.ingest.dates import date_line, parse_edition, time_line
+from generator.ingest.header import IMAGE, GenericHeader, Header, author_name, byline, find_header, source_line
 from generator.ingest.language import detect
 from generator.ingest.layout import read_layout
 from generator.ingest.rules import GENERIC, Hit, Rule, RuleSet
 from generator.ingest.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
+from generator.ingest.template import NO_TEMPLATE, Template, line_key
 
 MAX_SECTION = 6  # lines a leaked template section may hold
 _SECTION_OPEN = re.compile(r"\{\{\s*[#^]\s*(\w[\w.]*)\s*\}\}")
 _SECTION_RULE = Rule("template", "")
+_SITE_RULE = Rule("site template", "")
 MIN_DUPLICATE = 20  # shorter body lines ("***", "—") may repeat on purpose
 SEPARATORS = frozenset({"read_more", "dateline"})  # rule lines that mark teaser blocks on a listing
 LANGUAGE_SAMPLE = 5  # longest lines the page's language is told from
@@ -60,18 +63,26 @@ class Labelled:
     generic: GenericHeader | None = None  # headline and header lines of a page without a platform header
     listing: bool = False  # the page only lists other stories: teasers, no article
     lang: str | None = None  # language of a generic page's prose, told from its longest lines
+    open_lines: tuple[int, ...] = ()  # lines no rule took, above the teasers: those the site's template is learnt from and may drop
 
 
-def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
+def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEMPLATE) -> Labelled:
+    """`template`: the site's recurring lines (see template), dropped after the rules and the platform header, before the classifier."""
     hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
     labels: list[Label] = [
         Label("blank") if not line else Label("boilerplate", h.rule.name) if h else Label("body") for line, h in zip(lines, hits, strict=True)
     ]
     _template_sections(lines, hits, labels)
     tail = next((i for i, h in enumerate(hits) if h is not None and h.rule.role == "tail"), len(lines))
-    content = [i for i in range(tail) if lines[i] and hits[i] is None]
-    content = _image_lines(content, lines, labels)
+    # Above the teasers only: a columnist or a role line recurs in many pages' teaser lists.
+    content = _image_lines([i for i in range(tail) if lines[i] and hits[i] is None], lines, labels)
     header = find_header([lines[i] for i in content[:8]])
+    printed = set(content[: len(header.fields)]) if header else set()  # a platform header is the story's own, however often a line of it recurs
+    open_lines = tuple(i for i in range(tail) if lines[i] and hits[i] is None and i not in printed)
+    if template:
+        _site_template(lines, open_lines, hits, labels, template)
+        content = [i for i in content if hits[i] is None]
+        header = header or find_header([lines[i] for i in content[:8]])
     generic: GenericHeader | None = None
     listing = False
     generic_teasers: tuple[Teaser, ...] = ()
@@ -99,7 +110,7 @@ def label_page(lines: Sequence[str], rules: RuleSet) -> Labelled:
         labels[item.index] = Label("boilerplate", "after the article")
     for i, field in parsed.fields.items():
         labels[i] = Label("teaser", field)
-    return Labelled(tuple(lines), tuple(labels), header, body, generic_teasers + parsed.teasers, meta, generic, listing, lang)
+    return Labelled(tuple(lines), tuple(labels), header, body, generic_teasers + parsed.teasers, meta, generic, listing, lang, open_lines)
 
 
 def _generic_tail(items: Sequence[Item], lang: str | None) -> Parsed:
@@ -122,6 +133,24 @@ def _template_sections(lines: Sequence[str], hits: list[Hit | None], labels: lis
             if lines[j] and hits[j] is None:
                 hits[j] = Hit(_SECTION_RULE)
                 labels[j] = Label("boilerplate", "template")
+
+
+def _site_template(lines: Sequence[str], open_lines: Sequence[int], hits: list[Hit | None], labels: list[Label], template: Template) -> None:
+    for i in open_lines:
+        if (label := site_chrome(lines[i], template)) is not None:
+            hits[i] = Hit(_SITE_RULE)
+            labels[i] = label
+
+
+def site_chrome(line: str, template: Template) -> Label | None:
+    """The label of a line the site prints on many pages, but not of its bylines, authors' names, date and source lines: the header needs them."""
+    pages = template.get(line_key(line)) if template else None
+    return Label("boilerplate", f"site template: on {pages} pages") if pages and not _header_like(line) else None
+
+
+@functools.lru_cache(maxsize=4096)  # a template line recurs on page after page, and reading dates is slow
+def _header_like(line: str) -> bool:
+    return author_name(line) is not None or byline(line) is not None or source_line(line) is not None or date_line(line, None) is not None or time_line(line)
 
 
 def _image_lines(content: list[int], lines: Sequence[str], labels: list[Label]) -> list[int]:

@@ -12,6 +12,7 @@ from generator.ingest.html.detect import looks_like_html
 from generator.ingest.html.page import HtmlFailure, html_drafts, read_html
 from generator.ingest.labels import Labelled, label_page
 from generator.ingest.rules import RuleSet
+from generator.ingest.template import NO_TEMPLATE, Template
 
 
 class PageFailure(ValueError):
@@ -31,13 +32,16 @@ class Page:
         return (self.article, *self.teasers) if self.article else self.teasers
 
 
-def read_page(data: bytes, rules: RuleSet) -> Labelled:
-    """Decode and label a page; raises PageFailure for input that is no text page."""
+def read_page(data: bytes, rules: RuleSet, template: Template = NO_TEMPLATE) -> Labelled:
+    """Decode and label a page; raises PageFailure for input that is no text page.
+
+    `template`: the site's recurring lines (see template).
+    """
     if not data.strip():
         raise PageFailure("file is empty")
     if looks_like_html(data):
         try:
-            return read_html(data, rules).labelled
+            return read_html(data, rules, template=template).labelled
         except HtmlFailure as exc:
             raise PageFailure(str(exc)) from None
     if looks_binary(data):
@@ -46,14 +50,14 @@ def read_page(data: bytes, rules: RuleSet) -> Labelled:
         text = decode(data)
     except NotText as exc:
         raise PageFailure(str(exc)) from None
-    return label_page(text_lines(text), rules)
+    return label_page(text_lines(text), rules, template)
 
 
-def ingest_page(data: bytes, name: str, rules: RuleSet, url: str | None = None) -> Page:
+def ingest_page(data: bytes, name: str, rules: RuleSet, url: str | None = None, template: Template = NO_TEMPLATE) -> Page:
     """`url`: where a fetched page came from (an HTML page's base for relative links)."""
     if data.strip() and looks_like_html(data):
-        return _html_page(data, name, rules, url)
-    labelled = read_page(data, rules)
+        return _html_page(data, name, rules, url, template)
+    labelled = read_page(data, rules, template)
     has_text = any(ch.isalnum() for line in labelled.body for ch in line)  # "." alone is no article
     if not has_text and not (labelled.listing and labelled.teasers):
         raise PageFailure("no article text found (every line is a header, boilerplate or teaser)")
@@ -70,9 +74,9 @@ def ingest_page(data: bytes, name: str, rules: RuleSet, url: str | None = None) 
     return Page(name, labelled, article, teasers, {k: v for k, v in origin.items() if v is not None})
 
 
-def _html_page(data: bytes, name: str, rules: RuleSet, url: str | None) -> Page:
+def _html_page(data: bytes, name: str, rules: RuleSet, url: str | None, template: Template) -> Page:
     try:
-        page = read_html(data, rules, url)
+        page = read_html(data, rules, url, template)
         article, teasers = html_drafts(page)
     except HtmlFailure as exc:
         raise PageFailure(str(exc)) from None

@@ -27,7 +27,7 @@ from generator.ingest.article import Draft
 from generator.output import write_all
 from generator.slugs import bounded_slug
 
-Status = Literal["new", "updated", "unchanged", "edited"]
+Status = Literal["new", "updated", "unchanged", "edited", "removed"]
 SLUG_CHARS = 60
 _HASH_LINE = re.compile(r"^  entry_sha256: ([0-9a-f]{64})\n", re.MULTILINE)
 VOLATILE = ("added", "origin")  # differ between ingests of the same story
@@ -40,6 +40,7 @@ class Planned:
     path: Path  # relative to the content folder
     text: str
     status: Status
+    replaces: Path | None = None  # an entry of the same page, under its former id, this one takes the place of
 
 
 def entry_path(draft: Draft) -> Path:

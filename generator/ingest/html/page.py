@@ -22,10 +22,11 @@ from generator.ingest.html.extract import Block, extract_blocks
 from generator.ingest.html.fragment import fragment_to_markdown, safe_url
 from generator.ingest.html.metadata import PageInfo, read_metadata
 from generator.ingest.html.teasers import LinkTeaser, find_teasers
-from generator.ingest.labels import MIN_DUPLICATE, Label, Labelled, PageMeta
+from generator.ingest.labels import MIN_DUPLICATE, Label, Labelled, PageMeta, site_chrome
 from generator.ingest.language import detect
 from generator.ingest.rules import RuleSet
 from generator.ingest.teasers import Item, Teaser, parse_teasers
+from generator.ingest.template import NO_TEMPLATE, Template
 from generator.ingest.title import derive_title
 
 # A short block (or a list of short items) this much link text links to other stories, not prose (a bare URL is shown as text, so it stays).
@@ -51,12 +52,12 @@ class HtmlPage:
     teasers: tuple[LinkTeaser, ...]
 
 
-def read_html(data: bytes, rules: RuleSet, url: str | None = None) -> HtmlPage:
-    """`url`: where the page was fetched from, if it was."""
+def read_html(data: bytes, rules: RuleSet, url: str | None = None, template: Template = NO_TEMPLATE) -> HtmlPage:
+    """`url`: where the page was fetched from, if it was; `template`: its site's recurring lines (see template)."""
     tree = parse_html(data)
     info = read_metadata(tree, url)
     blocks = extract_blocks(tree, info.url)
-    labels = label_blocks(blocks, info, rules)
+    labels = label_blocks(blocks, info, rules, template)
     cards = listing_cards(blocks, labels, info.url)
     inline = () if cards else tuple(_inline_teasers(blocks, labels))
     body = tuple(b for b, label in zip(blocks, labels, strict=True) if label.kind == "body")
@@ -69,7 +70,8 @@ def read_html(data: bytes, rules: RuleSet, url: str | None = None) -> HtmlPage:
         labels += [Label("teaser", "title"), *([Label("teaser", "dek")] if teaser.summary else [])]
     meta = PageMeta(info.source, None, info.date, "generic", None)
     teasers = inline + tuple(t.teaser for t in found)
-    labelled = Labelled(tuple(lines), tuple(labels), None, tuple(b.text for b in body), teasers, meta, listing=bool(cards))
+    open_blocks = tuple(i for i, label in enumerate(labels[: len(blocks)]) if label.kind == "body" or label.detail.startswith("site template"))
+    labelled = Labelled(tuple(lines), tuple(labels), None, tuple(b.text for b in body), teasers, meta, listing=bool(cards), open_lines=open_blocks)
     return HtmlPage(labelled, info, body, found)
 
 
@@ -101,8 +103,8 @@ def _decode(data: bytes) -> str:
     return decode(data)
 
 
-def label_blocks(blocks: Sequence[Block], info: PageInfo, rules: RuleSet) -> list[Label]:
-    """A label per block: the title or dek repeated, boilerplate (a rule, or a list of links), teaser, duplicate, body."""
+def label_blocks(blocks: Sequence[Block], info: PageInfo, rules: RuleSet, template: Template = NO_TEMPLATE) -> list[Label]:
+    """A label per block: the title or dek repeated, boilerplate (a rule, the site's template, or a list of links), teaser, duplicate, body."""
     labels: list[Label] = []
     seen: set[str] = set()
     tail = False
@@ -118,6 +120,8 @@ def label_blocks(blocks: Sequence[Block], info: PageInfo, rules: RuleSet) -> lis
             label = Label("teaser")  # field set below
         elif leading and " ".join(text.casefold().split()) in info.headlines:
             label = Label("title")
+        elif (chrome := site_chrome(text, template)) is not None:
+            label = chrome
         elif _link_list(block):
             label = _LINKS
         elif len(text) >= MIN_DUPLICATE and text in seen:
