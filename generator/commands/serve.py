@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -44,6 +45,7 @@ def command(config: Config, port: int | None, host: str | None) -> None:
 
 
 def _serve(config: Config, host: str, port: int, stop: _Stop, targets: Targets, generations: Generations) -> None:
+    built_at_ns = time.time_ns()
     report_build(stop.interruptible(rebuild)(config), click.echo)
     if stop.is_set():
         return
@@ -60,7 +62,7 @@ def _serve(config: Config, host: str, port: int, stop: _Stop, targets: Targets, 
             targets.set(target_of(new))
             generations.bump()
 
-        watch_and_rebuild(config, stop, built, click.echo, stop.interruptible(rebuild))
+        watch_and_rebuild(config, stop, built, click.echo, stop.interruptible(rebuild), built_at_ns)
     finally:
         generations.close()  # ends the event streams
         server.shutdown()

@@ -22,6 +22,7 @@ from generator.problems import DigestError
 from generator.render.templates import template_dirs
 
 WAKE_MS = 400  # how often config.yaml and the stop flag are looked at
+STAMP_SLACK_NS = 50_000_000  # file times come from a coarse clock, a few ms behind time.time_ns()
 DEBOUNCE_MS = 300  # changes closer together than this make one rebuild
 
 Report = Callable[[str], None]
@@ -85,29 +86,63 @@ def change_batches(config: Config, stop: threading.Event) -> Iterator[set[tuple[
 
 
 def watch_and_rebuild(
-    config: Config, stop: threading.Event, on_success: Callable[[Config], None], report: Report, build_once: Callable[[Config], BuildReport] = rebuild
+    config: Config,
+    stop: threading.Event,
+    on_success: Callable[[Config], None],
+    report: Report,
+    build_once: Callable[[Config], BuildReport] = rebuild,
+    built_at_ns: int | None = None,
 ) -> None:
-    """Rebuild (with `build_once`) on every change until `stop` is set; `on_success` gets the config of each good build."""
+    """Rebuild (with `build_once`) on every change until `stop` is set; `on_success` gets the config of each good build.
+
+    `built_at_ns` is when the build before the call began: what was saved since
+    then, before the watcher was running, is built as soon as it is.
+    """
     while not stop.is_set():
         dirs, signature = watched_dirs(config), file_signature(config.path)
-        for batch in change_batches(config, stop):
+        for number, batch in enumerate(change_batches(config, stop)):
             if stop.is_set():
                 return
             config_changed = file_signature(config.path) != signature
-            if not batch and not config_changed:
+            missed = not number and built_at_ns is not None and changed_since(config, built_at_ns)  # the watcher runs by its first wake-up
+            if not batch and not config_changed and not missed:
                 continue
             signature = file_signature(config.path)
-            reloaded = _reloaded(config, report) if config_changed else config
-            if reloaded is None and not batch:
+            reloaded = _reloaded(config, report) if config_changed or missed else config
+            if reloaded is None and not batch and not missed:
                 continue  # only a broken config.yaml: nothing new to build
             config = reloaded or config
-            report(f"Changed: {_describe(batch, config) or config.path.name}; rebuilding…")
+            what = _describe(batch, config) or ("files saved while the watcher was starting" if missed and not config_changed else config.path.name)
+            report(f"Changed: {what}; rebuilding…")
+            built_at_ns = time.time_ns()  # a change of folders restarts the watch: what this build misses is caught then
             outcome = build_once(config)
             report_build(outcome, report)
             if outcome.ok:
                 on_success(config)
             if watched_dirs(config) != dirs:
                 break  # config.yaml moved the folders: watch the new ones
+
+
+def changed_since(config: Config, since_ns: int) -> bool:
+    """Whether config.yaml, or a file or folder the watcher would report, was modified at `since_ns` or later."""
+    since = since_ns - STAMP_SLACK_NS
+    watched = watchfiles.DefaultFilter(ignore_paths=ignored_paths(config))
+    if (file_signature(config.path) or (0,))[0] >= since:
+        return True
+    for top in watched_dirs(config):
+        for folder, subdirs, names in os.walk(top):
+            subdirs[:] = [d for d in subdirs if watched(watchfiles.Change.modified, os.path.join(folder, d))]
+            paths = [folder, *(os.path.join(folder, n) for n in names if watched(watchfiles.Change.modified, os.path.join(folder, n)))]
+            if any(_mtime_ns(p) >= since for p in paths):
+                return True
+    return False
+
+
+def _mtime_ns(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0  # gone since it was listed: its folder's time tells
 
 
 def report_build(outcome: BuildReport, report: Report) -> None:
