@@ -27,6 +27,8 @@ MAX_SECTION = 6  # lines a leaked template section may hold
 _SECTION_OPEN = re.compile(r"\{\{\s*[#^]\s*(\w[\w.]*)\s*\}\}")
 _SECTION_RULE = Rule("template", "")
 _SITE_RULE = Rule("site template", "")
+_CAPTION_RULE = Rule("caption", "")
+MAX_CAPTION = 100  # characters of a caption under a picture; a longer line is the text going on
 MIN_DUPLICATE = 20  # shorter body lines ("***", "—") may repeat on purpose
 SEPARATORS = frozenset({"read_more", "dateline"})  # rule lines that mark teaser blocks on a listing
 LANGUAGE_SAMPLE = 5  # longest lines the page's language is told from
@@ -73,6 +75,7 @@ def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEM
         Label("blank") if not line else Label("boilerplate", h.rule.name) if h else Label("body") for line, h in zip(lines, hits, strict=True)
     ]
     _template_sections(lines, hits, labels)
+    _captions(lines, hits, labels)
     tail = next((i for i, h in enumerate(hits) if h is not None and h.rule.role == "tail"), len(lines))
     # Above the teasers only: a columnist or a role line recurs in many pages' teaser lists.
     content = _image_lines([i for i in range(tail) if lines[i] and hits[i] is None], lines, labels)
@@ -133,6 +136,17 @@ def _template_sections(lines: Sequence[str], hits: list[Hit | None], labels: lis
             if lines[j] and hits[j] is None:
                 hits[j] = Hit(_SECTION_RULE)
                 labels[j] = Label("boilerplate", "template")
+
+
+def _captions(lines: Sequence[str], hits: list[Hit | None], labels: list[Label]) -> None:
+    """A short line with no sentence end right under an attached picture's label ("JPEG - 41 ko") is its caption."""
+    for i, hit in enumerate(hits):
+        if hit is None or hit.rule.name != "file_label":
+            continue
+        j = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
+        if j is not None and hits[j] is None and len(lines[j]) <= MAX_CAPTION and not lines[j].rstrip().endswith((".", "!", "?", ":", "…")):
+            hits[j] = Hit(_CAPTION_RULE)
+            labels[j] = Label("boilerplate", "caption under a picture")
 
 
 def _site_template(lines: Sequence[str], open_lines: Sequence[int], hits: list[Hit | None], labels: list[Label], template: Template) -> None:

@@ -258,3 +258,29 @@ def test_dates_updated_lines_and_links_before_a_generic_paywall() -> None:
     body = page.article.body.split("\n\n")
     assert body[0].startswith("La nouvelle") and len(body) == 2  # no "Mis à jour" line, no related link
     assert date_line("Yayın: 21 Eylül 2025, 16:25 (TSİ) · Okuma süresi: 3 dakika", "tr") == dt.date(2025, 9, 21)
+
+
+CAPTIONED = """Neue Fähre für den Hafen von Lindholm
+Die neue Fähre hat am Montag zum ersten Mal im Hafen von Lindholm angelegt, zwei Wochen früher als die Reederei geplant hatte.
+Der Hafenmeister Jens Ohlsen (Foto: Hafenamt) Mehr Bilder
+Bürgermeisterin Karla Wendt (Foto) begrüßte die ersten Fahrgäste am Kai und versprach, dass der Fahrplan im Sommer dichter wird.
+JPEG - 88.4 ko
+Die Fähre am Kai von Lindholm
+JPEG - 91.2 ko
+Die Reederei will im Herbst ein zweites Schiff bestellen, wenn die Zahl der Fahrgäste bis dahin so hoch bleibt wie in den ersten Wochen.
+NYTT SKIP: Ferja la til kai i Lindholm for første gang mandag (bildet). Rederiet vil bestille et nytt skip til høsten.
+Im Winter fährt die Fähre weiterhin nur alle zwei Stunden, weil dann weniger Gäste auf die Insel wollen.
+"""
+
+
+def test_picture_captions_go_and_prose_that_points_at_a_picture_stays() -> None:
+    labelled = read_page(CAPTIONED.encode(), default_rules())
+    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    assert by_line["Der Hafenmeister Jens Ohlsen (Foto: Hafenamt) Mehr Bilder"] == "boilerplate(image_caption)"
+    assert by_line["NYTT SKIP: Ferja la til kai i Lindholm for første gang mandag (bildet). Rederiet vil bestille et nytt skip til høsten."] == (
+        "boilerplate(image_caption)"
+    )
+    assert by_line["Die Fähre am Kai von Lindholm"] == "boilerplate(caption under a picture)"
+    body = "\n".join(labelled.body)
+    assert "Bürgermeisterin Karla Wendt (Foto) begrüßte" in body  # a sentence that mentions the picture is prose
+    assert "Die Reederei will im Herbst" in body  # a long line under a picture's label is the text going on
