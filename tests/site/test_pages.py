@@ -233,3 +233,26 @@ def test_split_sitemap_is_well_formed(make_digest: Callable[..., Config], monkey
     assert len(parts) >= 3 and parts[0] == "https://news.example.org/digest/sitemap-1.xml"
     urls = [loc.text for part in parts for loc in ET.parse(config.output_dir / part.rsplit("/", 1)[1]).getroot().findall("s:url/s:loc", ns)]
     assert len(urls) == len(set(urls)) == len([p for p in config.output_dir.rglob("*.html") if p.name != "404.html"])
+
+
+class _LangWithoutDir(HTMLParser):
+    """Start tags that carry lang but no dir (a right-to-left reader needs both on text in another language)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        if "lang" in names and "dir" not in names:
+            self.found.append(f"<{tag} {' '.join(f'{n}={v!r}' for n, v in attrs)}>")
+
+
+def test_every_element_marked_with_a_language_carries_its_direction(language_sites: dict[str, Path]) -> None:
+    missing = []
+    for language, site in language_sites.items():
+        for page in html_pages(site):
+            parser = _LangWithoutDir()
+            parser.feed(page.read_text(encoding="utf-8"))
+            missing += [f"{language} {page.relative_to(site)}: {tag}" for tag in parser.found]
+    assert missing == []
