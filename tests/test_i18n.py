@@ -63,6 +63,21 @@ def test_the_home_page_speaks_the_site_language(make_digest: Callable[..., Confi
     assert f'<html lang="{language}" dir="{direction}">' in home
 
 
+# An issue's sources as CLDR lists them in the language (the issues page and the home page's recent issues).
+SOURCE_LISTS = {
+    "en": r"Paper \d, Paper \d, Paper \d<",
+    "de": r"Paper \d, Paper \d und Paper \d<",
+    "ja": r"Paper \d、Paper \d、Paper \d<",
+    "ar": r"Paper \d وPaper \d وPaper \d<",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SOURCE_LISTS))
+def test_an_issues_sources_are_listed_the_languages_way(make_digest: Callable[..., Config], language: str) -> None:
+    issues = (_site(make_digest, language).output_dir / "issues" / "index.html").read_text(encoding="utf-8")
+    assert re.search(SOURCE_LISTS[language], issues), issues
+
+
 def test_arabic_has_six_plural_forms() -> None:
     arabic = load_language("ar", [THEME_LOCALES])
     counted = [arabic.ngettext("%(num)s source", "%(num)s sources", n) for n in (0, 1, 2, 3, 11, 100)]

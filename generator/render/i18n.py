@@ -18,6 +18,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -67,6 +68,10 @@ class Language:
         """`December 2024`, `Dezember 2024`, `2024年12月`."""
         return _month(value, self.tag)
 
+    def names(self, items: Iterable[str]) -> str:
+        """Names listed the language's way: `A, B, C`, `A、B、C`, `A وB`."""
+        return _names(tuple(items), self.tag)
+
 
 # CLDR formatting is slow next to a page's other work and every page shows the same few counts and dates.
 @functools.lru_cache(maxsize=4096)
@@ -82,6 +87,18 @@ def _long_date(value: dt.date, tag: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _month(value: dt.date, tag: str) -> str:
     return format_skeleton("yMMMM", value, locale=_locale(tag))
+
+
+@functools.lru_cache(maxsize=1024)
+def _names(items: tuple[str, ...], tag: str) -> str:
+    """CLDR's narrow list (no "and" in English); Babel's data lacks it for some languages (fr, nl, tr), which get the standard one.
+
+    format_list reads any list style in Babel's CLDR data; its annotation names only some of them.
+    """
+    try:
+        return format_list(list(items), style="standard-narrow", locale=_locale(tag))  # type: ignore[arg-type]
+    except KeyError:
+        return format_list(list(items), style="standard", locale=_locale(tag))
 
 
 @functools.lru_cache(maxsize=64)

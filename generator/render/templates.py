@@ -84,6 +84,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None, language:
         longdate=language.date,
         month=language.month,
         number=language.number,
+        names=language.names,
         language_name=language_name,
         reading_minutes=reading_minutes,
         lead=lead,
