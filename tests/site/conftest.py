@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT, TOOLS_REQUIRED
 
@@ -25,13 +26,14 @@ def shipped_languages() -> list[str]:
 LANGUAGES = shipped_languages()  # language_sites builds the example in each; the validators and the browser check them
 
 
-def build_example(root: Path, language: str) -> Path:
-    """The example digest built into root with site.language set to language; returns its site/ folder."""
-    config = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    assert "per_page: 20" in config and "  language: en\n" in config
-    config = config.replace("per_page: 20", f"per_page: {PER_PAGE}").replace("  language: en\n", f"  language: {language}\n")
-    (root / "config.yaml").write_text(config, encoding="utf-8")
-    shutil.copytree(ROOT / "content", root / "content")
+def build_example(root: Path, language: str, *, per_page: int = PER_PAGE, content: Path = ROOT / "content", site: dict[str, str] | None = None) -> Path:
+    """The example digest (config.yaml, the theme, content) built into root with
+    site.language, digest.per_page and any other site keys set; returns its site/ folder."""
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    config["site"] |= {"language": language, **(site or {})}
+    config["digest"]["per_page"] = per_page
+    (root / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    shutil.copytree(content, root / "content")
     shutil.copytree(ROOT / "templates", root / "templates")
     subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=root, check=True)
     return root / "site"
