@@ -111,3 +111,16 @@ def test_arabic_layout_mirrors(browser: tuple[object, str], site_dir: Path, lang
         arabic = _boxes(driver, ar_base + issue)
     assert arabic["direction"] == "rtl"
     assert arabic["also"] < arabic["leads"] and arabic["next"] < arabic["prev"]  # mirrored: "Also in" on the left, older issue on the right
+
+
+def test_arabic_and_japanese_labels_are_neither_spaced_nor_slanted(driver: object, language_sites: dict[str, Path]) -> None:
+    """Letter-spacing breaks Arabic's joined letters and gaps kana; neither script has italics."""
+    script = "const s = q => getComputedStyle(document.querySelector(q)); return [s('.sections ul').letterSpacing, s('.kicker').letterSpacing, s('.tagline').fontStyle];"
+    styles = {}
+    for language in ("en", "ja", "ar"):
+        with serve(language_sites[language]) as base:
+            emulate(driver, 1280)
+            driver.get(base)  # type: ignore[attr-defined]
+            styles[language] = driver.execute_script(script)  # type: ignore[attr-defined]
+    assert styles["en"][0] != "normal" and styles["en"][2] == "italic"
+    assert styles["ja"] == styles["ar"] == ["normal", "normal", "normal"]
