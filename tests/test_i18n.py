@@ -78,6 +78,18 @@ def test_an_issues_sources_are_listed_the_languages_way(make_digest: Callable[..
     assert re.search(SOURCE_LISTS[language], issues), issues
 
 
+def test_entries_without_a_source_are_headed_other_sources_in_the_sites_language(make_digest: Callable[..., Config]) -> None:
+    entries = {**_entries(), "note.md": entry_text("A note from the editors", "Text.", date="2024-12-15")}
+    config = make_digest(entries, CONFIG.replace("language: en", "language: de"))
+    build(config)
+    issue = next((config.output_dir / "issues").glob("*/index.html")).read_text(encoding="utf-8")
+    issues = (config.output_dir / "issues" / "index.html").read_text(encoding="utf-8")
+    mail = next((config.output_dir / "issues").glob("*/email.html")).read_text(encoding="utf-8")
+    assert ">Weitere Quellen</h2>" in issue and ">Weitere Quellen</h2>" in mail
+    assert re.search(r"Paper \d und Weitere Quellen<", issues), issues
+    assert "Other sources" not in issue + issues + mail
+
+
 def test_arabic_has_six_plural_forms() -> None:
     arabic = load_language("ar", [THEME_LOCALES])
     counted = [arabic.ngettext("%(num)s source", "%(num)s sources", n) for n in (0, 1, 2, 3, 11, 100)]

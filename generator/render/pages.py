@@ -17,7 +17,7 @@ from generator.entries.model import Entry
 from generator.render.i18n import Language
 from generator.render.markdown import first_paragraph_text
 from generator.structure.archive import Month
-from generator.structure.digest import Issue
+from generator.structure.digest import NO_SOURCE_SLUG, Issue, SourceGroup
 from generator.structure.names import Collection
 from generator.structure.pagination import Pagination, paginate
 from generator.structure.site import Site
@@ -153,8 +153,13 @@ def email_page(issue: Issue, config: Config, language: Language) -> Page:
     return Page(f"{issue.url}email.html", "email.html", title, {"issue": issue}, description, kind="email", lastmod=issue.start)
 
 
+def source_name(group: SourceGroup, language: Language) -> str:
+    """A group's heading: its source's name, or the site language's "Other sources" for entries without one."""
+    return language.gettext("Other sources") if group.slug == NO_SOURCE_SLUG else group.name
+
+
 def issue_description(issue: Issue, language: Language) -> str:
-    sources = ", ".join(g.name for g in issue.groups)
+    sources = language.names(source_name(g, language) for g in issue.groups)
     count = len(issue.articles)
     if not count:
         return language.gettext("Headlines from %(sources)s.", sources=sources)

@@ -22,7 +22,7 @@ from generator.config import Config
 from generator.problems import DigestError, Problem, TemplateError
 from generator.render.i18n import LOCALES, Language, language_name, load_language, locales_dir
 from generator.render.markdown import first_paragraph_text, to_html
-from generator.render.pages import clip, feed_links, issue_label
+from generator.render.pages import clip, feed_links, issue_label, source_name
 from generator.structure.names import name_slug
 
 WORDS_PER_MINUTE = 230
@@ -90,6 +90,7 @@ def make_environment(config: Config, bytecode_dir: Path | None = None, language:
         lead=lead,
         slug=name_slug,
         issue_label=functools.partial(issue_label, language=language),
+        source_name=functools.partial(source_name, language=language),
         clip=clip,
         other_lang=other_lang,
         direction=text_direction,
