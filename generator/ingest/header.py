@@ -93,6 +93,7 @@ class GenericHeader:
 
 
 _BY = r"(?:by|von|par|por|av|door|yazan|di|af|przez|bởi|بقلم)"
+_EMPTY_BYLINE = re.compile(rf"(?:[^\W\d_][\w ]{{0,30}}?\s)?{_BY}\s*:?(?:\s*[-–—|·]\s*\S.{{0,20}})?", re.IGNORECASE)
 _BYLINE = re.compile(rf"(?:.*?,\s*)?{_BY}\s*:?\s+(?P<names>\S.{{0,150}})", re.IGNORECASE)
 _JOINED = re.compile(r"\s+(?:and|und|et|e|y|og|en|ve|och|i|&)\s+|\s*,\s*", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\s(?:and|und|et|e|y|og|en|ve|och|&)\s", re.IGNORECASE)
@@ -139,12 +140,17 @@ def signoff(line: str) -> tuple[str, ...]:
     return (line.strip(),) if 2 <= len(line.split()) <= 3 and _name(line) and not line.isupper() else ()
 
 
+def empty_byline(line: str) -> bool:
+    """A byline whose names the scrape lost ("Erstellt von - 10:32 Uhr", "Written by"): no headline, no brand."""
+    return _EMPTY_BYLINE.fullmatch(line.strip()) is not None
+
+
 def source_line(line: str) -> str | None:
     """The site's name from a "Source: X" line or a "Brand - Section" / "Brand | tagline" line."""
     m = _SOURCE_LABEL.fullmatch(line)
     if m:
         return m["name"].strip()
     b = _BRAND.fullmatch(line)
-    if b and len(b["brand"].split()) <= 3 and b["brand"][:1].isupper():
+    if b and len(b["brand"].split()) <= 3 and b["brand"][:1].isupper() and not empty_byline(line):
         return b["brand"].strip()
     return None

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.ingest.brand import brand
 from generator.ingest.classify import classify
 from generator.ingest.dates import date_line, parse_edition, time_line
 from generator.ingest.header import IMAGE, GenericHeader, Header, author_name, byline, find_header, source_line
@@ -105,7 +106,7 @@ def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEM
         content = [i for i in content if labels[i].kind == "body"]
         generic, listing, generic_teasers = layout.header, layout.listing, layout.teasers
     body = _body(content, lines, labels)
-    meta = _meta(hits, header, generic)
+    meta = _meta(lines, hits, header, generic)
     items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
     generic_tail = meta.platform == "generic"
     parsed = _generic_tail(items, lang) if generic_tail else parse_teasers(items, meta.source)
@@ -189,11 +190,14 @@ def _body(content: list[int], lines: Sequence[str], labels: list[Label]) -> tupl
     return tuple(body)
 
 
-def _meta(hits: Sequence[Hit | None], header: Header | None, generic: GenericHeader | None) -> PageMeta:
+def _meta(lines: Sequence[str], hits: Sequence[Hit | None], header: Header | None, generic: GenericHeader | None) -> PageMeta:
     found = [h for h in hits if h is not None]
     story = next((h for h in found if h.rule.name == "story_from" and (h.pub or h.date)), None)
     more = next((h.pub for h in found if h.pub and h.rule.name != "story_from"), None)
     source = (story.pub if story else None) or (header.source if header else None) or (generic.source if generic else None) or more
+    if source is None:  # the site's own name in its chrome
+        named = [(i, h.rule.name) for i, h in enumerate(hits) if h is not None]
+        source = brand(lines, (i for i, name in named if name == "copyright"), (i for i, name in named if name == "image_credit"))
     edition, day = _edition(story.date if story else None)
     if edition is None and header is not None and header.edition is not None:
         edition, day = header.edition.printed, header.edition.date

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from generator.ingest.classify import Verdict, words
 from generator.ingest.dates import date_line, time_line
-from generator.ingest.header import GenericHeader, byline, signoff, source_line
+from generator.ingest.header import GenericHeader, byline, empty_byline, signoff, source_line
 from generator.ingest.teasers import Listing, Teaser, parse_listing, ticker
 from generator.ingest.title import ends_sentence, heading_text, headline_score, strip_site_suffix
 
@@ -119,6 +119,11 @@ def _as_listing(out: Layout, index: Sequence[int], texts: Sequence[str], listing
     return out
 
 
+def _header_line(text: str, lang: str | None, dated: bool) -> bool:
+    """A byline (or one left empty), a source line or (unless the heading may hold the date) a date line: no headline."""
+    return byline(text) is not None or empty_byline(text) or source_line(text) is not None or (not dated and date_line(text, lang) is not None)
+
+
 def _second_story(texts: Sequence[str], kinds: Sequence[str], first: int, last: int, lang: str | None) -> int | None:
     """Where another story starts inside the article: a headline over a byline or date line over prose."""
     for pos in range(first + 1, last - 1):
@@ -192,7 +197,7 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
         score = headline_score(text, texts, pos)
         if dated and score is None and source_line(text) is not None and text.count("|") == 1:
             score = 1.5  # a home page is headed by the site's "Brand | tagline"
-        elif score is None or byline(text) is not None or source_line(text) is not None or (not dated and date_line(text, lang) is not None):
+        elif score is None or _header_line(text, lang, dated):
             continue
         scores[pos] = score
     if not scores:

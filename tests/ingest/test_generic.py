@@ -6,7 +6,7 @@ import datetime as dt
 
 from generator.ingest.classify import classify
 from generator.ingest.dates import date_line, time_line
-from generator.ingest.header import byline
+from generator.ingest.header import byline, source_line
 from generator.ingest.page import ingest_page, read_page
 from generator.ingest.rules import default_rules
 from generator.ingest.title import strip_site_suffix
@@ -284,3 +284,30 @@ def test_picture_captions_go_and_prose_that_points_at_a_picture_stays() -> None:
     body = "\n".join(labelled.body)
     assert "Bürgermeisterin Karla Wendt (Foto) begrüßte" in body  # a sentence that mentions the picture is prose
     assert "Die Reederei will im Herbst" in body  # a long line under a picture's label is the text going on
+
+
+BRANDED = """Über Talblatt
+Neue Brücke über die Aller eröffnet
+Nach zwei Jahren Bauzeit ist die neue Brücke über die Aller am Freitag für den Verkehr freigegeben worden, früher als geplant.
+Die alte Brücke war so marode, dass zuletzt nur noch Autos mit weniger als drei Tonnen darüber fahren durften.
+Mein Talblatt
+Über Cookies
+"""
+
+
+def test_the_source_from_the_sites_own_chrome() -> None:
+    assert read_page(BRANDED.encode(), default_rules()).meta.source == "Talblatt"  # named twice in its menu
+    once = BRANDED.replace("Mein Talblatt\n", "")
+    assert read_page(once.encode(), default_rules()).meta.source is None  # "Über X" once could be any menu item
+    assert read_page((once + "(©NTB)\n").encode(), default_rules()).meta.source == "NTB"  # an agency's copyright
+    assert read_page((once + "© 2024 Talblatt Verlag GmbH. Alle Rechte vorbehalten.\n").encode(), default_rules()).meta.source is None
+    assert read_page((once + "(© Jens Ohlsen)\n").encode(), default_rules()).meta.source is None  # a photographer's, most likely
+    assert read_page((once + "© AFP\n").encode(), default_rules()).meta.source is None  # a picture's credit
+
+
+def test_a_byline_left_empty_is_neither_headline_nor_source() -> None:
+    page = "Erstellt von - 10:32 Uhr\n" + BRANDED.replace("Über Talblatt\n", "").replace("Mein Talblatt\n", "")
+    labelled = read_page(page.encode(), default_rules())
+    assert labelled.meta.source is None
+    assert labelled.generic is not None and labelled.generic.title == "Neue Brücke über die Aller eröffnet"
+    assert source_line("Harbour Gazette - Sport") == "Harbour Gazette"  # a brand over a section still is one
