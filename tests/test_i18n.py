@@ -182,3 +182,11 @@ def test_a_broken_site_catalog_is_a_one_line_error(make_digest: Callable[..., Co
     run = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert run.returncode == 2
     assert run.stderr.startswith(f"error: {catalog}:3: ") and "invalid message catalog" in run.stderr and len(run.stderr.splitlines()) == 1
+
+
+def test_the_theme_styles_sides_only_with_logical_properties() -> None:
+    """`left`/`right` in a property or value would not mirror for right-to-left languages."""
+    physical = re.compile(r"\b(?:(?:margin|padding|border)-(?:left|right)|(?:text-align|float|clear)\s*:\s*(?:left|right))\b")
+    for sheet in (ROOT / "templates").rglob("*.css"):
+        found = [(n, line.strip()) for n, line in enumerate(sheet.read_text(encoding="utf-8").splitlines(), 1) if physical.search(line)]
+        assert not found, (sheet.name, found)
