@@ -76,7 +76,7 @@ def test_source_and_tag_feeds_hold_only_their_entries(make_digest: Callable[...,
     config = make_digest({"a.md": story(1), "b.md": story(2, source="Courier", tags="[sport, 'Économie locale']")})
     build(config)
     counts = check_all_feeds(config.output_dir, BASE)
-    assert counts == {".": 2, "sources/courier": 1, "sources/gazette": 1, "tags/economy": 1, "tags/sport": 1, "tags/economie-locale": 1}
+    assert counts == {".": 2, "sources/courier": 1, "sources/gazette": 1, "tags/economy": 1, "tags/sport": 1, "tags/economie-locale": 1, "wanted": 0}
     feed = read_feed(config.output_dir / "sources/courier/atom.xml", BASE)
     assert [e.title for e in feed.entries] == ["Story 2"]
     assert feed.feed.link == BASE + "sources/courier/"
@@ -116,7 +116,7 @@ def test_every_feed_file_is_byte_identical_on_rebuild(make_digest: Callable[...,
     config = make_digest({f"{i}.md": story(i) for i in range(3)})
     build(config)
     snapshot = {p: p.read_bytes() for p in config.output_dir.rglob("*") if p.name in FEED_FILES}
-    assert len(snapshot) == 3 * 3  # site, source, tag
+    assert len(snapshot) == 4 * 3  # site, source, tag, wanted
     time.sleep(1.1)
     build(config)
     assert {p: p.read_bytes() for p in config.output_dir.rglob("*") if p.name in FEED_FILES} == snapshot

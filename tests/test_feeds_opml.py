@@ -27,6 +27,7 @@ def test_feeds_opml_lists_every_feed_of_the_site(make_digest: Callable[..., Conf
     urls = [feed.url for feed in parsed.feeds]
     assert urls == [
         BASE + "feed.xml",
+        BASE + "wanted/feed.xml",  # top level, beside the site's own feed
         BASE + "sources/northern-ledger-co-b/feed.xml",
         BASE + "sources/the-harbour-gazette/feed.xml",
         BASE + "tags/economy/feed.xml",

@@ -48,6 +48,17 @@ def write_entry(content: Path, n: int, version: int, rng_bits: int, title: int =
     entry_path(content, n).write_text(text, encoding="utf-8")
 
 
+def write_wanted(content: Path, n: int, bits: int) -> None:
+    """Entries 13-14: teasers with a link no article has yet; 15-16: the articles at those links (of another source)."""
+    if n <= 14:
+        text = entry_text(f"Wanted lighthouse news {n}", body="", id=f"id{n}", source=SOURCES[bits % 3], kind="teaser", url=f"https://w.example/{n}",
+                          added=f"2024-12-{10 + bits % 5:02d}T09:00:00+00:00")  # fmt: skip
+    else:
+        text = entry_text(f"Keeper's report {n} ({bits})", id=f"id{n}", source=SOURCES[(bits + 1) % 3], origin=f"{{url: 'https://w.example/{n - 2}'}}",
+                          added=f"2024-12-{10 + bits % 5:02d}T10:00:00+00:00")  # fmt: skip
+    entry_path(content, n).write_text(text, encoding="utf-8")
+
+
 def entry_path(content: Path, n: int) -> Path:
     """Entry n's file: where a rename moved it, if it was."""
     moved = content / "moved" / f"e{n}.md"
@@ -61,7 +72,8 @@ OPS = st.lists(
         st.tuples(st.just("story"), st.integers(0, 12), st.integers(0, 5)),  # joins (or moves to) a story
         st.tuples(st.just("stories"), st.integers(0, 2), st.just(0)),
         st.tuples(st.just("add"), st.integers(8, 12), st.integers(0, 50)),
-        st.tuples(st.just("delete"), st.integers(0, 12), st.just(0)),
+        st.tuples(st.just("want"), st.integers(13, 16), st.integers(0, 50)),
+        st.tuples(st.just("delete"), st.integers(0, 16), st.just(0)),
         st.tuples(st.just("rename"), st.integers(0, 12), st.just(0)),
         st.tuples(st.just("broken"), st.just(0), st.just(0)),
         st.tuples(st.just("template"), st.integers(0, 3), st.just(0)),
@@ -77,6 +89,8 @@ def apply(root: Path, op: tuple[str, int, int]) -> None:
     content = root / "content"
     if kind in ("edit", "add"):
         write_entry(content, n, bits, bits)
+    elif kind == "want":  # a wanted teaser, or the article that answers one
+        write_wanted(content, n, bits)
     elif kind == "retitle":
         write_entry(content, n, 0, n, title=bits)
     elif kind == "story":  # bits picks the story and the source: reports from different sources join, a same-source one does not
@@ -170,7 +184,7 @@ def test_config_and_template_changes_invalidate_only_what_they_affect(make_diges
     build(config)
     html = {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*.html")}
     feeds_only = build(make_digest(entries, CONFIG + "feeds: {limit: 2}\n"))
-    assert feeds_only.rendered == 1  # only the site feed (no sources or tags here); no page
+    assert feeds_only.rendered == 2  # only the site feed and the wanted feed (no sources or tags here); no page
     assert {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*.html")} == html
     config.templates_dir.mkdir()
     theme = Path(__file__).resolve().parents[1] / "templates" / "article.html"

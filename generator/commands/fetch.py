@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,13 +13,17 @@ from generator.commands.options import config_option
 from generator.config import Config
 from generator.problems import EXIT_CONTENT, ConfigError, Problem
 
+if TYPE_CHECKING:
+    from generator.ingest.sources import Source
+
 
 @click.command("fetch")
 @click.option("--dry-run", is_flag=True, help="Fetch and print what would be written; write nothing (and keep no validators).")
+@click.option("--wanted", is_flag=True, help="Fetch the articles that wanted teasers link to, instead of the configured sources.")
 @click.option("--now", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]), hidden=True, help="Ingest time (tests).")
 @config_option
-def command(dry_run: bool, now: dt.datetime | None, config: Config) -> None:
-    """Fetch every feed and page in the config's `sources:` (conditional GET) and ingest new or changed items."""
+def command(dry_run: bool, wanted: bool, now: dt.datetime | None, config: Config) -> None:
+    """Fetch every feed and page in the config's `sources:` (conditional GET), or with --wanted the links of wanted teasers; ingest new or changed items."""
     from tqdm import tqdm
 
     from generator.ingest.fetch.cache import FetchCache, cache_path
@@ -27,7 +32,10 @@ def command(dry_run: bool, now: dt.datetime | None, config: Config) -> None:
     from generator.ingest.sources import resolve_sources
     from generator.ingest.web import fetch_settings
 
-    sources = resolve_sources(config)
+    sources = _wanted(config) if wanted else resolve_sources(config)
+    if wanted and not sources:
+        click.echo("nothing wanted: every teaser with a link is answered by an article in the collection")
+        return
     if not sources:
         raise ConfigError(Problem(config.path, "no sources to fetch", hint="add a `sources:` list of feeds, pages or OPML files to config.yaml"))
     rules = rules_of(config)
@@ -62,6 +70,12 @@ def command(dry_run: bool, now: dt.datetime | None, config: Config) -> None:
     click.echo(("dry run, nothing written: " if dry_run else "") + summary)
     if counts["failed"] or incomplete:
         raise SystemExit(EXIT_CONTENT)
+
+
+def _wanted(config: Config) -> list[Source]:
+    from generator.ingest.fetch.wanted import wanted_sources
+
+    return wanted_sources(config)
 
 
 def _error(line: str) -> None:

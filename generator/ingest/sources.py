@@ -26,11 +26,12 @@ class Source:
     tags: tuple[str, ...] = ()
     full_text: bool = False
     max_items: int | None = None
+    by_url: bool = False  # reports name it by its URL even when it has a name (a wanted teaser's link)
 
     @property
     def label(self) -> str:
         """How reports name it."""
-        return self.name or self.url
+        return self.url if self.by_url else (self.name or self.url)
 
     @property
     def overrides(self) -> Overrides:

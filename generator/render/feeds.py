@@ -22,7 +22,9 @@ from generator.render.feedmodel import ATOM_FILE, JSON_FILE, RSS_FILE, Feed, Fee
 from generator.render.i18n import Language
 from generator.render.jsonfeed import json_feed
 from generator.render.markdown import first_paragraph_text
+from generator.render.wanted import wanted_feed
 from generator.render.xmlfeeds import rss_and_atom
+from generator.structure.digest import newest_first
 from generator.structure.names import Collection
 from generator.structure.site import Site
 
@@ -46,6 +48,7 @@ def plan_feeds(site: Site, config: Config, language: Language | None = None) -> 
         yield _collection_spec("sources", source, f"{source.name} — {title}", _("%(name)s in %(site)s", name=source.name, site=title)), source.entries
     for tag in site.tags:
         yield _collection_spec("tags", tag, f"{tag.name} — {title}", _("Entries tagged “%(name)s” in %(site)s", name=tag.name, site=title)), tag.entries
+    yield wanted_feed(config, _), newest_first(site.wanted)
 
 
 def _collection_spec(kind: str, collection: Collection, title: str, description: str) -> FeedSpec:

@@ -111,6 +111,9 @@ def _html_pages(site: Site, config: Config, language: Language) -> Iterator[Page
     yield Page("archive/", "archive.html", _("Archive"), {"months": site.months}, _("Every issue of the digest, by month."), kind="archive")
     for month in site.months:
         yield month_page(month, language)
+    from generator.render.wanted import wanted_pages  # here: that module builds on this one
+
+    yield from wanted_pages(site, config, language)
 
 
 def _at(items: Sequence[Any], position: int) -> Any:

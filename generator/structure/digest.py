@@ -109,3 +109,8 @@ def _group(name: str, slug: str, members: list[Entry], folded: frozenset[str]) -
     teasers = sorted((e for e in members if not e.is_article), key=lambda e: (e.from_id or "", e.path))
     articles = tuple(e for e in ordered if e.is_article)
     return SourceGroup(name, slug, articles, tuple(teasers), tuple(e for e in articles if e.id not in folded))
+
+
+def source_groups(entries: list[Entry], names: Mapping[str, str]) -> tuple[SourceGroup, ...]:
+    """Entries by source, as issues group theirs (no story folding; wanted.py groups its teasers so)."""
+    return _groups(entries, names, frozenset())

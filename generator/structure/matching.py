@@ -21,6 +21,7 @@ import msgspec
 from rapidfuzz import fuzz, process
 
 from generator.entries.model import Entry
+from generator.structure.links import article_urls, url_matches
 
 MIN_SCORE = 90.0  # token_sort_ratio: allows an article or a word more, not another story
 RARE_WORDS = 3  # candidate articles must share one of the teaser's rarest words
@@ -102,12 +103,18 @@ def match_key(entries: Iterable[Entry]) -> bytes:
     Encoded with msgpack, whose bytes depend only on the values (pickle's
     would also depend on which equal strings happen to be the same object).
     """
-    fields = [(e.id, e.source, e.is_article, e.title, e.when) for e in entries]
+    fields = [(e.id, e.source, e.is_article, e.title, e.when, e.url or "", sorted(article_urls(e)) if e.is_article else []) for e in entries]
     return hashlib.blake2b(msgspec.msgpack.encode(fields), digest_size=16).digest()
 
 
 def match_teasers(entries: Iterable[Entry]) -> dict[str, str]:
-    """Teaser id → matched article id, for every teaser that has a match."""
+    """Teaser id → matched article id, for every teaser that has a match.
+
+    A teaser whose link is an article's URL is answered by that article (of
+    any source); the others are matched by headline within their source.
+    """
+    entries = list(entries)
+    by_link = url_matches(entries)
     articles: dict[str, list[Entry]] = defaultdict(list)
     teasers: list[Entry] = []
     for entry in entries:
@@ -124,4 +131,4 @@ def match_teasers(entries: Iterable[Entry]) -> dict[str, str]:
         found = match_one(teaser, index) if index else None
         if found:
             matches[teaser.id] = found
-    return matches
+    return matches | by_link

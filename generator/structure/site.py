@@ -15,6 +15,7 @@ from generator.structure.matching import match_teasers
 from generator.structure.names import Collection, group_by_name
 from generator.structure.stories import Story, other_reports, story_of
 from generator.structure.urls import assign_article_urls, teaser_anchor
+from generator.structure.wanted import by_source, wanted_teasers
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Site:
     months: tuple[Month, ...] = ()  # the archive, newest first
     stories: Mapping[str, Story] = field(default_factory=dict)  # article id → the story it reports (grouped articles only)
     grouped: Mapping[str, Entry] = field(default_factory=dict)  # id → entry, for the articles in a story
+    wanted: tuple[Entry, ...] = ()  # teasers no article answers, by source name then newest first (see wanted)
 
     @property
     def articles(self) -> tuple[Entry, ...]:
@@ -62,7 +64,8 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period, match: Ma
     sources, source_warnings = group_by_name(published, lambda e: (e.source,) if e.source else (), "source")
     tags, tag_warnings = group_by_name(published, lambda e: e.tags, "tag")
     stories = story_of(group(published)) if group else {}
-    issues = build_issues(published, tz, period, {s.slug: s.name for s in sources}, stories)
+    source_names = {s.slug: s.name for s in sources}
+    issues = build_issues(published, tz, period, source_names, stories)
     issue_of = {e.id: issue for issue in issues for e in issue.entries}
     urls, warnings = assign_article_urls((e for e in published if e.is_article), tz)
     all_urls = dict(urls)
@@ -72,6 +75,7 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period, match: Ma
             all_urls[entry.id] = f"{issue_of[entry.id].url}#{teaser_anchor(entry)}"
             if entry.from_id:
                 teasers_of[entry.from_id].append(entry)
+    matches = match(published)
     return Site(
         entries=tuple(published),
         issues=issues,
@@ -81,8 +85,9 @@ def build_site(entries: Iterable[Entry], tz: ZoneInfo, period: Period, match: Ma
         sources=tuple(sources),
         tags=tuple(tags),
         warnings=(*warnings, *source_warnings, *tag_warnings),
-        matches=match(published),
+        matches=matches,
         months=build_archive(issues),
         stories=stories,
         grouped={e.id: e for e in published if e.id in stories},
+        wanted=by_source(wanted_teasers(published, matches), source_names),
     )

@@ -82,6 +82,8 @@ def page_kinds(site: Path) -> dict[str, Path]:
         "tag-page-2": "tags/economy/page/2/index.html",
         "archive": "archive/index.html",
         "month": "archive/2024/12/index.html",
+        "wanted": "wanted/index.html",
+        "wanted-page-2": "wanted/page/2/index.html",
         "404": "404.html",
     }
     return {kind: site / rel for kind, rel in patterns.items()}
