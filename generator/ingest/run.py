@@ -159,19 +159,19 @@ def ingest_files(
             if read.failure is not None:
                 yield Outcome(read.path, "failed", read.failure)
                 continue
-            if read.sample is not None:
-                store.record(site, _sha(read), str(Path(read.path).resolve()), read.raw, read.sample)
-            yield _learnt(read, content_dir, now, write, located, store)
+            yield _learnt(read, site, content_dir, now, write, located, store)
         for site in sorted(set(sites)):
             yield from _reclean_site(site, jobs, content_dir, write, store, workers, cluster)
 
 
-def _learnt(read: Prepared, content_dir: Path, now: dt.datetime, write: bool, located: Located, store: SiteStore) -> Outcome:
-    """Write a page's entries, replacing those last written from it where their ids changed, and note them in the store."""
+def _learnt(read: Prepared, site: str, content_dir: Path, now: dt.datetime, write: bool, located: Located, store: SiteStore) -> Outcome:
+    """Record a page in its site's store, write its entries (replacing those last written from it where their ids changed), note them."""
     if read.sample is None:
         return write_read(read, content_dir, now, write, located)
-    outcome = write_read(read, content_dir, now, write, located, store.written(_sha(read)))
-    _done(store, read, outcome)
+    sha = hashlib.sha256(read.raw).hexdigest()
+    store.record(site, sha, str(Path(read.path).resolve()), read.raw, read.sample)
+    outcome = write_read(read, content_dir, now, write, located, store.written(sha))
+    _done(store, sha, read, outcome)
     return outcome
 
 
@@ -199,20 +199,16 @@ def _reclean_site(site: str, jobs: Jobs, content_dir: Path, write: bool, store: 
         if read.failure is not None:
             continue  # nothing but template now: its entries stay as they were
         outcome = write_read(read, content_dir, jobs.now, write, located, store.written(page.sha))
-        _done(store, read, outcome)
+        _done(store, page.sha, read, outcome)
         yield replace(outcome, recleaned=True)
     store.settle(site)
 
 
-def _done(store: SiteStore, read: Prepared, outcome: Outcome) -> None:
+def _done(store: SiteStore, sha: str, read: Prepared, outcome: Outcome) -> None:
     if read.sample is None:
         return
     kept = tuple(Written(e.draft.kind, e.draft.id, e.draft.title) for e in outcome.entries if e.status != "removed")
-    store.done(_sha(read), read.sample.used, kept)
-
-
-def _sha(read: Prepared) -> str:
-    return hashlib.sha256(read.raw).hexdigest()
+    store.done(sha, read.sample.used, kept)
 
 
 def write_read(read: Prepared, content_dir: Path, now: dt.datetime, write: bool, located: Located | None = None, previous: tuple[Written, ...] = ()) -> Outcome:
