@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.ingest.article import Draft
+from generator.ingest.clean.rules import RuleSet, default_rules
 from generator.ingest.page import Page, PageFailure, ingest_page, read_page
-from generator.ingest.rules import RuleSet, default_rules
 
 DEV_SET = Path("shared") / "text-dev"  # beside the checkout (a worktree may sit one level deeper)
 _NOT_WORD = re.compile(r"[\W_]+")

@@ -35,9 +35,9 @@ import lxml.html
 import trafilatura
 from markdown_it import MarkdownIt
 
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.html.detect import gunzip
 from generator.ingest.page import PageFailure, ingest_page
-from generator.ingest.rules import default_rules
 
 DEV_SET = Path("shared") / "html-dev"  # beside the checkout (a worktree may sit one level deeper)
 MAX_BYTES = 50_000_000

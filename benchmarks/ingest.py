@@ -41,8 +41,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from benchmarks.measure import Run, summarize, timed
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.page import ingest_page
-from generator.ingest.rules import default_rules
 from generator.ingest.write import render
 
 WORDS = [

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from benchmarks.ingest import WORDS, paragraph, sentence
-from generator.ingest.rules import default_rules
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.run import ingest_files, page_files
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)

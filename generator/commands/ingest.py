@@ -18,11 +18,11 @@ from generator.cluster import ClusterError, connected
 from generator.commands.options import config_option, jobs_option
 from generator.config import Config
 from generator.config.schema import IngestRule, check_scheduler
+from generator.ingest.clean.rules import MATCH_SECONDS, Rule, RuleSet, SlowPattern, blowups, build_rules
+from generator.ingest.learn.sitestore import SiteStore
+from generator.ingest.learn.template import of_page, page_keys, site_of
 from generator.ingest.page import PageFailure, read_page
-from generator.ingest.rules import MATCH_SECONDS, Rule, RuleSet, SlowPattern, blowups, build_rules
 from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw, said
-from generator.ingest.sitestore import SiteStore
-from generator.ingest.template import of_page, page_keys, site_of
 from generator.ingest.write import Planned
 from generator.problems import EXIT_CONTENT, EXIT_USAGE, ConfigError, Problem, as_warning
 

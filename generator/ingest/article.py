@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from generator.ingest import ids
-from generator.ingest.labels import Labelled
-from generator.ingest.language import detect
-from generator.ingest.teasers import Teaser
-from generator.ingest.title import derive_title
+from generator.ingest.clean.labels import Labelled
+from generator.ingest.clean.language import detect
+from generator.ingest.clean.teasers import Teaser
+from generator.ingest.clean.title import derive_title
 
 
 @dataclass(frozen=True, slots=True)

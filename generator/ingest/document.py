@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.ingest.article import Draft
+from generator.ingest.clean.rules import RuleSet
 from generator.ingest.feeds.drafts import feed_drafts
 from generator.ingest.feeds.items import FeedFailure, read_feed
 from generator.ingest.feeds.sniff import is_feed
+from generator.ingest.learn.template import NO_TEMPLATE, Sample, Template, sample
 from generator.ingest.page import Page, PageFailure, ingest_page
-from generator.ingest.rules import RuleSet
-from generator.ingest.template import NO_TEMPLATE, Sample, Template, sample
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.ingest.article import Draft, build_article, build_teaser, listing_id
+from generator.ingest.clean.labels import Labelled, label_page
+from generator.ingest.clean.rules import RuleSet
 from generator.ingest.decode import NotText, decode, looks_binary, text_lines
 from generator.ingest.html.detect import looks_like_html
 from generator.ingest.html.page import HtmlFailure, html_drafts, read_html
-from generator.ingest.labels import Labelled, label_page
-from generator.ingest.rules import RuleSet
-from generator.ingest.template import NO_TEMPLATE, Template
+from generator.ingest.learn.template import NO_TEMPLATE, Template
 
 
 class PageFailure(ValueError):

@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from generator.ingest.article import Draft
+from generator.ingest.clean.rules import Rule, RuleSet, SlowPattern, build_rules
 from generator.ingest.document import NO_OVERRIDES, Document, Overrides, ingest_document
 from generator.ingest.html.detect import SUFFIXES as HTML_SUFFIXES
 from generator.ingest.html.detect import gunzip, is_gzip
+from generator.ingest.learn.sitestore import SiteStore, Written
+from generator.ingest.learn.template import NO_TEMPLATE, Sample, Template, of_page, site_of
 from generator.ingest.located import Located, locate
 from generator.ingest.page import PageFailure
-from generator.ingest.rules import Rule, RuleSet, SlowPattern, build_rules
-from generator.ingest.sitestore import SiteStore, Written
-from generator.ingest.template import NO_TEMPLATE, Sample, Template, of_page, site_of
 from generator.ingest.tidy import writing
 from generator.ingest.write import Planned, added_of, edited_by_hand, entry_path, plan, read_existing, render, write_atomic
 from generator.parallel import chunk_ranges, fan_out

@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 from generator.config import Config
+from generator.ingest.clean.rules import RuleSet
 from generator.ingest.document import NO_OVERRIDES, Document, Overrides
 from generator.ingest.feeds.sniff import is_feed
 from generator.ingest.fetch.charset import decode_text
 from generator.ingest.fetch.client import Fetched, Fetcher, FetchError, Settings
 from generator.ingest.located import Located
 from generator.ingest.page import PageFailure
-from generator.ingest.rules import RuleSet
 from generator.ingest.run import Outcome, read_document, write_read
 
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from generator.ingest.article import Draft
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.page import Page, PageFailure, ingest_page
-from generator.ingest.rules import default_rules
 
 CORPUS = Path(__file__).parent / "corpus"
 PAGES = sorted(CORPUS.glob("*.txt"))

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator.ingest.dates import parse_edition, parse_full
+from generator.ingest.clean.dates import parse_edition, parse_full
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.ingest.classify import classify
-from generator.ingest.dates import date_line, time_line
-from generator.ingest.header import byline, source_line
+from generator.ingest.clean.classify import classify
+from generator.ingest.clean.dates import date_line, time_line
+from generator.ingest.clean.header import byline, source_line
+from generator.ingest.clean.rules import default_rules
+from generator.ingest.clean.title import strip_site_suffix
 from generator.ingest.page import ingest_page, read_page
-from generator.ingest.rules import default_rules
-from generator.ingest.title import strip_site_suffix
 
 ARTICLE = """Menu
 Inicio

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.page import PageFailure, ingest_page
-from generator.ingest.rules import default_rules
 from tests.ingest import pages
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from generator.ingest.rules import blowups, shipped_rules
+from generator.ingest.clean.rules import blowups, shipped_rules
 from tests.ingest import pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +96,7 @@ def test_digest_fetch_fails_just_the_source_whose_text_a_pattern_cannot_finish()
 def test_ctrl_c_stops_a_match_that_would_run_for_ever() -> None:
     # The time limit raised out of reach: only Ctrl-C can end this match.
     script = (
-        "import generator.ingest.rules as r\n"
+        "import generator.ingest.clean.rules as r\n"
         "r.MATCH_SECONDS = 3600\n"
         "rules = r.build_rules([r.Rule('user', '(a|aa)+b')])\n"
         "print('matching', flush=True)\n"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.ingest.rules import FLAGS, Rule, RuleSet, build_rules, default_rules, expand
+from generator.ingest.clean.rules import FLAGS, Rule, RuleSet, build_rules, default_rules, expand
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.page import ingest_page
-from generator.ingest.rules import default_rules
 from generator.ingest.write import render
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"

@@ -10,9 +10,9 @@ from click.testing import CliRunner, Result
 
 from generator.cli import cli
 from generator.entries.load import entry_files
-from generator.ingest.rules import default_rules
+from generator.ingest.clean.rules import default_rules
+from generator.ingest.learn.template import line_key
 from generator.ingest.run import Loaded, clean_loaded, ingest_files
-from generator.ingest.template import line_key
 
 CONFIG = "site:\n  title: T\n  url: https://example.org/\n"
 NOW, LATER = "2025-01-02T03:04:05+00:00", "2025-02-03T04:05:06+00:00"

@@ -1,4 +1,4 @@
-from generator.ingest.title import derive_title, first_sentence
+from generator.ingest.clean.title import derive_title, first_sentence
 
 
 def test_first_sentence_needs_capital_digit_or_quote() -> None:

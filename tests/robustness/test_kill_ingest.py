@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.faults import VARIABLE
-from generator.ingest.rules import default_rules
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.run import ingest_files, page_files
 from tests.ingest.pages import ARTICLE, PLATFORM_BLOCK, TEASERS_A, TEASERS_B, page
 from tests.robustness.sites import config_text

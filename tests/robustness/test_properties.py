@@ -22,8 +22,8 @@ from generator.config import load_config
 from generator.entries.frontmatter import dump
 from generator.entries.parse import parse_entry
 from generator.entries.text import clean
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.page import PageFailure, ingest_page
-from generator.ingest.rules import default_rules
 from generator.ingest.write import render
 from tests.conftest import CONFIG, examples
 from tests.robustness.test_hostile import ILLEGAL

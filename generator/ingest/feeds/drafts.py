@@ -14,11 +14,11 @@ from typing import Any
 
 from generator.ingest import ids
 from generator.ingest.article import Draft
+from generator.ingest.clean.language import detect
+from generator.ingest.clean.title import derive_title
 from generator.ingest.decode import clean_line
 from generator.ingest.feeds.items import Feed, Item
 from generator.ingest.html.fragment import fragment_to_markdown
-from generator.ingest.language import detect
-from generator.ingest.title import derive_title
 
 _WEB = re.compile(r"https?://", re.IGNORECASE)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

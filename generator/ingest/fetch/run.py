@@ -19,13 +19,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.ingest.clean.rules import RuleSet, SlowPattern
 from generator.ingest.document import Document, ingest_document
 from generator.ingest.feeds.sniff import is_feed
 from generator.ingest.fetch.cache import NO_VALIDATORS, FetchCache, Validators
 from generator.ingest.fetch.client import Fetcher, FetchError
 from generator.ingest.located import Located, locate
 from generator.ingest.page import PageFailure
-from generator.ingest.rules import RuleSet, SlowPattern
 from generator.ingest.run import Outcome, Prepared, read_document, write_read
 from generator.ingest.sources import Source
 from generator.ingest.tidy import writing

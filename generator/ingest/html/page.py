@@ -17,17 +17,17 @@ import lxml.html
 
 from generator.ingest import ids
 from generator.ingest.article import Draft, build_teaser, listing_id
+from generator.ingest.clean.labels import MIN_DUPLICATE, Label, Labelled, PageMeta, site_chrome
+from generator.ingest.clean.language import detect
+from generator.ingest.clean.rules import RuleSet
+from generator.ingest.clean.teasers import Item, Teaser, parse_teasers
+from generator.ingest.clean.title import derive_title
 from generator.ingest.decode import NotText, clean_line, decode
 from generator.ingest.html.extract import Block, extract_blocks
 from generator.ingest.html.fragment import fragment_to_markdown, safe_url
 from generator.ingest.html.metadata import PageInfo, read_metadata
 from generator.ingest.html.teasers import LinkTeaser, find_teasers
-from generator.ingest.labels import MIN_DUPLICATE, Label, Labelled, PageMeta, site_chrome
-from generator.ingest.language import detect
-from generator.ingest.rules import RuleSet
-from generator.ingest.teasers import Item, Teaser, parse_teasers
-from generator.ingest.template import NO_TEMPLATE, Template
-from generator.ingest.title import derive_title
+from generator.ingest.learn.template import NO_TEMPLATE, Template
 
 # A short block (or a list of short items) this much link text links to other stories, not prose (a bare URL is shown as text, so it stays).
 LINK_LIST_SHARE, LINK_LIST_WORDS = 0.9, 15

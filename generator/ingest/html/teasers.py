@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from generator.ingest.clean.teasers import Teaser
 from generator.ingest.html.fragment import safe_url
-from generator.ingest.teasers import Teaser
 
 CONTAINERS = ("section", "aside", "div", "ul", "ol", "nav", "footer")
 _RELATED_ATTR = re.compile(

@@ -5,8 +5,8 @@ import gzip
 
 import pytest
 
+from generator.ingest.clean.rules import default_rules
 from generator.ingest.page import Page, PageFailure, ingest_page, read_page
-from generator.ingest.rules import default_rules
 from tests.ingest.html import pages
 
 

@@ -22,11 +22,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from generator.ingest.classify import Verdict, words
-from generator.ingest.dates import date_line, time_line
-from generator.ingest.header import GenericHeader, byline, empty_byline, signoff, source_line
-from generator.ingest.teasers import Listing, Teaser, parse_listing, ticker
-from generator.ingest.title import ends_sentence, heading_text, headline_score, strip_site_suffix
+from generator.ingest.clean.classify import Verdict, words
+from generator.ingest.clean.dates import date_line, time_line
+from generator.ingest.clean.header import GenericHeader, byline, empty_byline, signoff, source_line
+from generator.ingest.clean.teasers import Listing, Teaser, parse_listing, ticker
+from generator.ingest.clean.title import ends_sentence, heading_text, headline_score, strip_site_suffix
 
 MAX_TITLE_GAP = 6  # content lines between a headline and its article's first prose line
 MENU_RUN = 3  # consecutive menu-like short lines that make a menu

@@ -14,15 +14,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.ingest.brand import brand
-from generator.ingest.classify import classify
-from generator.ingest.dates import date_line, parse_edition, time_line
-from generator.ingest.header import IMAGE, GenericHeader, Header, author_name, byline, find_header, source_line
-from generator.ingest.language import detect
-from generator.ingest.layout import read_layout
-from generator.ingest.rules import GENERIC, Hit, Rule, RuleSet
-from generator.ingest.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
-from generator.ingest.template import NO_TEMPLATE, Template, line_key
+from generator.ingest.clean.brand import brand
+from generator.ingest.clean.classify import classify
+from generator.ingest.clean.dates import date_line, parse_edition, time_line
+from generator.ingest.clean.header import IMAGE, GenericHeader, Header, author_name, byline, find_header, source_line
+from generator.ingest.clean.language import detect
+from generator.ingest.clean.layout import read_layout
+from generator.ingest.clean.rules import GENERIC, Hit, Rule, RuleSet
+from generator.ingest.clean.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
+from generator.ingest.learn.template import NO_TEMPLATE, Template, line_key
 
 MAX_SECTION = 6  # lines a leaked template section may hold
 _SECTION_OPEN = re.compile(r"\{\{\s*[#^]\s*(\w[\w.]*)\s*\}\}")

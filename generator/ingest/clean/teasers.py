@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.ingest.classify import size, words
-from generator.ingest.dates import Edition, parse_full, time_line
+from generator.ingest.clean.classify import size, words
+from generator.ingest.clean.dates import Edition, parse_full, time_line
 
 _ROLE = re.compile(r"(?=.{0,160}$).*@[\w.]{2,}\s*")  # "Actor, @handle"
 _TRUNCATED = re.compile(r".*[^.]\.\.|.*…")
@@ -223,7 +223,7 @@ def parse_listing(texts: Sequence[str], kinds: Sequence[str]) -> Listing:
 
 def _block(pos: int, pending: Sequence[int], texts: Sequence[str], kinds: Sequence[str]) -> _Block:
     """The block a dek at `pos` closes: its headline, kicker, times and repeated headline above it."""
-    from generator.ingest.title import derive_title  # title imports nothing from here; kept local to stay acyclic
+    from generator.ingest.clean.title import derive_title  # title imports nothing from here; kept local to stay acyclic
 
     above = list(pending[-BLOCK_LINES:])
     title = _block_title(above, texts)

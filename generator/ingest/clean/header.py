@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.ingest.dates import Edition, parse_edition
+from generator.ingest.clean.dates import Edition, parse_edition
 
 _PUB_DATE = re.compile(r"(?P<pub>[^|]{1,120}?)\s*\|\s*(?P<date>[^|]{4,60})")
 _BAR_DATE = re.compile(r"\|\s*(?P<date>[^|]{4,60})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from generator.ingest.dates import time_line
+from generator.ingest.clean.dates import time_line
 
 MAX_TITLE = 90
 _END = re.compile(r"[.!?]\s+(\S)")

@@ -373,7 +373,7 @@ def _rule(item: object, lang: str | None = None, platform: str = GENERIC) -> Rul
 @functools.cache
 def shipped_rules() -> tuple[Rule, ...]:
     """The rules in the package's rules.yaml, read once."""
-    text = resources.files("generator.ingest").joinpath("rules.yaml").read_text(encoding="utf-8")
+    text = resources.files("generator.ingest.clean").joinpath("rules.yaml").read_text(encoding="utf-8")
     return tuple(parse_rules(yaml.safe_load(text)))
 
 

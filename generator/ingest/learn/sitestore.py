@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.ingest.template import MIN_PAGES, Sample, story_lead
+from generator.ingest.learn.template import MIN_PAGES, Sample, story_lead
 
 _SCHEMA = """
 PRAGMA journal_mode = WAL;
