@@ -9,9 +9,11 @@ sees a chunk twice or misses one.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -21,14 +23,24 @@ C = TypeVar("C")
 R = TypeVar("R")
 
 AHEAD = 4  # chunks in flight per worker thread: enough to keep it busy, few enough to bound the client's memory
+POLL = 0.5  # seconds between checks that the cluster still has workers, while a result is awaited
 
 
 class ClusterError(Exception):
-    """The cluster cannot do the work: the scheduler is out of reach, or a chunk took down worker after worker."""
+    """The cluster cannot do the work: the scheduler is out of reach, lost every worker, or a chunk took down worker after worker."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A connected client, with the scheduler's address and how long to wait for it (or for a worker) before giving up."""
+
+    client: Client
+    address: str
+    timeout: float
 
 
 @contextmanager
-def connected(address: str, timeout: float) -> Iterator[Client]:
+def connected(address: str, timeout: float) -> Iterator[Cluster]:
     """A client of the scheduler at `address`; ClusterError (one line naming it) when it cannot be reached, or has no worker, within `timeout` seconds."""
     try:
         from distributed import Client
@@ -44,15 +56,16 @@ def connected(address: str, timeout: float) -> Iterator[Client]:
             client.wait_for_workers(1, timeout=timeout)
         except TimeoutError:
             raise ClusterError(f"the Dask scheduler at {address} has no workers (start some with `dask worker {address}`)") from None
-        yield client
+        yield Cluster(client, address, timeout)
 
 
-def on_cluster(client: Client, work: Callable[[C], R], chunks: Iterable[C]) -> Iterator[R]:
+def on_cluster(cluster: Cluster, work: Callable[[C], R], chunks: Iterable[C]) -> Iterator[R]:
     """Yield work(chunk) for every chunk, in order, computed on the cluster's workers.
 
     At most AHEAD chunks per worker thread are out at once, so a long run
     does not hold all its input in memory here.
     """
+    client = cluster.client
     threads = sum(client.nthreads().values()) or 1  # type: ignore[no-untyped-call]
     pending: deque[Future[R]] = deque()
     todo = iter(chunks)
@@ -62,15 +75,39 @@ def on_cluster(client: Client, work: Callable[[C], R], chunks: Iterable[C]) -> I
                 pending.append(client.submit(work, chunk, pure=False))
             if not pending:
                 return
-            yield _result(pending.popleft())
+            yield _result(cluster, pending.popleft())
     finally:
-        client.cancel(list(pending))  # type: ignore[no-untyped-call]
+        if client.status == "running":
+            client.cancel(list(pending))  # type: ignore[no-untyped-call]
 
 
-def _result(future: Future[R]) -> R:
+def _result(cluster: Cluster, future: Future[R]) -> R:
+    """The chunk's result; ClusterError once the cluster has had no worker, or no scheduler, for `cluster.timeout` seconds.
+
+    The scheduler keeps a chunk whose workers all left until one joins, and
+    waits for it without end: the run would hang where it should fail.
+    """
     from distributed import KilledWorker
 
+    alone_since: float | None = None
+    while True:
+        try:
+            return future.result(timeout=POLL)
+        except KilledWorker as exc:  # the scheduler's allowed-failures (3 by default) ran out
+            raise ClusterError(f"every worker that took a chunk of pages died on it ({exc}); the entries before it are written") from None
+        except TimeoutError:
+            pass
+        now = time.monotonic()
+        alone_since = None if _has_workers(cluster) else (alone_since or now)
+        if alone_since is not None and now - alone_since >= cluster.timeout:
+            raise ClusterError(
+                f"the Dask scheduler at {cluster.address} has had no worker (or was lost) for {cluster.timeout:g} s; the entries before it are written"
+            )
+
+
+def _has_workers(cluster: Cluster) -> bool:
+    """Whether the scheduler answers and has at least one worker."""
     try:
-        return future.result()
-    except KilledWorker as exc:  # the scheduler's allowed-failures (3 by default) ran out
-        raise ClusterError(f"every worker that took a chunk of pages died on it ({exc}); the entries before it are written") from None
+        return bool(cluster.client.nthreads())  # type: ignore[no-untyped-call]
+    except (OSError, RuntimeError):  # the connection to the scheduler is gone (closed, or reconnecting)
+        return False

@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from generator.cluster import ClusterError, connected
+from generator.cluster import Cluster, ClusterError, connected
 from generator.commands.options import config_option, jobs_option
 from generator.config import Config
 from generator.config.schema import IngestRule, check_scheduler
@@ -25,9 +25,6 @@ from generator.ingest.page import PageFailure, read_page
 from generator.ingest.run import Outcome, Summary, ingest_files, page_files, read_raw, said
 from generator.ingest.write import Planned
 from generator.problems import EXIT_CONTENT, EXIT_USAGE, ConfigError, Problem, as_warning
-
-if TYPE_CHECKING:
-    from distributed import Client
 
 _SAID = {  # entry status → (what happened, what a dry run would do)
     "new": ("written", "would write"),
@@ -81,8 +78,8 @@ def command(
         if not paths:
             raise click.UsageError("give at least one file or folder of raw pages (.txt), a feed file or a URL")
         added = aware(now) if now else dt.datetime.now(dt.UTC).replace(microsecond=0)
-        with connected(address, config.ingest.scheduler_timeout) if address else contextlib.nullcontext() as client:
-            _ingest(_Request(paths, dry_run, as_json, added, jobs), config, rules, client)
+        with connected(address, config.ingest.scheduler_timeout) if address else contextlib.nullcontext() as cluster:
+            _ingest(_Request(paths, dry_run, as_json, added, jobs), config, rules, cluster)
     except SlowPattern as exc:
         raise slow_pattern_error(config, exc) from None
     except ClusterError as exc:
@@ -114,14 +111,14 @@ def _scheduler(given: str | None, jobs: int | None, config: Config) -> str:
     return address
 
 
-def _ingest(request: _Request, config: Config, rules: RuleSet, client: Client | None = None) -> None:
+def _ingest(request: _Request, config: Config, rules: RuleSet, cluster: Cluster | None = None) -> None:
     dry_run, as_json, added, paths = request.dry_run, request.as_json, request.added, request.paths
     summary, incomplete = Summary(), False
     write = not (dry_run or as_json)
     files = page_files(p for p in paths if isinstance(p, Path))
     urls = [p for p in paths if isinstance(p, str)]
     outcomes = itertools.chain(
-        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=request.jobs, cluster=client)
+        ingest_files(files, rules, config.content_dir, config.ingest.max_bytes, added, write=write, workers=request.jobs, cluster=cluster)
         if files or not urls
         else (),
         _urls(urls, config, rules, added, write),

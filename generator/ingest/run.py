@@ -33,7 +33,7 @@ from generator.ingest.write import Planned, added_of, edited_by_hand, entry_path
 from generator.parallel import chunk_ranges, fan_out
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from generator.cluster import Cluster
 
 PageStatus = Literal["ingested", "unchanged", "skipped", "failed"]
 PAGE_SUFFIXES = (".txt", *HTML_SUFFIXES)
@@ -136,7 +136,7 @@ def ingest_files(
     now: dt.datetime,
     write: bool,
     workers: int | None = None,
-    cluster: Client | None = None,
+    cluster: Cluster | None = None,
 ) -> Iterator[Outcome]:
     """An Outcome per file, in order; with `write`, new and updated entries are written as they come.
 
@@ -175,7 +175,7 @@ def _learnt(read: Prepared, site: str, content_dir: Path, now: dt.datetime, writ
     return outcome
 
 
-def _reclean_site(site: str, jobs: Jobs, content_dir: Path, write: bool, store: SiteStore, workers: int | None, cluster: Client | None) -> Iterator[Outcome]:
+def _reclean_site(site: str, jobs: Jobs, content_dir: Path, write: bool, store: SiteStore, workers: int | None, cluster: Cluster | None) -> Iterator[Outcome]:
     """The site's stored pages whose template lines changed, cleaned again; entries edited by hand stay as they are.
 
     Nothing to do while the site's template is the one its pages were last all
@@ -269,7 +269,7 @@ class Loaded:
     templates: tuple[Template, ...] = ()  # parallel to paths: each page's site template
 
 
-def _read_on_cluster(files: Sequence[Path], jobs: Jobs, client: Client) -> Iterator[Prepared]:
+def _read_on_cluster(files: Sequence[Path], jobs: Jobs, cluster: Cluster) -> Iterator[Prepared]:
     """_read of every file, in order: read here, cleaned on the cluster's workers (clean_loaded)."""
     user = jobs.rules.rules[: jobs.rules.user]
 
@@ -278,15 +278,15 @@ def _read_on_cluster(files: Sequence[Path], jobs: Jobs, client: Client) -> Itera
         raws = tuple(map(functools.partial(_raw_or_reason, max_bytes=jobs.max_bytes), chosen))
         return Loaded(indices.start, chosen, raws, user, jobs.now, tuple(map(jobs.template, indices)))
 
-    return _clean_all(map(load, chunk_ranges(len(files), CHUNK)), len(files), None, client)
+    return _clean_all(map(load, chunk_ranges(len(files), CHUNK)), len(files), None, cluster)
 
 
-def _clean_all(loaded: Iterable[Loaded], pages: int, workers: int | None, client: Client | None) -> Iterator[Prepared]:
+def _clean_all(loaded: Iterable[Loaded], pages: int, workers: int | None, cluster: Cluster | None) -> Iterator[Prepared]:
     """clean_loaded of every chunk, its pages in order: on the cluster, else on `workers` local cores when there are many."""
-    if client is not None:
+    if cluster is not None:
         from generator.cluster import on_cluster
 
-        return _in_order(on_cluster(client, clean_loaded, loaded))
+        return _in_order(on_cluster(cluster, clean_loaded, loaded))
     return _in_order(fan_out(clean_loaded, loaded, _cores(workers, pages)))
 
 

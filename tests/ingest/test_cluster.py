@@ -162,3 +162,35 @@ def test_a_scheduler_without_workers_is_one_line_saying_so_and_nothing_is_writte
     assert result.exit_code == 2
     assert result.output == f"error: the Dask scheduler at {empty.scheduler_address} has no workers (start some with `dask worker {empty.scheduler_address}`)\n"
     assert not (site / "content").exists()
+
+
+def test_a_cluster_that_loses_every_worker_fails_in_one_line_and_a_rerun_writes_the_rest_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_run, "CHUNK", 1)  # a task per page: many are waiting when the workers go
+    site = collection(tmp_path / "site", "  scheduler_timeout: 1\n")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0", scheduler_port=0) as lonely:
+        plugin = Transitions()
+        lonely.scheduler.add_plugin(plugin, name="transitions")
+        gone = threading.Event()
+
+        def retire_every_worker() -> None:  # once a page is cleaned, the cluster scales to nothing (no nanny restarts it)
+            while not any(finish == "memory" for _, _, finish in list(plugin.seen)):
+                threading.Event().wait(0.005)
+            lonely.scale(0)
+            gone.set()
+
+        threading.Thread(target=retire_every_worker, daemon=True).start()
+        result = ingest(site, "--scheduler", lonely.scheduler_address)
+        assert gone.is_set()
+        address = lonely.scheduler_address
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert lines == [f"error: the Dask scheduler at {address} has had no worker (or was lost) for 1 s; the entries before it are written"]
+    before = written(site)
+    assert 0 < len(before) < 12 * 4 + 4 * 3, "the run did not stop part-way"
+    assert not list((site / "content").rglob("*.tmp*")), "a half-written entry was left behind"
+    rerun = ingest(site, "-j", "1")  # the pages the cluster never cleaned are written now; the others are found written
+    after = written(site)
+    assert all(after[path] == text for path, text in before.items())
+    one = collection(tmp_path / "one")
+    ingest(one, "-j", "1")
+    assert rerun.exit_code == 1 and after == written(one)  # exit 1: the empty page fails, as in every run
