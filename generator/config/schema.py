@@ -163,7 +163,7 @@ class IngestConfig(_Section, frozen=True):
     # Extra boilerplate lines to drop: a regex string, or {pattern, name, role}.
     boilerplate: list[str | IngestRule] = []
     scheduler: str = ""  # a Dask scheduler (tcp://HOST:8786) whose workers clean the pages; "": this machine's cores
-    scheduler_timeout: float = 10.0  # seconds to reach the scheduler before giving up
+    scheduler_timeout: float = 10.0  # seconds to reach the scheduler, or to wait for a worker, before giving up
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1:
