@@ -19,7 +19,7 @@ turned into spaces, whitespace collapsed. A title is right when it equals the
 expected one; a page without a title in its text is right when no line was
 taken as title (a title derived from the body is fine). Source and date are
 scored only where the page states them: the source when one of the expected
-names (split at " / " and parentheses) occurs in the page text, the date when
+names (split at " / " and parentheses) occurs in the page text as whole words, the date when
 its year does; a source is right when it and an expected name contain one
 another. A page that yields only teasers is scored on the source and date
 the cleaner read off it (its teasers carry that source). Teasers match by title, or by dek where the expected title is empty
@@ -99,7 +99,7 @@ class Result:
 
 def clean(data: bytes, name: str, rules: RuleSet) -> Result:
     try:
-        labelled = read_page(data, rules)
+        labelled = read_page(data, rules, name=name)
     except PageFailure as exc:
         return Result((), (), None, str(exc))
     kinds = tuple(label.kind for label in labelled.labels)
@@ -120,7 +120,7 @@ def score(result: Result, expected: dict[str, Any]) -> Score:
     s.checks["title"].append(norm(_title(result)) == norm(expected.get("title")))
     text = norm("\n".join(result.lines))
     names = _source_names(expected.get("source"))
-    if any(name and name in text for name in names):
+    if any(name and f" {name} " in f" {text} " for name in names):  # as whole words: "news de" is not in "news deutschland"
         got = norm(result.source)
         s.checks["source"].append(bool(got) and any(got in name or name in got for name in names if name))
     day = expected.get("date")

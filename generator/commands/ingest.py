@@ -228,10 +228,10 @@ def _iso(value: object) -> str:
 def _explain(path: Path, rules: RuleSet, max_bytes: int, content_dir: Path) -> None:
     try:
         raw = read_raw(path, max_bytes)
-        labelled = read_page(raw, rules)
+        labelled = read_page(raw, rules, name=path.name)
         with SiteStore(content_dir, persist=False) as store:  # the template ingest has learnt for the file's site
             template = of_page(page_keys(labelled.lines), store.counts(site_of(path, content_dir.parent)))
-        labelled = read_page(raw, rules, template) if template else labelled
+        labelled = read_page(raw, rules, template, path.name) if template else labelled
     except PageFailure as exc:
         click.echo(f"error: {path}: {exc}", err=True)
         raise SystemExit(EXIT_CONTENT) from None

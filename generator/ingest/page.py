@@ -8,11 +8,15 @@ from typing import Any
 
 from generator.ingest.article import Draft, build_article, build_teaser, listing_id
 from generator.ingest.clean.labels import Labelled, label_page
+from generator.ingest.clean.language import LANGUAGES
 from generator.ingest.clean.rules import RuleSet
+from generator.ingest.clean.site import site_words
 from generator.ingest.decode import NotText, decode, looks_binary, text_lines
 from generator.ingest.html.detect import looks_like_html
 from generator.ingest.html.page import HtmlFailure, html_drafts, read_html
 from generator.ingest.learn.template import NO_TEMPLATE, Template
+
+_LANGUAGES = frozenset(LANGUAGES)
 
 
 class PageFailure(ValueError):
@@ -32,10 +36,11 @@ class Page:
         return (self.article, *self.teasers) if self.article else self.teasers
 
 
-def read_page(data: bytes, rules: RuleSet, template: Template = NO_TEMPLATE) -> Labelled:
+def read_page(data: bytes, rules: RuleSet, template: Template = NO_TEMPLATE, name: str = "", url: str | None = None) -> Labelled:
     """Decode and label a page; raises PageFailure for input that is no text page.
 
-    `template`: the site's recurring lines (see template).
+    `template`: the site's recurring lines (see template); `name`, `url`: the page's file name and where it
+    was fetched from, whose words may name the site (see site).
     """
     if not data.strip():
         raise PageFailure("file is empty")
@@ -50,14 +55,14 @@ def read_page(data: bytes, rules: RuleSet, template: Template = NO_TEMPLATE) -> 
         text = decode(data)
     except NotText as exc:
         raise PageFailure(str(exc)) from None
-    return label_page(text_lines(text), rules, template)
+    return label_page(text_lines(text), rules, template, site_words(name, url, _LANGUAGES))
 
 
 def ingest_page(data: bytes, name: str, rules: RuleSet, url: str | None = None, template: Template = NO_TEMPLATE) -> Page:
     """`url`: where a fetched page came from (an HTML page's base for relative links)."""
     if data.strip() and looks_like_html(data):
         return _html_page(data, name, rules, url, template)
-    labelled = read_page(data, rules, template)
+    labelled = read_page(data, rules, template, name, url)
     has_text = any(ch.isalnum() for line in labelled.body for ch in line)  # "." alone is no article
     if not has_text and not (labelled.listing and labelled.teasers):
         raise PageFailure("no article text found (every line is a header, boilerplate or teaser)")

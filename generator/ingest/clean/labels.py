@@ -21,6 +21,7 @@ from generator.ingest.clean.header import IMAGE, GenericHeader, Header, author_n
 from generator.ingest.clean.language import detect
 from generator.ingest.clean.layout import read_layout
 from generator.ingest.clean.rules import GENERIC, Hit, Rule, RuleSet
+from generator.ingest.clean.site import name_in_text, name_line, name_prefix
 from generator.ingest.clean.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
 from generator.ingest.learn.template import NO_TEMPLATE, Template, line_key
 
@@ -69,8 +70,11 @@ class Labelled:
     open_lines: tuple[int, ...] = ()  # lines no rule took, above the teasers: those the site's template is learnt from and may drop
 
 
-def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEMPLATE) -> Labelled:
-    """`template`: the site's recurring lines (see template), dropped after the rules and the platform header, before the classifier."""
+def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEMPLATE, site: Sequence[str] = ()) -> Labelled:
+    """`template`: the site's recurring lines (see template), dropped after the rules and the platform header, before the classifier.
+
+    `site`: folded words that may name the site (see site.site_words); a source the page states otherwise comes first.
+    """
     hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
     labels: list[Label] = [
         Label("blank") if not line else Label("boilerplate", h.rule.name) if h else Label("body") for line, h in zip(lines, hits, strict=True)
@@ -105,8 +109,9 @@ def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEM
             labels[i] = Label(kind, detail)
         content = [i for i in content if labels[i].kind == "body"]
         generic, listing, generic_teasers = layout.header, layout.listing, layout.teasers
+        generic = _unglued(generic, site)
     body = _body(content, lines, labels)
-    meta = _meta(lines, hits, header, generic)
+    meta = _meta(lines, hits, header, generic, labels, site)
     items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
     generic_tail = meta.platform == "generic"
     parsed = _generic_tail(items, lang) if generic_tail else parse_teasers(items, meta.source)
@@ -190,7 +195,30 @@ def _body(content: list[int], lines: Sequence[str], labels: list[Label]) -> tupl
     return tuple(body)
 
 
-def _meta(lines: Sequence[str], hits: Sequence[Hit | None], header: Header | None, generic: GenericHeader | None) -> PageMeta:
+def _unglued(generic: GenericHeader | None, site: Sequence[str]) -> GenericHeader | None:
+    """A headline with the site's name glued before it ("bd Van de hoofdredacteur: …"): the name is the source, not the title's."""
+    if generic is None or generic.title is None or (glued := name_prefix(generic.title, site)) is None:
+        return generic
+    name, title = glued
+    return GenericHeader(title, generic.source or name, generic.date, generic.authors)
+
+
+def _site_name(lines: Sequence[str], labels: Sequence[Label], site: Sequence[str]) -> str | None:
+    """The site's name printed alone above the article (its logo's text), else inside the text."""
+    if not site:
+        return None
+    first_body = next((i for i, label in enumerate(labels) if label.kind == "body"), len(lines))
+    return name_line(lines[:first_body], site) or name_in_text(lines, site)
+
+
+def _meta(
+    lines: Sequence[str],
+    hits: Sequence[Hit | None],
+    header: Header | None,
+    generic: GenericHeader | None,
+    labels: Sequence[Label] = (),
+    site: Sequence[str] = (),
+) -> PageMeta:
     found = [h for h in hits if h is not None]
     story = next((h for h in found if h.rule.name == "story_from" and (h.pub or h.date)), None)
     more = next((h.pub for h in found if h.pub and h.rule.name != "story_from"), None)
@@ -198,6 +226,7 @@ def _meta(lines: Sequence[str], hits: Sequence[Hit | None], header: Header | Non
     if source is None:  # the site's own name in its chrome
         named = [(i, h.rule.name) for i, h in enumerate(hits) if h is not None]
         source = brand(lines, (i for i, name in named if name == "copyright"), (i for i, name in named if name == "image_credit"))
+    source = source or _site_name(lines, labels, site)
     edition, day = _edition(story.date if story else None)
     if edition is None and header is not None and header.edition is not None:
         edition, day = header.edition.printed, header.edition.date

@@ -1,0 +1,93 @@
+"""The site's own name, as the page's file name or URL spells it and the page itself prints it. Pure.
+
+Scrapes are saved under the site's name ("bd/opinie.txt", "07-article11-fr.txt")
+and fetched pages have a host ("www.bd.nl"). Those words are only a hint: a
+source is taken from the page's own text where it spells one of them, so a
+page never gets a name it does not print, and the page's spelling ("ARTICLE11",
+"Habertürk") is kept. Words are compared folded: case, accents and
+punctuation ignored ("news.de" is "newsde", "Habertürk" is "haberturk").
+
+Three places name the site, tried in this order:
+  * a line that is the name alone, above the article (the logo's text);
+  * the headline's first word, glued to it by the scrape ("bd Van de hoofdredacteur: …");
+  * a capitalised word of the text, MIN_TEXT_NAME letters or more ("… Habertürk'e konuştu").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+MIN_NAME = 2  # letters of a hint word ("bd")
+MIN_TEXT_NAME = 6  # letters of a hint word looked for inside the text: shorter ones are common words ("news")
+MAX_NAME_LINE = 40  # characters of a line that is only the site's name
+# Words of file names and hosts that name no site.
+_NOT_A_SITE = frozenset(["www", "www1", "www2", "m", "amp", "txt", "html", "htm", "page", "pages", "index", "article", "articles", "story", "news"])
+_TLD = 1  # the host's last label (.com, .de) names no site
+_SPLIT = re.compile(r"[^\w]+|_")
+_WORD = re.compile(r"[^\W\d_][\w]*")
+_DOMAIN_AFTER = re.compile(r"\.[a-z]{2,6}\b")
+
+
+def fold(text: str) -> str:
+    """Case, accents and everything but letters and digits dropped: "Habertürk" and "HABERTURK.com" → "haberturk", "haberturkcom"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def site_words(name: str, url: str | None, languages: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Folded words that may name the site: the URL host's labels (but its last) and the words of the file's folder and name.
+
+    Digits, language tags (`languages`, "fr" in "10-lemonde-fr.txt") and generic words are no site's name.
+    """
+    words: list[str] = []
+    if url:
+        host = urlsplit(url).hostname or ""
+        labels = host.split(".")[:-_TLD]
+        words += labels
+        words.append("".join(label for label in labels if label not in _NOT_A_SITE))
+    path = PurePosixPath(name.replace("\\", "/"))
+    parts = [] if "://" in name else [*path.parent.parts[-1:], path.name.split(".", 1)[0]]  # a fetched page is named by its URL
+    for part in parts:
+        words += _SPLIT.split(part)
+    out: list[str] = []
+    for word in words:
+        folded = fold(word)
+        if len(folded) >= MIN_NAME and not folded.isdigit() and folded not in _NOT_A_SITE and folded not in languages and folded not in out:
+            out.append(folded)
+    return tuple(out)
+
+
+def name_line(lines: Sequence[str], words: Sequence[str]) -> str | None:
+    """The first line that is only the site's name ("ARTICLE11", "news.de")."""
+    for line in lines:
+        text = line.strip()
+        if len(text) <= MAX_NAME_LINE and fold(text) in words and any(ch.isalpha() for ch in text):
+            return text
+    return None
+
+
+def name_prefix(title: str, words: Sequence[str]) -> tuple[str, str] | None:
+    """("bd", "Van de …") for a headline whose first word is the site's name glued on; None otherwise."""
+    first, _, rest = title.strip().partition(" ")
+    rest = rest.strip()
+    if not rest or fold(first) not in words or not any(ch.isalpha() for ch in first) or not rest[:1].isupper() or len(rest.split()) < 2:
+        return None
+    return first, rest
+
+
+def name_in_text(lines: Sequence[str], words: Sequence[str]) -> str | None:
+    """A capitalised word of the text that is a long hint word; a spelling not written as a domain ("Habertürk", not "Haberturk.com") first."""
+    long = {w for w in words if len(w) >= MIN_TEXT_NAME}
+    if not long:
+        return None
+    found: list[tuple[bool, str]] = []
+    for line in lines:
+        for m in _WORD.finditer(line):
+            word = m[0]
+            if word[:1].isupper() and fold(word) in long:
+                found.append((bool(_DOMAIN_AFTER.match(line, m.end())), word))
+    return min(found, key=lambda f: f[0])[1] if found else None

@@ -1,0 +1,46 @@
+"""The site's name from the page's file name or URL, confirmed by the page's own text."""
+
+from __future__ import annotations
+
+from generator.ingest.clean.language import LANGUAGES
+from generator.ingest.clean.rules import default_rules
+from generator.ingest.clean.site import fold, site_words
+from generator.ingest.page import ingest_page
+
+PROSE = [
+    "Die Gemeinde hat am Montag beschlossen, dass die alte Brücke über den Fluss im Frühjahr gesperrt und danach vollständig erneuert wird.",
+    "Die Arbeiten sollen nach Angaben der Verwaltung etwa ein Jahr dauern, und für Fußgänger wird in dieser Zeit eine Fähre eingerichtet.",
+    "Anwohner hatten seit Jahren über Risse im Beton geklagt, zuletzt mit einer Unterschriftenliste, die mehr als tausend Namen trug.",
+]
+
+
+def _page(lines: list[str], name: str, url: str | None = None) -> tuple[str | None, str | None]:
+    page = ingest_page("\n".join(lines).encode(), name, default_rules(), url)
+    assert page.article is not None
+    return page.article.source, page.article.title
+
+
+def test_site_words_come_from_the_file_name_and_host_without_digits_or_language_tags() -> None:
+    langs = frozenset(LANGUAGES)
+    assert site_words("07-talblatt-de.txt", None, langs) == ("talblatt",)
+    assert site_words("scrapes/ortsbote/2024-05-01.txt", None, langs) == ("ortsbote",)
+    assert site_words("https://www.ortsbote.ch/a/b", "https://www.ortsbote.ch/a/b", langs) == ("ortsbote",)
+    assert fold("ORTS-BOTE.ch") == "ortsbotech" and fold("Habertürk") == "haberturk"
+
+
+def test_a_line_that_is_the_sites_name_above_the_article_is_its_source() -> None:
+    lines = ["TALBLATT", "Menü", "Die alte Brücke wird erneuert", *PROSE]
+    assert _page(lines, "07-talblatt-de.txt") == ("TALBLATT", "Die alte Brücke wird erneuert")
+    assert _page(lines, "07-other-de.txt")[0] is None  # the file does not name that site: a capitalised line is no source by itself
+
+
+def test_the_sites_name_glued_before_the_headline_is_cut_off_and_becomes_the_source() -> None:
+    lines = ["tb Die alte Brücke über den Fluss wird erneuert", *PROSE]
+    assert _page(lines, "tb/bruecke.txt") == ("tb", "Die alte Brücke über den Fluss wird erneuert")
+    assert _page(lines, "other/bruecke.txt") == (None, "tb Die alte Brücke über den Fluss wird erneuert")
+
+
+def test_the_sites_name_inside_the_text_in_its_own_spelling_not_its_domain() -> None:
+    lines = ["Die alte Brücke wird erneuert", PROSE[0], "Das sagte der Bürgermeister dem Ortsbote.ch-Team und später dem Örtsbote im Gespräch.", *PROSE[1:]]
+    assert _page(lines, "ortsbote-bruecke.txt")[0] == "Örtsbote"
+    assert _page(lines, "page.txt", "https://ortsbote.de/x")[0] == "Örtsbote"
