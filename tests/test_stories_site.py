@@ -148,27 +148,110 @@ def write_digest(root: Path, entries: dict[str, str], config_text: str) -> Confi
     return load_config(root / "config.yaml")
 
 
-def pages_after_editing_herald(root: Path, config_text: str, monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    days = (10, 10, 12)  # Daily and Courier on the 10th, Herald on the 12th; the zoo on the 14th
-    entries = story_entries(days)
+# Written for these tests: three stories told by two or three papers (each adds a line of its own), and three articles
+# that report nothing else. Days are December 2024; each day is one issue.
+FERRY = (
+    "Ferry crews walked out at dawn on Monday over a pay dispute, stranding hundreds of passengers at the harbour, "
+    "and the operator said no sailings to the islands would run before Thursday at the earliest."
+)
+STORIES = {
+    "bridge": ("Council closes old river bridge to cars", BRIDGE),
+    "zoo": ("Red panda cubs at the zoo", PARK),
+    "ferry": ("Ferry strike halts island crossings", FERRY),
+}
+REPORTS = [("bridge", "Daily", 10), ("bridge", "Courier", 10), ("bridge", "Herald", 12), ("zoo", "Daily", 11), ("zoo", "Herald", 13), ("ferry", "Courier", 12), ("ferry", "Herald", 14)]  # fmt: skip
+ALONE = [
+    (
+        "Snow expected over the weekend",
+        "Herald",
+        10,
+        "Forecasters expect the first snow of the winter on Saturday night, with up to ten centimetres in the hills.",
+    ),
+    (
+        "Library opens late on Fridays",
+        "Daily",
+        12,
+        "The central library will stay open until ten on Friday evenings from January, to give students room before exams.",
+    ),
+    (
+        "Tram line extension approved",
+        "Courier",
+        13,
+        "The regional assembly approved money for taking the tram line to the new hospital, with trams running by 2027.",
+    ),
+]
+
+
+def several_stories() -> dict[str, str]:
+    entries = {}
+    for story, source, day in REPORTS:
+        title, body = STORIES[story]
+        entries[f"{story}-{source.lower()}.md"] = entry_text(title, body=f"{body} {source} adds a line of its own.", id=f"{story}-{source.lower()}",
+                                                             source=source, date=f"2024-12-{day}", added=f"2024-12-{day}T08:00:00+00:00")  # fmt: skip
+    for title, source, day, body in ALONE:
+        entries[f"alone-{day}.md"] = entry_text(title, body=body, id=f"alone-{day}", source=source, added=f"2024-12-{day}T09:00:00+00:00")
+    return entries
+
+
+def rebuilt_pages(root: Path, config_text: str, edit: Callable[[dict[str, str]], None], monkeypatch: pytest.MonkeyPatch) -> tuple[set[str], Config]:
+    """The HTML pages a build renders after `edit` changed the entries of a built several_stories() site."""
+    entries = several_stories()
     build(write_digest(root, entries, config_text), workers=1)
-    entries["herald.md"] = entries["herald.md"].replace("adds a line of its own.", "adds a line of its own, corrected.")
-    return {p for p in rendered_by(write_digest(root, entries, config_text), monkeypatch) if p.endswith(".html")}
+    edit(entries)
+    config = write_digest(root, entries, config_text)
+    return {p for p in rendered_by(config, monkeypatch) if p.endswith(".html")}, config
 
 
-def test_editing_one_report_re_renders_only_the_pages_of_its_story(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    grouped = pages_after_editing_herald(tmp_path / "on", CONFIG, monkeypatch)
-    alone = pages_after_editing_herald(tmp_path / "off", CONFIG + "digest: {stories: false}\n", monkeypatch)
-    assert "2024/12/12/council-closes-old-river-bridge-to-cars/index.html" in alone and "issues/2024-12-12/index.html" in alone
-    # With grouping, what shows Herald's report besides: the story's lead issue on the 10th (page and email; the page is
-    # re-rendered without grouping too, as it links to the next issue), and the other two reports' article pages, which
-    # list it. Nothing else: not their sources, not the zoo, not Herald's source page more than before.
-    story_issue = {"issues/2024-12-10/index.html", "issues/2024-12-10/email.html"}
-    assert story_issue <= grouped
-    articles = grouped - alone - story_issue
-    assert len(articles) == 2 and all(p.startswith("2024/12/10/council-closes-old-river-bridge-to-cars") for p in articles)
-    assert alone <= grouped and len(grouped - alone - articles) == 1
-    assert not any("sources/" in p or "red-panda" in p for p in grouped - alone)
+def correct_herald_bridge(entries: dict[str, str]) -> None:
+    entries["bridge-herald.md"] = entries["bridge-herald.md"].replace("adds a line of its own.", "adds a line of its own, corrected.")
+
+
+def herald_zoo_retells_the_bridge(entries: dict[str, str]) -> None:
+    """Herald's zoo report leaves the zoo story and joins the bridge story (its body becomes a bridge report)."""
+    entries["zoo-herald.md"] = entries["zoo-herald.md"].replace(PARK, BRIDGE)
+
+
+def article(day: int, slug: str) -> str:
+    return f"2024/12/{day}/{slug}/index.html"
+
+
+BRIDGE_PAGES = {article(10, "council-closes-old-river-bridge-to-cars"), article(10, "council-closes-old-river-bridge-to-cars-bridge-d"),
+                article(12, "council-closes-old-river-bridge-to-cars")}  # fmt: skip
+ZOO_PAGES = {article(11, "red-panda-cubs-at-the-zoo"), article(13, "red-panda-cubs-at-the-zoo")}
+# What shows any entry, whichever it is: the home page, the issue list, the archive and the month, the sources' index.
+LISTS = {"index.html", "issues/index.html", "archive/index.html", "archive/2024/12/index.html", "sources/index.html"}
+
+
+def issue(day: int) -> set[str]:
+    return {f"issues/2024-12-{day}/index.html", f"issues/2024-12-{day}/email.html"}
+
+
+@pytest.mark.parametrize("feeds", ["", "feeds: {stories: true}\n"])
+def test_a_body_edit_re_renders_the_pages_of_its_story_and_no_other_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, feeds: str) -> None:
+    grouped, config = rebuilt_pages(tmp_path / "on", CONFIG + feeds, correct_herald_bridge, monkeypatch)
+    library = article(12, "library-opens-late-on-fridays")
+    assert {p for p in grouped if p.startswith("2024/")} == BRIDGE_PAGES | {library}
+    # Exactly: the story's three article pages (the edited one and the two that list it), the page before it in its
+    # issue (whose "next" link shows its title), the issues holding a report of the story (the 10th, where the story
+    # leads, and the 12th, the edited report's own), Herald's source page and the lists that show every entry.
+    assert grouped == BRIDGE_PAGES | {library} | issue(10) | issue(12) | LISTS | {"sources/herald/index.html"}
+    alone, _ = rebuilt_pages(tmp_path / "off", CONFIG + feeds + "digest: {stories: false}\n", correct_herald_bridge, monkeypatch)
+    assert grouped - alone == BRIDGE_PAGES - {article(12, "council-closes-old-river-bridge-to-cars")} | issue(10)
+    assert alone <= grouped
+    assert "Also reported by" in page(config, article(10, "council-closes-old-river-bridge-to-cars"))
+
+
+@pytest.mark.parametrize("feeds", ["", "feeds: {stories: true}\n"])
+def test_an_edit_that_moves_a_report_to_another_story_re_renders_the_pages_of_both_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, feeds: str) -> None:
+    rendered, config = rebuilt_pages(tmp_path, CONFIG + feeds, herald_zoo_retells_the_bridge, monkeypatch)
+    # Both stories' article pages and issues (the zoo's on the 11th and 13th, the bridge's on the 10th and 12th; the
+    # 13th is the moved report's own, its tram neighbour shows it), and not the ferry story or the other articles.
+    tram = article(13, "tram-line-extension-approved")
+    assert {p for p in rendered if p.startswith("2024/")} == BRIDGE_PAGES | ZOO_PAGES | {tram}
+    assert rendered == BRIDGE_PAGES | ZOO_PAGES | {tram} | issue(10) | issue(11) | issue(12) | issue(13) | LISTS | {"sources/herald/index.html"}
+    zoo_daily = page(config, article(11, "red-panda-cubs-at-the-zoo"))
+    assert "Also reported by" not in zoo_daily  # the zoo story is now Daily's report alone
+    assert page(config, article(13, "red-panda-cubs-at-the-zoo")).count('class="reports-source"') == 3
 
 
 def test_a_rebuild_after_one_edit_shingles_only_the_edited_article(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from generator.entries.model import Entry
 from generator.render.i18n import Language
 from generator.render.markdown import first_paragraph_text
 from generator.structure.archive import Month
-from generator.structure.digest import NO_SOURCE_SLUG, Issue, SourceGroup
+from generator.structure.digest import NO_SOURCE_SLUG, Issue, IssueRef, SourceGroup
 from generator.structure.names import Collection
 from generator.structure.pagination import Pagination, paginate
 from generator.structure.site import Site
@@ -99,13 +99,14 @@ def _html_pages(site: Site, config: Config, language: Language) -> Iterator[Page
     yield home_page(site, config)
     yield from list_pages(paginate(site.issues, per_page, "issues/"), "issues.html", _("All issues"), "issues", language)
     for position, issue in enumerate(site.issues):
-        yield issue_page(issue, language, newer=site.issues[position - 1] if position else None, older=_at(site.issues, position + 1))
+        newer, older = site.issues[position - 1] if position else None, _at(site.issues, position + 1)
+        yield issue_page(issue, language, newer=newer.ref if newer else None, older=older.ref if older else None)
     for issue in site.issues:
         yield email_page(issue, config, language)
     for issue in site.issues:
-        articles = issue.articles
+        articles, ref = issue.articles, issue.ref
         for position, entry in enumerate(articles):
-            yield article_page(entry, issue, site, previous=articles[position - 1] if position else None, following=_at(articles, position + 1))
+            yield article_page(entry, ref, site, previous=articles[position - 1] if position else None, following=_at(articles, position + 1))
     yield from collection_pages(site.sources, "sources/", "source", per_page, language)
     yield from collection_pages(site.tags, "tags/", "tag", per_page, language)
     yield Page("archive/", "archive.html", _("Archive"), {"months": site.months}, _("Every issue of the digest, by month."), kind="archive")
@@ -144,7 +145,7 @@ def numbered(title: str, number: int, language: Language) -> str:
     return title if number == 1 else language.gettext("%(title)s, page %(number)s", title=title, number=language.number(number))
 
 
-def issue_page(issue: Issue, language: Language, newer: Issue | None, older: Issue | None) -> Page:
+def issue_page(issue: Issue, language: Language, newer: IssueRef | None, older: IssueRef | None) -> Page:
     context = {"issue": issue, "newer": newer, "older": older}
     return Page(issue.url, "issue.html", issue_label(issue, language), context, issue_description(issue, language), kind="issue", lastmod=issue.start)
 
@@ -169,8 +170,11 @@ def issue_description(issue: Issue, language: Language) -> str:
     return language.ngettext("%(num)s article from %(sources)s.", "%(num)s articles from %(sources)s.", count, sources=sources)
 
 
-def article_page(entry: Entry, issue: Issue, site: Site, previous: Entry | None, following: Entry | None) -> Page:
-    """An article's page; `reports`, the other reports of its story, are in its context (and so in its fingerprint)."""
+def article_page(entry: Entry, issue: IssueRef, site: Site, previous: Entry | None, following: Entry | None) -> Page:
+    """An article's page; `reports`, the other reports of its story, are in its context (and so in its fingerprint).
+
+    `issue` is the issue it links to, not the issue's entries: the page shows only its neighbours (`previous`, `next`).
+    """
     teasers = site.teasers_of.get(entry.id, ())
     context = {"entry": entry, "issue": issue, "teasers": teasers, "previous": previous, "next": following, "reports": site.reports(entry.id)}
     description = clip(entry.summary or first_paragraph_text(entry.body))
@@ -200,7 +204,7 @@ def month_page(month: Month, language: Language) -> Page:
     return Page(month.url, "month.html", title, {"month": month}, description, kind="month")
 
 
-def issue_label(issue: Issue, language: Language) -> str:
+def issue_label(issue: Issue | IssueRef, language: Language) -> str:
     """`14 December 2024`, or `Week of 9 December 2024` (`15. Dezember 2024`, `Woche vom 9. Dezember 2024`)."""
     day = language.date(issue.start)
     return day if issue.period == "day" else language.gettext("Week of %(date)s", date=day)

@@ -56,6 +56,24 @@ class Issue:
     def articles(self) -> tuple[Entry, ...]:
         return tuple(e for g in self.groups for e in g.articles)
 
+    @property
+    def ref(self) -> IssueRef:
+        return IssueRef(self.key, self.start, self.period)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRef:
+    """An issue as an article page links it: its key, first day and period, not what it holds (so an edit to another
+    article of the issue, or to a report of one of its stories, does not reach the page)."""
+
+    key: str
+    start: dt.date
+    period: Period
+
+    @property
+    def url(self) -> str:
+        return f"issues/{self.key}/"
+
 
 def issue_key(moment: dt.datetime, tz: ZoneInfo, period: Period) -> tuple[str, dt.date]:
     """The issue an instant belongs to, as (key, first day)."""
