@@ -311,3 +311,33 @@ def test_a_byline_left_empty_is_neither_headline_nor_source() -> None:
     assert labelled.meta.source is None
     assert labelled.generic is not None and labelled.generic.title == "Neue Brücke über die Aller eröffnet"
     assert source_line("Harbour Gazette - Sport") == "Harbour Gazette"  # a brand over a section still is one
+
+
+NAMED_LISTING = """Entrar
+Notas del Puerto
+Subscribe to canal Notas del Puerto
+Noticias del puerto de Valdemar y de toda la costa: barcos, pesca, obras, tiempo y la vida en los muelles.
+Actualizado: hace 2 horas
+El ferry eléctrico hace su primer viaje con cien pasajeros
+Lun, 01/12/2025 - 10:30
+“Es un día histórico”, dijo el alcalde al bajar del barco tras una travesía de veinte minutos por la bahía.
+Seguir leyendo
+Los pescadores piden que les devuelvan el muelle norte
+Lun, 01/12/2025 - 09:15
+Las obras del cargador les quitaron sitio para descargar durante meses, y ahora quieren recuperar el espacio.
+Seguir leyendo
+"""
+
+
+def test_a_listing_headed_by_a_name_the_page_prints_again_is_titled_by_it_not_given_a_teaser_of_it() -> None:
+    labelled = read_page(NAMED_LISTING.encode(), default_rules())
+    assert labelled.listing and labelled.generic is not None and labelled.generic.title == "Notas del Puerto"
+    assert [t.title for t in labelled.teasers] == [
+        "El ferry eléctrico hace su primer viaje con cien pasajeros",
+        "Los pescadores piden que les devuelvan el muelle norte",
+    ]
+    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    assert by_line["Notas del Puerto"] == "title"
+    assert by_line["Actualizado: hace 2 horas"] == "boilerplate(listing's description)"
+    unnamed = read_page(NAMED_LISTING.replace("Subscribe to canal Notas del Puerto", "Subscribe to canal").encode(), default_rules())
+    assert unnamed.teasers[0].title == "Notas del Puerto"  # without the repeat it reads as one more teaser

@@ -31,6 +31,7 @@ from generator.ingest.clean.title import ends_sentence, heading_text, headline_s
 MAX_TITLE_GAP = 6  # content lines between a headline and its article's first prose line
 MENU_RUN = 3  # consecutive menu-like short lines that make a menu
 MAX_CUT_TAIL, MAX_CUT_TAIL_WORDS = 2, 6  # short lines ending the text right under the article (a cut-off scrape)
+MIN_NAMED = 8  # characters of a listing's name printed again in another line: a shorter one is a common word
 MIN_HEADLINE_WORDS = 4  # a shorter line over the best candidate wins only as a real headline, not a rubric
 _CLOSERS = "\"'”’»)] "
 _STOPS = (".", "!", "?", "。", "！", "？", "؟")
@@ -64,7 +65,7 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
     listing, seq = _listing(index, lines, kinds, separators)
     at = {i: p for p, i in enumerate(seq)}
     if listing.teasers and listing.covers([at[index[p]] for p in good]):
-        return _as_listing(out, index, texts, listing, seq, lang)
+        return _as_listing(out, index, lines, texts, listing, seq, lang)
     if not good:
         return out
     # The article starts at its first line that is prose on its own (a dek or caption beside it is only near).
@@ -100,16 +101,30 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
     return out
 
 
-def _as_listing(out: Layout, index: Sequence[int], texts: Sequence[str], listing: Listing, seq: Sequence[int], lang: str | None) -> Layout:
+def _as_listing(
+    out: Layout, index: Sequence[int], lines: Sequence[str], texts: Sequence[str], listing: Listing, seq: Sequence[int], lang: str | None
+) -> Layout:
     """A page that only lists stories: teasers, its heading (which may hold its date) and chrome."""
     out.listing = True
     for i in index:  # no article: what is no teaser is chrome
         if out.labels[i][0] == "body":
             out.labels[i] = ("boilerplate", "listing")
-    for p, name in listing.fields.items():
+    fields, teasers = listing.fields, listing.teasers
+    named = _named_block(lines, seq, listing)
+    if named is not None:  # the listing's own name and description, not a teaser
+        fields = {p: name for p, name in fields.items() if p not in named}
+        teasers = teasers[1:]
+        for p in named:
+            out.labels[seq[p]] = ("title", "") if p == min(named) else ("boilerplate", "listing's description")
+    for p, name in fields.items():
         out.labels[seq[p]] = ("teaser", name)
-    out.teasers += listing.teasers
+    out.teasers += teasers
     first = next((p for p, i in enumerate(index) if i >= seq[min(listing.fields)]), len(texts))
+    if named is not None:
+        heading = heading_text(lines[seq[min(named)]])
+        header = _header(out, index, texts, None, first, lang, listing=True)
+        out.header = GenericHeader(heading, header.source if header else None, header.date if header else None, ())
+        return out
     title = _pick_title(texts, 0, first - 1, lang, prose=False, dated=True)
     header = _header(out, index, texts, title, first, lang, listing=True)
     if header is not None and title is not None:  # "Het nieuws van 11 januari 2019"
@@ -117,6 +132,21 @@ def _as_listing(out: Layout, index: Sequence[int], texts: Sequence[str], listing
         header = GenericHeader(heading_text(texts[title]), header.source or source_line(texts[title]), day, ())
     out.header = header
     return out
+
+
+def _named_block(lines: Sequence[str], seq: Sequence[int], listing: Listing) -> list[int] | None:
+    """The positions of the listing's first block when its headline is printed again inside another line
+    of the page ("Subscribe to Harbour Notes" over "Harbour Notes"): that is the listing's name, not a story's."""
+    titles = sorted(p for p, name in listing.fields.items() if name == "title")
+    if len(titles) < 2 or not listing.teasers or min(listing.fields) != titles[0]:
+        return None
+    head = lines[seq[titles[0]]].strip()
+    if len(head) < MIN_NAMED or listing.teasers[0].title != head:
+        return None
+    folded = head.casefold()
+    if not any(folded in line.casefold() and line.strip() != head for i, line in enumerate(lines) if i != seq[titles[0]]):
+        return None
+    return [p for p in listing.fields if titles[0] <= p < titles[1]]
 
 
 def _header_line(text: str, lang: str | None, dated: bool) -> bool:
