@@ -341,3 +341,30 @@ def test_a_listing_headed_by_a_name_the_page_prints_again_is_titled_by_it_not_gi
     assert by_line["Actualizado: hace 2 horas"] == "boilerplate(listing's description)"
     unnamed = read_page(NAMED_LISTING.replace("Subscribe to canal Notas del Puerto", "Subscribe to canal").encode(), default_rules())
     assert unnamed.teasers[0].title == "Notas del Puerto"  # without the repeat it reads as one more teaser
+
+
+LED = """Analysis: a text that explains the news, with context, data and the views of experts on the subject it treats.
+Opinion: a text that gives its author's view, which is not necessarily the view of the newspaper that prints it.
+Interview: questions and answers with one person, sometimes with a short introduction about who the person is.
+Harbour town votes to rebuild its old wooden pier before summer
+Listen to this article
+The council of Valdemar voted on Monday to rebuild the wooden pier, which has been closed since a storm broke part of it in March.
+Work starts in April.
+"""
+
+
+def test_a_listen_line_under_a_headline_starts_the_article_and_prose_above_it_is_chrome() -> None:
+    labelled = read_page(LED.encode(), default_rules())
+    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    assert by_line["Harbour town votes to rebuild its old wooden pier before summer"] == "title"
+    assert by_line["Listen to this article"] == "boilerplate(listen)"
+    assert all(label.startswith("boilerplate(above the headline)") for line, label in by_line.items() if line.startswith(("Analysis", "Opinion", "Interview")))
+    assert labelled.body == (
+        "The council of Valdemar voted on Monday to rebuild the wooden pier, which has been closed since a storm broke part of it in March.",
+        "Work starts in April.",
+    )
+    at_the_end = read_page(
+        LED.replace("Listen to this article\n", "").replace("Work starts in April.\n", "Work starts in April.\nListen to this article\n").encode(),
+        default_rules(),
+    )
+    assert any(line.startswith("Analysis") for line in at_the_end.body)  # a player under the text starts nothing

@@ -33,6 +33,7 @@ _CAPTION_RULE = Rule("caption", "")
 MAX_CAPTION = 100  # characters of a caption under a picture; a longer line is the text going on
 MIN_DUPLICATE = 20  # shorter body lines ("***", "—") may repeat on purpose
 SEPARATORS = frozenset({"read_more", "dateline"})  # rule lines that mark teaser blocks on a listing
+LEADS = frozenset({"listen"})  # rule lines between a headline and its article's text
 LANGUAGE_SAMPLE = 5  # longest lines the page's language is told from
 
 
@@ -104,7 +105,8 @@ def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEM
         lang = detect("\n".join(sorted(texts, key=len)[-LANGUAGE_SAMPLE:]))
         separators = {i for i in range(tail) if (h := hits[i]) is not None and h.rule.name in SEPARATORS}
         ended = tail < len(lines) and (h := hits[tail]) is not None and h.rule.platform != GENERIC  # a platform's story ends there
-        layout = read_layout(content, lines, classify(texts, lang), lang, separators, ended=ended)
+        leads = [i for i in range(tail) if (h := hits[i]) is not None and h.rule.name in LEADS]
+        layout = read_layout(content, lines, classify(texts, lang), lang, separators, ended=ended, leads=leads)
         for i, (kind, detail) in layout.labels.items():
             labels[i] = Label(kind, detail)
         content = [i for i in content if labels[i].kind == "body"]

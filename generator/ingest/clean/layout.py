@@ -31,6 +31,7 @@ from generator.ingest.clean.title import ends_sentence, heading_text, headline_s
 MAX_TITLE_GAP = 6  # content lines between a headline and its article's first prose line
 MENU_RUN = 3  # consecutive menu-like short lines that make a menu
 MAX_CUT_TAIL, MAX_CUT_TAIL_WORDS = 2, 6  # short lines ending the text right under the article (a cut-off scrape)
+MAX_LEAD_GAP = 3  # content lines between a headline and the lead line under it (a byline, a date)
 MIN_NAMED = 8  # characters of a listing's name printed again in another line: a shorter one is a common word
 MIN_HEADLINE_WORDS = 4  # a shorter line over the best candidate wins only as a real headline, not a rubric
 _CLOSERS = "\"'”’»)] "
@@ -45,9 +46,12 @@ class Layout:
     listing: bool = False
 
 
-def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[Verdict], lang: str | None, separators: set[int], ended: bool) -> Layout:
+def read_layout(
+    index: Sequence[int], lines: Sequence[str], verdicts: Sequence[Verdict], lang: str | None, separators: set[int], ended: bool, leads: Sequence[int] = ()
+) -> Layout:
     """`index`: the content lines' numbers; `separators`: rule lines (read more, dateline) that mark listing blocks;
-    `ended`: a rule marked where the article ends (the lines up to there are the article's)."""
+    `ended`: a rule marked where the article ends (the lines up to there are the article's); `leads`: rule lines
+    printed between a headline and its text ("Listen to this article")."""
     out = Layout()
     texts = [lines[i] for i in index]
     kinds = [v.kind for v in verdicts]
@@ -68,14 +72,20 @@ def read_layout(index: Sequence[int], lines: Sequence[str], verdicts: Sequence[V
         return _as_listing(out, index, lines, texts, listing, seq, lang)
     if not good:
         return out
-    # The article starts at its first line that is prose on its own (a dek or caption beside it is only near).
-    first, last = next((p for p in good if not verdicts[p].initial), good[0]), good[-1]
-    good = [p for p in good if p >= first]
-    title = _pick_title(texts, max(0, first - MAX_TITLE_GAP), first, lang, prose=True)
-    if title == first:  # the headline is long enough to read as prose
-        if len(good) == 1:
-            return _headline_only(out, index, texts, title)
-        first = good[1]
+    title: int | None
+    if (led := _led(index, texts, leads, lang)) is not None:  # the article starts under the player below its headline
+        title, first = led
+        good = [p for p in good if p >= first]
+        last = good[-1] if good else len(texts) - 1
+    else:
+        # The article starts at its first line that is prose on its own (a dek or caption beside it is only near).
+        first, last = next((p for p in good if not verdicts[p].initial), good[0]), good[-1]
+        good = [p for p in good if p >= first]
+        title = _pick_title(texts, max(0, first - MAX_TITLE_GAP), first, lang, prose=True)
+        if title == first:  # the headline is long enough to read as prose
+            if len(good) == 1:
+                return _headline_only(out, index, texts, title)
+            first = good[1]
     header = _header(out, index, texts, title, first, lang)
     last = len(texts) - 1 if ended else _trailing_prose(texts, kinds, last)
     if (second := _second_story(texts, kinds, first, last, lang)) is not None:
@@ -132,6 +142,19 @@ def _as_listing(
         header = GenericHeader(heading_text(texts[title]), header.source or source_line(texts[title]), day, ())
     out.header = header
     return out
+
+
+def _led(index: Sequence[int], texts: Sequence[str], leads: Sequence[int], lang: str | None) -> tuple[int, int] | None:
+    """(headline, first article line) around a lead line ("Listen to this article"): the headline is a content line
+    right above it (bylines and date lines aside) that does not end like a sentence; the article is what follows."""
+    for lead in sorted(leads):
+        first = next((p for p, i in enumerate(index) if i > lead), None)
+        if first is None or first == 0:
+            continue
+        title = _pick_title(texts, max(0, first - MAX_LEAD_GAP), first - 1, lang, prose=False)
+        if title is not None and not ends_sentence(texts[title]):
+            return title, first
+    return None
 
 
 def _named_block(lines: Sequence[str], seq: Sequence[int], listing: Listing) -> list[int] | None:
