@@ -96,6 +96,14 @@ def test_date_lines_numeric_and_with_month_names() -> None:
     assert date_line("The plan was agreed in 2019 after a long debate in the council chamber", "en") is None
 
 
+def test_a_two_digit_year_after_a_label_is_read_in_the_languages_order() -> None:
+    assert date_line("Posted 10/6/22", "en") == dt.date(2022, 10, 6)  # month first in English
+    assert date_line("Publié le 10/6/22", "fr") == dt.date(2022, 6, 10)
+    assert date_line("Gepubliceerd op: 3.4.21", "nl") == dt.date(2021, 4, 3)
+    assert date_line("10/6/22", "en") is None  # no label: a score, a fraction, a version
+    assert date_line("We won 10/6/22 in the end after a very long evening", "en") is None
+
+
 UNMARKED_LISTING = """Nieuws van de dag
 Binnenland
 Brug bij de haven gaat een maand dicht

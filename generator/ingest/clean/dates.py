@@ -108,13 +108,17 @@ _NUMERIC = re.compile(
     r"(?<!\d)(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)[./-](?P<m2>\d{1,2})[./-](?P<d2>\d{1,2}))(?!\d)"
 )
 _DATEPARSER_LANG = {"no": "nb"}
+_SHORT_YEAR = re.compile(r"[^\W\d_]{2,20}(?:\s+[^\W\d_]{2,20}){0,2}\s*:?\s+(?P<date>\d{1,2}[./]\d{1,2}[./]\d\d)")
 _PARTS = re.compile(r"\s+[·|]\s+")
 
 
 def date_line(text: str, lang: str | None) -> dt.date | None:
     """The date of a short line that is mostly a date, or None."""
-    if len(text) > MAX_DATE_LINE or not _YEAR.search(text):
+    if len(text) > MAX_DATE_LINE:
         return None
+    if not _YEAR.search(text):
+        labelled = _SHORT_YEAR.fullmatch(text.strip())  # "Posted 10/6/22": a two-digit year only after a label
+        return _short_year(labelled["date"], lang) if labelled else None
     if " · " in text or " | " in text:  # "Yayın: 21 Eylül 2025, 16:25 · Okuma süresi: 3 dakika": the date is one part
         parts = [p for p in _PARTS.split(text) if _YEAR.search(p)]
         return date_line(parts[0], lang) if len(parts) == 1 and parts[0] != text else None
@@ -123,6 +127,19 @@ def date_line(text: str, lang: str | None) -> dt.date | None:
     if (edition := parse_edition(text)) is not None:
         return edition.date
     return _search(text, lang)
+
+
+@functools.lru_cache(maxsize=256)
+def _short_year(printed: str, lang: str | None) -> dt.date | None:
+    """A d/m/yy or m/d/yy date, in the order the page's language writes it (dateparser knows which)."""
+    import dateparser
+
+    code = _DATEPARSER_LANG.get(lang or "", lang)
+    try:
+        when = dateparser.parse(printed, languages=[code] if code else None, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+    except (ValueError, OverflowError):  # a language dateparser does not know
+        return None
+    return when.date() if when else None
 
 
 def _numeric(m: re.Match[str], text: str) -> dt.date | None:
