@@ -376,3 +376,19 @@ def test_a_listen_line_under_a_headline_starts_the_article_and_prose_above_it_is
         default_rules(),
     )
     assert any(line.startswith("Analysis") for line in at_the_end.body)  # a player under the text starts nothing
+
+
+PORTRAIT = """Menü
+Von der Leyen - Porträt
+Ursula von der Leyen wurde in Brüssel geboren und wuchs dort auf, bevor ihre Familie nach Niedersachsen zog, wo ihr Vater Ministerpräsident wurde.
+Sie studierte zunächst Archäologie und Volkswirtschaft, dann Medizin, und arbeitete einige Jahre als Ärztin, bevor sie in die Politik ging.
+"""
+
+
+def test_a_name_dash_word_headline_is_the_title_when_no_other_line_is_one_and_a_source_when_one_is() -> None:
+    page = ingest_page(PORTRAIT.encode(), "p.txt", default_rules())
+    assert page.article is not None
+    assert (page.article.title, page.article.title_derived, page.article.source) == ("Von der Leyen - Porträt", False, None)
+    branded = ingest_page(PORTRAIT.replace("Menü\n", "Talblatt - Politik\n").replace(" - Porträt", ": ein Porträt").encode(), "p.txt", default_rules())
+    assert branded.article is not None
+    assert (branded.article.title, branded.article.source) == ("Von der Leyen: ein Porträt", "Talblatt")

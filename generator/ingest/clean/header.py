@@ -145,6 +145,11 @@ def empty_byline(line: str) -> bool:
     return _EMPTY_BYLINE.fullmatch(line.strip()) is not None
 
 
+def source_label(line: str) -> bool:
+    """A "Source: X" line, in any of the languages `_SOURCE_LABEL` knows."""
+    return _SOURCE_LABEL.fullmatch(line) is not None
+
+
 def source_line(line: str) -> str | None:
     """The site's name from a "Source: X" line or a "Brand - Section" / "Brand | tagline" line."""
     m = _SOURCE_LABEL.fullmatch(line)

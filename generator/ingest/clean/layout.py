@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from generator.ingest.clean.classify import Verdict, words
 from generator.ingest.clean.dates import date_line, time_line
-from generator.ingest.clean.header import GenericHeader, byline, empty_byline, signoff, source_line
+from generator.ingest.clean.header import GenericHeader, byline, empty_byline, signoff, source_label, source_line
 from generator.ingest.clean.teasers import Listing, Teaser, parse_listing, ticker
 from generator.ingest.clean.title import ends_sentence, heading_text, headline_score, strip_site_suffix
 
@@ -177,6 +177,11 @@ def _header_line(text: str, lang: str | None, dated: bool) -> bool:
     return byline(text) is not None or empty_byline(text) or source_line(text) is not None or (not dated and date_line(text, lang) is not None)
 
 
+def _brand_shaped(text: str, lang: str | None, dated: bool) -> bool:
+    """A header line only for its "Name - Word" shape: no byline, no date, no "Source:" label."""
+    return byline(text) is None and not empty_byline(text) and (dated or date_line(text, lang) is None) and not source_label(text)
+
+
 def _second_story(texts: Sequence[str], kinds: Sequence[str], first: int, last: int, lang: str | None) -> int | None:
     """Where another story starts inside the article: a headline over a byline or date line over prose."""
     for pos in range(first + 1, last - 1):
@@ -243,6 +248,7 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
     Of a headline and the longer dek under it, the headline wins.
     """
     scores: dict[int, float] = {}
+    branded: dict[int, float] = {}  # "Brand - Section" lines, which may be a headline naming a person ("Von der Leyen - Porträt")
     for pos in range(lo, min(hi + 1, len(texts))):
         text = texts[pos]
         if pos == hi and prose and ends_sentence(text):
@@ -250,11 +256,14 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
         score = headline_score(text, texts, pos)
         if dated and score is None and source_line(text) is not None and text.count("|") == 1:
             score = 1.5  # a home page is headed by the site's "Brand | tagline"
+        elif score is not None and _header_line(text, lang, dated) and _brand_shaped(text, lang, dated):
+            branded[pos] = score
+            continue
         elif score is None or _header_line(text, lang, dated):
             continue
         scores[pos] = score
-    if not scores:
-        return None
+    if not scores:  # no other line is a headline: the brand-shaped one is
+        return max(branded) if branded else None
     ranked = {pos: score - 0.5 * sum(1 for p in scores if p > pos) for pos, score in scores.items()}
     best = max(ranked, key=lambda p: (ranked[p], p))
     above = _above(texts, best, scores, lang)
