@@ -54,3 +54,14 @@ def test_hand_written_entry_keeps_unknown_fields_and_renders(example: Path) -> N
     html = page.read_text(encoding="utf-8")
     assert "<strong>subscription prompts</strong>" in html
     assert 'href="mailto:editors@example.org"' in html
+
+
+def test_wanted_lists_the_teasers_no_article_answers(example: Path) -> None:
+    wanted = (example / "wanted" / "index.html").read_text(encoding="utf-8")
+    assert "School choir wins the county final" in wanted and "Reinflyttingen starter tidlig i år" in wanted
+    # A teaser with a link (what `digest fetch --wanted` would fetch) links out to it.
+    assert 'href="https://harbour-gazette.example/2024/12/15/harbour-seals-return-to-the-breakwater/">Harbour seals' in wanted
+    # Answered teasers are not wanted: the orchard article and the council budget article are in the collection.
+    assert "apple harvest" not in wanted and "Council budget" not in wanted
+    feed = read_feed(example / "wanted" / "feed.xml", BASE)
+    assert "Harbour seals return to the breakwater" in {e.title for e in feed.entries} and len(feed.entries) == 7
