@@ -1,7 +1,7 @@
 """Screenshots of the example digest: `./scripts/screenshots [OUT_DIR]`.
 
 Builds the repository's example content into a temporary folder, serves it on
-loopback and saves full-page PNGs of the home, an issue and an article page at
+loopback and saves full-page PNGs of the home, an issue, an article and the wanted page at
 360 and 1280 px (light), the issue's email (its web view) likewise, plus the home page in the dark theme;
 then the home page at 360 and 1280 px of a Japanese and an Arabic site (site.language
 ja / ar) built from the fixture entries in tests/site/languages/<lang>/ (content/, and
@@ -26,6 +26,7 @@ SHOTS = (
     ("issue", "issues/2024-12-14/"),
     ("article", "2024/12/14/ports-reopen-after-the-storm/"),
     ("email", "issues/2024-12-14/email.html"),  # the issue's email, as mailed (light only: email has no dark theme)
+    ("wanted", "wanted/"),  # the stories teasers announced that the collection does not hold
 )
 MAX_HEIGHT = 2600  # keeps the PNGs small; the top of a page is what matters
 
