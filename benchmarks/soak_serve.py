@@ -156,7 +156,8 @@ def client(port: int, paths: list[str], outside: str, stop: threading.Event, tal
     while not stop.is_set():
         if rng.random() < 0.8:
             path = rng.choice(paths)
-            method, wanted = rng.choice(["GET", "GET", "HEAD"]), (200, None)
+            wanted: tuple[int, str | None] = (200, None)
+            method = rng.choice(["GET", "GET", "HEAD"])
             if path.endswith("/") and path != "/" and rng.random() < 0.2:
                 path, wanted = path.rstrip("/"), (301, path)
         else:

@@ -60,14 +60,20 @@ def _corpus_entry(c: corpus.CorpusEntry) -> Entry:
         id=str(f["id"]),
         title=str(f["title"]),
         slug=str(f["id"]),
-        kind=f["kind"],
-        when=f["added"],
+        kind="teaser" if f["kind"] == "teaser" else "article",
+        when=_aware(f["added"]),
         date=None,
         added=None,
         body=c.body,
         path=c.path,
-        source=str(f["source"]),  # type: ignore[arg-type]
+        source=str(f["source"]),
     )
+
+
+def _aware(value: object) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"corpus entry time is {type(value).__name__}, not a datetime")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> None:
