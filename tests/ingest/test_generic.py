@@ -6,7 +6,7 @@ import datetime as dt
 
 from generator.ingest.clean.classify import classify
 from generator.ingest.clean.dates import date_line, time_line
-from generator.ingest.clean.header import byline, source_line
+from generator.ingest.clean.header import byline, signoff, source_line
 from generator.ingest.clean.rules import default_rules
 from generator.ingest.clean.title import strip_site_suffix
 from generator.ingest.page import ingest_page, read_page
@@ -392,3 +392,10 @@ def test_a_name_dash_word_headline_is_the_title_when_no_other_line_is_one_and_a_
     branded = ingest_page(PORTRAIT.replace("Menü\n", "Talblatt - Politik\n").replace(" - Porträt", ": ein Porträt").encode(), "p.txt", default_rules())
     assert branded.article is not None
     assert (branded.article.title, branded.article.source) == ("Von der Leyen: ein Porträt", "Talblatt")
+
+
+def test_arabic_bylines_name_their_authors_in_a_script_without_capitals() -> None:
+    assert byline("بقلم سارة أحمد") == (("سارة أحمد",), None)
+    assert byline("حاوره في القاهرة / يوسف منصور -") == (("يوسف منصور",), None)
+    assert byline("ذهب الوزير إلى السوق") is None  # no byline word: a sentence, whatever its words
+    assert signoff("يوسف منصور") == ()  # without a marker an uncapitalised line is no signature

@@ -92,9 +92,9 @@ class GenericHeader:
     authors: tuple[str, ...] = ()
 
 
-_BY = r"(?:by|von|par|por|av|door|yazan|di|af|przez|bởi|بقلم)"
+_BY = r"(?:by|von|par|por|av|door|yazan|di|af|przez|bởi|بقلم|حاوره|حاورها|إعداد|اعداد)"  # Arabic: "by the pen of", "interviewed by", "prepared by"
 _EMPTY_BYLINE = re.compile(rf"(?:[^\W\d_][\w ]{{0,30}}?\s)?{_BY}\s*:?(?:\s*[-–—|·]\s*\S.{{0,20}})?", re.IGNORECASE)
-_BYLINE = re.compile(rf"(?:.*?,\s*)?{_BY}\s*:?\s+(?P<names>\S.{{0,150}})", re.IGNORECASE)
+_BYLINE = re.compile(rf"(?:.*?,\s*)?{_BY}\s*:?(?:\s+(?:in|في)\s+[^/]{{1,30}}?\s*/)?\s+(?P<names>\S.{{0,150}})", re.IGNORECASE)  # "… في صنعاء / Name"
 _JOINED = re.compile(r"\s+(?:and|und|et|e|y|og|en|ve|och|i|&)\s+|\s*,\s*", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\s(?:and|und|et|e|y|og|en|ve|och|&)\s", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*\([^)]{0,40}\)")
@@ -103,9 +103,15 @@ _SOURCE_LABEL = re.compile(r"(?:source|quelle|fonte|fuente|kaynak|kilde|bron|kä
 _BRAND = re.compile(r"(?P<brand>[^|\-–—]{2,40}?)\s+[|\-–—]\s+[^|\-–—]{2,60}")
 
 
-def _name(words: str) -> bool:
+def _name(words: str, uncased: bool = False) -> bool:
+    """Capitalised words, particles aside; with `uncased` (a byline's marker says names follow), words of a script without case too."""
     parts = words.split()
-    return 1 <= len(parts) <= 5 and all(_PARTICLE.fullmatch(w) or (w[:1].isupper() and not w.isdigit()) for w in parts) and parts[0][:1].isupper()
+    return 1 <= len(parts) <= 5 and all(_PARTICLE.fullmatch(w) or (_capital(w, uncased) and not w.isdigit()) for w in parts) and _capital(parts[0], uncased)
+
+
+def _capital(word: str, uncased: bool) -> bool:
+    first = word[:1]
+    return first.isupper() or (uncased and first.isalpha() and first.lower() == first.upper())
 
 
 def byline(line: str) -> tuple[tuple[str, ...], str | None] | None:
@@ -124,7 +130,7 @@ def byline(line: str) -> tuple[tuple[str, ...], str | None] | None:
     if joined is None and len(pieces) > 1:  # "By Priya Nair, Local Democracy Reporter": a role, not a second name
         names_part, rest = pieces[:1], []
     names = [n.strip() for p in names_part for n in _JOINED.split(p) if n.strip()]
-    if not names or not all(_name(n) for n in names):
+    if not names or not all(_name(n, uncased=m is not None) for n in names):
         return None
     if m is None and any(len(n.split()) < 2 for n in names):  # "Tech en Media" is a menu item, not two people
         return None
