@@ -10,7 +10,7 @@ from generator.ingest.article import Draft, build_article, build_teaser, listing
 from generator.ingest.clean.labels import Labelled, label_page
 from generator.ingest.clean.language import LANGUAGES
 from generator.ingest.clean.rules import RuleSet
-from generator.ingest.clean.site import site_words
+from generator.ingest.clean.site import path_words, site_words
 from generator.ingest.decode import NotText, decode, looks_binary, text_lines
 from generator.ingest.html.detect import looks_like_html
 from generator.ingest.html.page import HtmlFailure, html_drafts, read_html
@@ -55,7 +55,7 @@ def read_page(data: bytes, rules: RuleSet, template: Template = NO_TEMPLATE, nam
         text = decode(data)
     except NotText as exc:
         raise PageFailure(str(exc)) from None
-    return label_page(text_lines(text), rules, template, site_words(name, url, _LANGUAGES))
+    return label_page(text_lines(text), rules, template, site_words(name, url, _LANGUAGES), path_words(name, url))
 
 
 def ingest_page(data: bytes, name: str, rules: RuleSet, url: str | None = None, template: Template = NO_TEMPLATE) -> Page:

@@ -44,3 +44,15 @@ def test_the_sites_name_inside_the_text_in_its_own_spelling_not_its_domain() -> 
     lines = ["Die alte Brücke wird erneuert", PROSE[0], "Das sagte der Bürgermeister dem Ortsbote.ch-Team und später dem Örtsbote im Gespräch.", *PROSE[1:]]
     assert _page(lines, "ortsbote-bruecke.txt")[0] == "Örtsbote"
     assert _page(lines, "page.txt", "https://ortsbote.de/x")[0] == "Örtsbote"
+
+
+def test_a_headline_the_file_name_or_url_repeats_wins_over_a_nearer_one() -> None:
+    lines = [
+        "Valdemar harbour pier will be rebuilt before the summer",
+        "Council backs plan after debate",
+        *PROSE,
+    ]
+    assert _page(lines, "story.txt")[1] == "Council backs plan after debate"
+    assert _page(lines, "valdemar-harbour-pier-rebuilt.txt")[1] == lines[0]
+    assert _page(lines, "page.txt", "https://example.org/2024/05/valdemar-pier-rebuilt-summer")[1] == lines[0]
+    assert _page(lines, "valdemar-harbour-pier-rebuilt.txt")[0] is None  # a story's slug names no site ("Valdemar" is a town)

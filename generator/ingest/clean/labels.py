@@ -71,10 +71,13 @@ class Labelled:
     open_lines: tuple[int, ...] = ()  # lines no rule took, above the teasers: those the site's template is learnt from and may drop
 
 
-def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEMPLATE, site: Sequence[str] = ()) -> Labelled:
+def label_page(
+    lines: Sequence[str], rules: RuleSet, template: Template = NO_TEMPLATE, site: Sequence[str] = (), named: frozenset[str] = frozenset()
+) -> Labelled:
     """`template`: the site's recurring lines (see template), dropped after the rules and the platform header, before the classifier.
 
     `site`: folded words that may name the site (see site.site_words); a source the page states otherwise comes first.
+    `named`: folded words of the file name or URL path, which a headline repeating them is preferred for.
     """
     hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
     labels: list[Label] = [
@@ -106,7 +109,7 @@ def label_page(lines: Sequence[str], rules: RuleSet, template: Template = NO_TEM
         separators = {i for i in range(tail) if (h := hits[i]) is not None and h.rule.name in SEPARATORS}
         ended = tail < len(lines) and (h := hits[tail]) is not None and h.rule.platform != GENERIC  # a platform's story ends there
         leads = [i for i in range(tail) if (h := hits[i]) is not None and h.rule.name in LEADS]
-        layout = read_layout(content, lines, classify(texts, lang), lang, separators, ended=ended, leads=leads)
+        layout = read_layout(content, lines, classify(texts, lang), lang, separators, ended=ended, leads=leads, named=named)
         for i, (kind, detail) in layout.labels.items():
             labels[i] = Label(kind, detail)
         content = [i for i in content if labels[i].kind == "body"]

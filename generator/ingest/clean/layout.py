@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from generator.ingest.clean.classify import Verdict, words
 from generator.ingest.clean.dates import date_line, time_line
 from generator.ingest.clean.header import GenericHeader, byline, empty_byline, signoff, source_label, source_line
+from generator.ingest.clean.site import names_line
 from generator.ingest.clean.teasers import Listing, Teaser, parse_listing, ticker
 from generator.ingest.clean.title import ends_sentence, heading_text, headline_score, strip_site_suffix
 
 MAX_TITLE_GAP = 6  # content lines between a headline and its article's first prose line
 MENU_RUN = 3  # consecutive menu-like short lines that make a menu
 MAX_CUT_TAIL, MAX_CUT_TAIL_WORDS = 2, 6  # short lines ending the text right under the article (a cut-off scrape)
+NAMED_BONUS = 1.5  # more than being nearer the article by two candidates
 MAX_LEAD_GAP = 3  # content lines between a headline and the lead line under it (a byline, a date)
 MIN_NAMED = 8  # characters of a listing's name printed again in another line: a shorter one is a common word
 MIN_HEADLINE_WORDS = 4  # a shorter line over the best candidate wins only as a real headline, not a rubric
@@ -47,11 +49,19 @@ class Layout:
 
 
 def read_layout(
-    index: Sequence[int], lines: Sequence[str], verdicts: Sequence[Verdict], lang: str | None, separators: set[int], ended: bool, leads: Sequence[int] = ()
+    index: Sequence[int],
+    lines: Sequence[str],
+    verdicts: Sequence[Verdict],
+    lang: str | None,
+    separators: set[int],
+    ended: bool,
+    leads: Sequence[int] = (),
+    named: frozenset[str] = frozenset(),
 ) -> Layout:
     """`index`: the content lines' numbers; `separators`: rule lines (read more, dateline) that mark listing blocks;
     `ended`: a rule marked where the article ends (the lines up to there are the article's); `leads`: rule lines
-    printed between a headline and its text ("Listen to this article")."""
+    printed between a headline and its text ("Listen to this article"); `named`: folded words of the page's
+    file name or URL path, which a headline that repeats them is preferred for (see site.path_words)."""
     out = Layout()
     texts = [lines[i] for i in index]
     kinds = [v.kind for v in verdicts]
@@ -69,11 +79,11 @@ def read_layout(
     listing, seq = _listing(index, lines, kinds, separators)
     at = {i: p for p, i in enumerate(seq)}
     if listing.teasers and listing.covers([at[index[p]] for p in good]):
-        return _as_listing(out, index, lines, texts, listing, seq, lang)
+        return _as_listing(out, index, lines, texts, listing, seq, lang, named)
     if not good:
         return out
     title: int | None
-    if (led := _led(index, texts, leads, lang)) is not None:  # the article starts under the player below its headline
+    if (led := _led(index, texts, leads, lang, named)) is not None:  # the article starts under the player below its headline
         title, first = led
         good = [p for p in good if p >= first]
         last = good[-1] if good else len(texts) - 1
@@ -81,7 +91,7 @@ def read_layout(
         # The article starts at its first line that is prose on its own (a dek or caption beside it is only near).
         first, last = next((p for p in good if not verdicts[p].initial), good[0]), good[-1]
         good = [p for p in good if p >= first]
-        title = _pick_title(texts, max(0, first - MAX_TITLE_GAP), first, lang, prose=True)
+        title = _pick_title(texts, max(0, first - MAX_TITLE_GAP), first, lang, prose=True, named=named)
         if title == first:  # the headline is long enough to read as prose
             if len(good) == 1:
                 return _headline_only(out, index, texts, title)
@@ -112,7 +122,14 @@ def read_layout(
 
 
 def _as_listing(
-    out: Layout, index: Sequence[int], lines: Sequence[str], texts: Sequence[str], listing: Listing, seq: Sequence[int], lang: str | None
+    out: Layout,
+    index: Sequence[int],
+    lines: Sequence[str],
+    texts: Sequence[str],
+    listing: Listing,
+    seq: Sequence[int],
+    lang: str | None,
+    named: frozenset[str] = frozenset(),
 ) -> Layout:
     """A page that only lists stories: teasers, its heading (which may hold its date) and chrome."""
     out.listing = True
@@ -120,22 +137,22 @@ def _as_listing(
         if out.labels[i][0] == "body":
             out.labels[i] = ("boilerplate", "listing")
     fields, teasers = listing.fields, listing.teasers
-    named = _named_block(lines, seq, listing)
-    if named is not None:  # the listing's own name and description, not a teaser
-        fields = {p: name for p, name in fields.items() if p not in named}
+    block = _named_block(lines, seq, listing)
+    if block is not None:  # the listing's own name and description, not a teaser
+        fields = {p: name for p, name in fields.items() if p not in block}
         teasers = teasers[1:]
-        for p in named:
-            out.labels[seq[p]] = ("title", "") if p == min(named) else ("boilerplate", "listing's description")
+        for p in block:
+            out.labels[seq[p]] = ("title", "") if p == min(block) else ("boilerplate", "listing's description")
     for p, name in fields.items():
         out.labels[seq[p]] = ("teaser", name)
     out.teasers += teasers
     first = next((p for p, i in enumerate(index) if i >= seq[min(listing.fields)]), len(texts))
-    if named is not None:
-        heading = heading_text(lines[seq[min(named)]])
+    if block is not None:
+        heading = heading_text(lines[seq[min(block)]])
         header = _header(out, index, texts, None, first, lang, listing=True)
         out.header = GenericHeader(heading, header.source if header else None, header.date if header else None, ())
         return out
-    title = _pick_title(texts, 0, first - 1, lang, prose=False, dated=True)
+    title = _pick_title(texts, 0, first - 1, lang, prose=False, dated=True, named=named)
     header = _header(out, index, texts, title, first, lang, listing=True)
     if header is not None and title is not None:  # "Het nieuws van 11 januari 2019"
         day = header.date or date_line(texts[title], lang)
@@ -144,14 +161,14 @@ def _as_listing(
     return out
 
 
-def _led(index: Sequence[int], texts: Sequence[str], leads: Sequence[int], lang: str | None) -> tuple[int, int] | None:
+def _led(index: Sequence[int], texts: Sequence[str], leads: Sequence[int], lang: str | None, named: frozenset[str]) -> tuple[int, int] | None:
     """(headline, first article line) around a lead line ("Listen to this article"): the headline is a content line
     right above it (bylines and date lines aside) that does not end like a sentence; the article is what follows."""
     for lead in sorted(leads):
         first = next((p for p, i in enumerate(index) if i > lead), None)
         if first is None or first == 0:
             continue
-        title = _pick_title(texts, max(0, first - MAX_LEAD_GAP), first - 1, lang, prose=False)
+        title = _pick_title(texts, max(0, first - MAX_LEAD_GAP), first - 1, lang, prose=False, named=named)
         if title is not None and not ends_sentence(texts[title]):
             return title, first
     return None
@@ -241,9 +258,10 @@ def _listing(index: Sequence[int], lines: Sequence[str], kinds: Sequence[str], s
     return parse_listing([lines[i] for i in seq], [kind_of.get(i, "sep") for i in seq]), seq
 
 
-def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose: bool, dated: bool = False) -> int | None:
+def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose: bool, dated: bool = False, named: frozenset[str] = frozenset()) -> int | None:
     """The most headline-like line in [lo, hi], nearer the article scoring higher; line `hi` is the
     article's first prose line when `prose`, a candidate only if it does not end like a sentence.
+    A line most of whose words the file name or URL repeats (`named`) scores NAMED_BONUS more.
 
     Of a headline and the longer dek under it, the headline wins.
     """
@@ -261,7 +279,7 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
             continue
         elif score is None or _header_line(text, lang, dated):
             continue
-        scores[pos] = score
+        scores[pos] = score + (NAMED_BONUS if named and names_line(text, named) else 0.0)
     if not scores:  # no other line is a headline: the brand-shaped one is
         return max(branded) if branded else None
     ranked = {pos: score - 0.5 * sum(1 for p in scores if p > pos) for pos, score in scores.items()}

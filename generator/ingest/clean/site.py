@@ -24,6 +24,11 @@ from urllib.parse import urlsplit
 MIN_NAME = 2  # letters of a hint word ("bd")
 MIN_TEXT_NAME = 6  # letters of a hint word looked for inside the text: shorter ones are common words ("news")
 MAX_NAME_LINE = 40  # characters of a line that is only the site's name
+MIN_PATH_WORD = 3  # letters of a word a headline and its URL share ("der", "die" are too short to count)
+MIN_NAMED_WORDS = 2
+NAMED_SHARE = 0.4
+MAX_SITE_STEM = 2  # words of a file name that is the site's name ("07-article11-fr"); a longer one is the story's slug
+PREFIX = 6  # letters two words share at their start to count as one ("strupes1" and "strupes", "americaines" and "américaines")
 # Words of file names and hosts that name no site.
 _NOT_A_SITE = frozenset(["www", "www1", "www2", "m", "amp", "txt", "html", "htm", "page", "pages", "index", "article", "articles", "story", "news"])
 _TLD = 1  # the host's last label (.com, .de) names no site
@@ -41,7 +46,8 @@ def fold(text: str) -> str:
 def site_words(name: str, url: str | None, languages: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Folded words that may name the site: the URL host's labels (but its last) and the words of the file's folder and name.
 
-    Digits, language tags (`languages`, "fr" in "10-lemonde-fr.txt") and generic words are no site's name.
+    Digits, language tags (`languages`, "fr" in "10-lemonde-fr.txt") and generic words are no site's name, and
+    a folder or file name of more than MAX_SITE_STEM other words is a story's slug.
     """
     words: list[str] = []
     if url:
@@ -52,13 +58,29 @@ def site_words(name: str, url: str | None, languages: frozenset[str] = frozenset
     path = PurePosixPath(name.replace("\\", "/"))
     parts = [] if "://" in name else [*path.parent.parts[-1:], path.name.split(".", 1)[0]]  # a fetched page is named by its URL
     for part in parts:
-        words += _SPLIT.split(part)
+        named = [w for w in _SPLIT.split(part) if (f := fold(w)) and not f.isdigit() and f not in languages]
+        if len(named) <= MAX_SITE_STEM:  # "harbour-pier-rebuilt" is a story's slug, not a site's name
+            words += named
     out: list[str] = []
     for word in words:
         folded = fold(word)
         if len(folded) >= MIN_NAME and not folded.isdigit() and folded not in _NOT_A_SITE and folded not in languages and folded not in out:
             out.append(folded)
     return tuple(out)
+
+
+def path_words(name: str, url: str | None) -> frozenset[str]:
+    """Folded words of the URL's path, or of the file's name, that a headline may repeat ("…/papiravisene-strupes1" → papiravisene, strupes1)."""
+    path = urlsplit(url).path if url else ("" if "://" in name else PurePosixPath(name.replace("\\", "/")).name.split(".", 1)[0])
+    words = {fold(w) for w in _SPLIT.split(path)}
+    return frozenset(w for w in words if len(w) >= MIN_PATH_WORD and not w.isdigit())
+
+
+def names_line(line: str, words: frozenset[str]) -> bool:
+    """At least MIN_NAMED_WORDS of the line's words, and NAMED_SHARE of its words of 3+ letters, are among `words` (slugs drop small words)."""
+    long = [f for w in line.split() if len(f := fold(w)) >= MIN_PATH_WORD]
+    hits = sum(1 for w in long if w in words or any(w.startswith(n) or n.startswith(w) for n in words if min(len(n), len(w)) >= PREFIX))
+    return hits >= MIN_NAMED_WORDS and hits >= NAMED_SHARE * len(long)
 
 
 def name_line(lines: Sequence[str], words: Sequence[str]) -> str | None:
