@@ -59,6 +59,15 @@ def test_a_german_page_loses_its_skip_link_share_button_and_legal_footer() -> No
         ("Vous êtes abonné ? Connectez-vous", "paywall"),
         ("Zaten abone misiniz? Giriş yapın", "paywall"),
         ("Denne artikkelen er for abonnenter", "paywall"),
+        ("Meny", "navigation"),
+        ("HARBOUR logo", "navigation"),
+        ("Suivez-nous sur Facebook", "navigation"),
+        ("En çok okunanlar", "navigation"),
+        ("Tilbake til toppen", "navigation"),
+        ("Kommentare", "navigation"),
+        ("Anasayfa > Gündem", "breadcrumb"),
+        ("الرئيسية > أخبار", "breadcrumb"),
+        ("Crédit photo : AFP", "image_credit"),
     ],
 )
 def test_chrome_lines_in_other_languages(line: str, rule: str) -> None:
@@ -74,6 +83,9 @@ def test_chrome_lines_in_other_languages(line: str, rule: str) -> None:
         "Del av kysten ligger nord for polarsirkelen.",
         "Teilen ist das neue Haben, sagt die Forscherin.",
         "Vous êtes abonné à la revue depuis vingt ans, nous a-t-il dit en riant.",
+        "Die Suche nach dem vermissten Kind dauerte die ganze Nacht.",
+        "Cerca di capire cosa è successo.",
+        "The logo was redesigned last year by a local studio.",
     ],
 )
 def test_prose_with_the_same_words_is_no_chrome(line: str) -> None:
