@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from generator.ingest.clean.labels import Labelled
+
 ARTICLE = [
     "The harbour bridge in Lowmouth reopened on Saturday after eight months of repairs that cost the town far more than planned.",
     "Engineers found rust deep inside two of the main cables in March, and the council closed the bridge the same afternoon.",
@@ -45,3 +47,8 @@ def page(*blocks: list[str]) -> bytes:
 
 
 STANDARD = page(ARTICLE, PLATFORM_BLOCK, PLATFORM_BLOCK, TEASERS_A)
+
+
+def labels_by_line(labelled: Labelled) -> dict[str, str]:
+    """Each line of a labelled page with its label as `--explain` prints it ("boilerplate(skip_link)")."""
+    return {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}

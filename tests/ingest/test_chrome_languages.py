@@ -6,6 +6,7 @@ import pytest
 
 from generator.ingest.clean.rules import default_rules
 from generator.ingest.page import read_page
+from tests.ingest.pages import labels_by_line
 
 PROSE = (
     "Die Gemeinde hat am Montag beschlossen, dass die alte Brücke über den Fluss im Frühjahr gesperrt und danach vollständig erneuert wird.",
@@ -27,7 +28,7 @@ PAGE = "\n".join(
 
 def test_a_german_page_loses_its_skip_link_share_button_and_legal_footer() -> None:
     labelled = read_page(PAGE.encode(), default_rules())
-    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    by_line = labels_by_line(labelled)
     assert by_line["Direkt zum Inhalt wechseln"] == "boilerplate(skip_link)"
     assert by_line["Die alte Brücke wird im Frühjahr erneuert"] == "title"
     assert by_line["Teilen"] == "boilerplate(share)"

@@ -10,6 +10,7 @@ from generator.ingest.clean.header import byline, signoff, source_line
 from generator.ingest.clean.rules import default_rules
 from generator.ingest.clean.title import strip_site_suffix
 from generator.ingest.page import ingest_page, read_page
+from tests.ingest.pages import labels_by_line
 
 ARTICLE = """Menu
 Inicio
@@ -52,7 +53,7 @@ def test_generic_article_headline_byline_date_and_chrome() -> None:
 
 def test_explain_labels_give_the_reason_for_each_dropped_line() -> None:
     labelled = read_page(ARTICLE.encode(), default_rules())
-    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    by_line = labels_by_line(labelled)
     assert by_line["Inicio"] == "boilerplate(above the headline)"
     assert by_line["Por Ana Lima y Jorge Ruiz"] == "header(author)"
     assert by_line["El puerto de Valdemar recibe su primer ferry eléctrico"] == "title"
@@ -283,7 +284,7 @@ Im Winter fährt die Fähre weiterhin nur alle zwei Stunden, weil dann weniger G
 
 def test_picture_captions_go_and_prose_that_points_at_a_picture_stays() -> None:
     labelled = read_page(CAPTIONED.encode(), default_rules())
-    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    by_line = labels_by_line(labelled)
     assert by_line["Der Hafenmeister Jens Ohlsen (Foto: Hafenamt) Mehr Bilder"] == "boilerplate(image_caption)"
     assert by_line["NYTT SKIP: Ferja la til kai i Lindholm for første gang mandag (bildet). Rederiet vil bestille et nytt skip til høsten."] == (
         "boilerplate(image_caption)"
@@ -344,7 +345,7 @@ def test_a_listing_headed_by_a_name_the_page_prints_again_is_titled_by_it_not_gi
         "El ferry eléctrico hace su primer viaje con cien pasajeros",
         "Los pescadores piden que les devuelvan el muelle norte",
     ]
-    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    by_line = labels_by_line(labelled)
     assert by_line["Notas del Puerto"] == "title"
     assert by_line["Actualizado: hace 2 horas"] == "boilerplate(listing's description)"
     unnamed = read_page(NAMED_LISTING.replace("Subscribe to canal Notas del Puerto", "Subscribe to canal").encode(), default_rules())
@@ -363,7 +364,7 @@ Work starts in April.
 
 def test_a_listen_line_under_a_headline_starts_the_article_and_prose_above_it_is_chrome() -> None:
     labelled = read_page(LED.encode(), default_rules())
-    by_line = {line: str(label) for line, label in zip(labelled.lines, labelled.labels, strict=True)}
+    by_line = labels_by_line(labelled)
     assert by_line["Harbour town votes to rebuild its old wooden pier before summer"] == "title"
     assert by_line["Listen to this article"] == "boilerplate(listen)"
     assert all(label.startswith("boilerplate(above the headline)") for line, label in by_line.items() if line.startswith(("Analysis", "Opinion", "Interview")))
