@@ -65,7 +65,7 @@ class Job:
 
     paths: tuple[str, ...]
     fingerprint: Digest
-    task: Any  # Page | FeedJob | OpmlJob | StaticAsset
+    task: Any  # Page | FeedJob | OpmlJob | StaticAsset | SearchFile
 
 
 @functools.cache
@@ -101,6 +101,7 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templ
     from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
     from generator.render.opml import OPML_FILE
     from generator.render.pages import plan_pages
+    from generator.render.search import search_files
     from generator.render.templates import make_environment, site_language
 
     fp = Fingerprinter(site, entry_digests)
@@ -123,6 +124,7 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templ
     jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
     for asset in static_assets(config):
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
+    jobs.extend(Job((file.rel,), digest_bytes(b"search", file.data), file) for file in search_files(site, config))
     return jobs
 
 
@@ -225,11 +227,14 @@ class Renderer:
 
     def render(self, job: Job) -> dict[str, bytes]:
         from generator.render.feeds import render_feeds
+        from generator.render.search import SearchFile
         from generator.render.templates import render
 
         task = job.task
         if isinstance(task, StaticAsset):
             return {task.rel: task.source.read_bytes()}
+        if isinstance(task, SearchFile):
+            return {task.rel: task.data}
         if isinstance(task, FeedJob):
             return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items, self.feed_bodies)
         if isinstance(task, OpmlJob):

@@ -84,6 +84,7 @@ def page_kinds(site: Path) -> dict[str, Path]:
         "month": "archive/2024/12/index.html",
         "wanted": "wanted/index.html",
         "wanted-page-2": "wanted/page/2/index.html",
+        "search": "search/index.html",
         "404": "404.html",
     }
     return {kind: site / rel for kind, rel in patterns.items()}

@@ -1,0 +1,96 @@
+// The search page: queries the Pagefind bundle that `digest build` writes to pagefind/.
+// The site's language has its own index (stemmed), so do Chinese and Japanese (segmented);
+// entries in other languages share one index without stemming (see generator/render/search.py).
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-q");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const bundle = form.dataset.bundle;
+const FILTERS = ["source", "tag", "language", "kind"];
+const selects = Object.fromEntries(FILTERS.map((name) => [name, document.getElementById(`search-${name}`)]));
+document.getElementById("search-nojs").hidden = true;
+
+// Pagefind picks its primary index as it does here; the others are merged in (through
+// "./": the same folder, which mergeIndex would otherwise skip as the primary's).
+function primaryLanguage(languages, lang) {
+  if (languages[lang]) return lang;
+  if (languages[lang.split("-")[0]]) return lang.split("-")[0];
+  return Object.keys(languages).sort((a, b) => languages[b].page_count - languages[a].page_count)[0];
+}
+
+async function load() {
+  const pagefind = await import(`${bundle}pagefind.js`);
+  await pagefind.options({ excerptLength: 24 });
+  const entry = await (await fetch(`${bundle}pagefind-entry.json`)).json();
+  const primary = primaryLanguage(entry.languages, document.documentElement.lang.toLowerCase());
+  await pagefind.init();
+  for (const lang of Object.keys(entry.languages)) {
+    if (lang !== primary) await pagefind.mergeIndex(`${bundle}./`, { language: lang });
+  }
+  const filters = await pagefind.filters();
+  for (const name of FILTERS) {
+    for (const value of Object.keys(filters[name] || {}).sort()) selects[name].append(new Option(value, value));
+  }
+  document.getElementById("search-filters").hidden = false;
+  return pagefind;
+}
+
+// Excerpts come from the entries' text: only <mark> is kept as markup, the rest as text.
+function excerpt(html) {
+  const parsed = document.createElement("template");
+  parsed.innerHTML = html;
+  const p = document.createElement("p");
+  p.className = "excerpt";
+  for (const node of parsed.content.childNodes) {
+    if (node.nodeName === "MARK") p.append(Object.assign(document.createElement("mark"), { textContent: node.textContent }));
+    else p.append(node.textContent);
+  }
+  return p;
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  const h2 = document.createElement("h2");
+  h2.append(Object.assign(document.createElement("a"), { href: data.meta.link || data.url, textContent: data.meta.title, className: "headline" }));
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  for (const part of [data.meta.source, data.meta.date]) if (part) meta.append(Object.assign(document.createElement("span"), { textContent: part }));
+  li.append(h2, meta, excerpt(data.excerpt));
+  return li;
+}
+
+const ready = load();
+let latest = 0;
+
+async function run() {
+  const query = input.value.trim();
+  const filters = Object.fromEntries(FILTERS.filter((name) => selects[name].value).map((name) => [name, selects[name].value]));
+  const url = new URL(location.href);
+  if (query) url.searchParams.set("q", query);
+  else url.searchParams.delete("q");
+  history.replaceState(null, "", url);
+  const mine = ++latest;
+  if (!query && !Object.keys(filters).length) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  const pagefind = await ready;
+  const found = (await pagefind.search(query || null, { filters })).results;
+  const shown = await Promise.all(found.slice(0, 50).map((result) => result.data()));
+  if (mine !== latest) return;
+  list.replaceChildren(...shown.map(item));
+  const n = found.length;
+  status.textContent = n === 0 ? "No results." : `${n} result${n === 1 ? "" : "s"}${n > shown.length ? `, the first ${shown.length} shown` : ""}.`;
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run();
+});
+input.addEventListener("input", run);
+for (const select of Object.values(selects)) select.addEventListener("change", run);
+input.value = new URLSearchParams(location.search).get("q") || "";
+ready.then(run, () => {
+  status.textContent = "The search index could not be loaded.";
+});
