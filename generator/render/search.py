@@ -7,6 +7,11 @@ meta and filters) written to a scratch folder; the Pagefind binary from the
 the build writes them into the spare tree, skips the bytes that did not
 change and drops files of an older index, like any other output.
 
+Pagefind writes the values of a filter in hash-map order, so its filter
+files (and the metadata and entry files naming them by a hash of their
+content) differ from run to run on the same input; `make_deterministic`
+rewrites them in sorted order, so the same entries give the same bytes.
+
 Pagefind cannot update an index in place: whenever the site has anything to
 rebuild, the whole index is made again from the loaded entries (see the
 README for what that costs).
@@ -14,11 +19,18 @@ README for what that costs).
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+import cbor2
 
 from generator.config import Config
 from generator.output import Trees
@@ -48,6 +60,7 @@ def search_files(site: Site, config: Config) -> list[SearchFile]:
         records, bundle = Path(scratch, "records"), Path(scratch, "bundle")
         write_records(site, config, records)
         run_pagefind(records, bundle)
+        make_deterministic(bundle)
         return [
             SearchFile(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
             for path in sorted(bundle.rglob("*"))
@@ -99,3 +112,53 @@ def run_pagefind(records: Path, bundle: Path) -> None:
     if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
         reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
         raise OutputError(Problem(None, f"building the search index failed: {reason[0]}"))
+
+
+# Pagefind's binary files: gzip of this signature followed by one CBOR value.
+SIGNATURE = b"pagefind_dcd"
+
+
+def make_deterministic(bundle: Path) -> None:
+    """Rewrite the filter, metadata and entry files in sorted order, renamed by a hash of their new content.
+
+    A filter file is [name, [[value, pages], ...]] with values in arbitrary
+    order; the metadata file of a language lists its filters as [[name, file], ...].
+    """
+    renamed: dict[str, str] = {}
+    for path in sorted((bundle / "filter").glob("*.pf_filter")):
+        name, values = _read_chunk(path)
+        renamed[path.stem] = _write_chunk(path, "{}.pf_filter", [name, sorted(values, key=lambda value: value[0])], 7)
+    for path in sorted(bundle.glob("pagefind.*.pf_meta")):
+        meta = _replaced(_read_chunk(path), renamed)
+        meta[3] = sorted(meta[3], key=lambda named: named[0])
+        renamed[path.stem.removeprefix("pagefind.")] = _write_chunk(path, "pagefind.{}.pf_meta", meta, 10)
+    entry_file = bundle / "pagefind-entry.json"
+    entry = _replaced(json.loads(entry_file.read_bytes()), renamed)
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def _read_chunk(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise OutputError(Problem(path, "the search index has a file Pagefind did not write as expected"))
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def _write_chunk(path: Path, pattern: str, value: Any, digits: int) -> str:
+    """Write `value` beside `path` as `pattern` named by its language and content hash; remove `path`."""
+    data = gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
+    name = f"{path.name.split('_')[0].removeprefix('pagefind.')}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    path.unlink()
+    (path.parent / pattern.format(name)).write_bytes(data)
+    return name
+
+
+def _replaced(value: Any, names: Mapping[str, str]) -> Any:
+    """`value` with every string that names a renamed file replaced by its new name."""
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, list):
+        return [_replaced(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: _replaced(item, names) for key, item in value.items()}
+    return value

@@ -9,6 +9,23 @@ const bundle = form.dataset.bundle;
 const FILTERS = ["source", "tag", "language", "kind"];
 const selects = Object.fromEntries(FILTERS.map((name) => [name, document.getElementById(`search-${name}`)]));
 document.getElementById("search-nojs").hidden = true;
+// The page's words in the site's language (gettext in templates/search.html), numbers in its format.
+const words = status.dataset;
+const lang = document.documentElement.lang;
+const number = new Intl.NumberFormat(lang);
+const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, name) => number.format(values[name]));
+// A filter value as shown: kinds in the site's language, languages by their own name.
+function label(name, value) {
+  if (name === "kind") return words[value] || value;
+  if (name === "language") {
+    try {
+      return new Intl.DisplayNames([value], { type: "language" }).of(value) || value;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
 
 // Pagefind picks its primary index as it does here; the others are merged in (through
 // "./": the same folder, which mergeIndex would otherwise skip as the primary's).
@@ -29,7 +46,7 @@ async function load() {
   }
   const filters = await pagefind.filters();
   for (const name of FILTERS) {
-    for (const value of Object.keys(filters[name] || {}).sort()) selects[name].append(new Option(value, value));
+    for (const value of Object.keys(filters[name] || {}).sort()) selects[name].append(new Option(label(name, value), value));
   }
   document.getElementById("search-filters").hidden = false;
   return pagefind;
@@ -81,7 +98,7 @@ async function run() {
   if (mine !== latest) return;
   list.replaceChildren(...shown.map(item));
   const n = found.length;
-  status.textContent = n === 0 ? "No results." : `${n} result${n === 1 ? "" : "s"}${n > shown.length ? `, the first ${shown.length} shown` : ""}.`;
+  status.textContent = n === 0 ? words.none : fill(n > shown.length ? words.more : words.count, { count: n, shown: shown.length });
 }
 
 form.addEventListener("submit", (event) => {
@@ -92,5 +109,5 @@ input.addEventListener("input", run);
 for (const select of Object.values(selects)) select.addEventListener("change", run);
 input.value = new URLSearchParams(location.search).get("q") || "";
 ready.then(run, () => {
-  status.textContent = "The search index could not be loaded.";
+  status.textContent = words.failed;
 });
