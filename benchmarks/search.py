@@ -1,8 +1,8 @@
 """What the search index costs: the Pagefind step of a build alone, in CPU seconds.
 
 Writes the deterministic N-entry corpus (benchmarks.corpus), loads it as a
-build does, then times the two halves of generator.render.search: writing one
-HTML record per entry (this process) and the Pagefind binary indexing them
+build does, then times the two halves of generator.render.search: rendering one
+HTML record per entry (this process) and the Pagefind service indexing them
 (a child process), with CPU times, which the machine's load does not inflate.
 
     .venv/bin/python -m benchmarks.search 10000
@@ -19,7 +19,9 @@ from pathlib import Path
 from benchmarks import corpus
 from generator.build import collect
 from generator.config import load_config
-from generator.render.search import run_pagefind, write_records
+from generator.render.engine import Renderer
+from generator.render.pagefind import index_bundles
+from generator.render.search import records
 
 
 def cpu(who: int) -> float:
@@ -37,13 +39,12 @@ def main() -> None:
         config = load_config(root / "config.yaml")
         site = collect(config).site
         wall, own = time.perf_counter(), cpu(resource.RUSAGE_SELF)
-        write_records(site, config, root / "records")
+        made = records(site, Renderer(site, config))
         records_wall, records_cpu = time.perf_counter() - wall, cpu(resource.RUSAGE_SELF) - own
         wall, child = time.perf_counter(), cpu(resource.RUSAGE_CHILDREN)
-        run_pagefind(root / "records", root / "bundle")
+        [bundle] = index_bundles([made])
         index_wall, index_cpu = time.perf_counter() - wall, cpu(resource.RUSAGE_CHILDREN) - child
-        files = [p for p in (root / "bundle").rglob("*") if p.is_file()]
-        size = sum(p.stat().st_size for p in files)
+        files, size = bundle, sum(len(data) for data in bundle.values())
         print(f"{len(site.entries):,} entries: records {records_cpu:.2f} s CPU ({records_wall:.2f} s wall), ", end="")
         print(f"Pagefind {index_cpu:.2f} s CPU ({index_wall:.2f} s wall); bundle {len(files):,} files, {size / 1e6:.1f} MB")
 

@@ -193,8 +193,9 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
         if problems and not keep_going:
             raise DigestError(problems)
         with frozen_heap():  # entries and site live until the end: no collector passes over them
-            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key))
-            result = _sync(jobs, site, config, trees, store, prepared, live_token, workers, progress)
+            renderer = engine.Renderer(site, config, trees.state / "templates")
+            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer)
+            result = _sync(jobs, renderer, trees, store, prepared, live_token, workers, progress)
     result.warnings, result.skipped = list(site.warnings), problems
     with store.transaction():
         store.set_meta("scan_ns", str(scan_ns))
@@ -228,8 +229,7 @@ def _scan_inputs(config: Config, store: BuildCache, trust_before_ns: int) -> tup
 
 def _sync(
     jobs: Sequence[Job],
-    site: Site,
-    config: Config,
+    renderer: engine.Renderer,
     trees: Trees,
     store: BuildCache,
     prepared: Spare,
@@ -247,7 +247,8 @@ def _sync(
     todo = [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
     records: dict[str, OutputRecord] = {}
     written = 0
-    rendered = engine.render_jobs(todo, site, config, engine.Target(trees.spare, spare, trees.state / "templates"), workers, progress)
+    target = engine.Target(trees.spare, spare, trees.state / "templates")
+    rendered = engine.render_jobs(todo, renderer.site, renderer.config, target, workers, progress, renderer)
     for rel, record, wrote in each("render", rendered):
         records[rel] = record
         written += wrote

@@ -95,8 +95,15 @@ def environment_key(config: Config) -> bytes:
     return digest_bytes(*parts)
 
 
-def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templates: Mapping[str, Digest] | None = None) -> list[Job]:
-    """Every output of the site with the fingerprint of its inputs (`templates`: template_keys, if known)."""
+def plan_jobs(
+    site: Site, config: Config, entry_digests: dict[str, bytes], templates: Mapping[str, Digest] | None = None, renderer: Renderer | None = None
+) -> list[Job]:
+    """Every output of the site with the fingerprint of its inputs.
+
+    `templates`: template_keys, if known; `renderer`: the one that will render
+    the jobs (the search index renders bodies while planning, and the pages
+    take them from it instead of parsing them again).
+    """
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
     from generator.render.opml import OPML_FILE
@@ -124,7 +131,8 @@ def plan_jobs(site: Site, config: Config, entry_digests: dict[str, bytes], templ
     jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
     for asset in static_assets(config):
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
-    jobs.extend(Job((file.rel,), digest_bytes(b"search", file.data), file) for file in search_files(site, config))
+    files = search_files(site, renderer or Renderer(site, config))
+    jobs.extend(Job((file.rel,), digest_bytes(b"search", file.data), file) for file in files)
     return jobs
 
 
@@ -210,6 +218,7 @@ class Renderer:
         # Each body is parsed once per process: an article page renders its feed HTML too,
         # when a feed carries the body, and leaves it here for the feed to take.
         self.feed_bodies: dict[str, str] = {}
+        self.page_bodies: dict[str, str] = {}  # entry id → body as its page shows it (the search records use it too)
         self._in_feeds = in_full_feeds(site, config)
         self.env.filters["body_html"] = self._body_html
 
@@ -219,10 +228,13 @@ class Renderer:
         from generator.render.feedhtml import page_and_feed_html
         from generator.render.markdown import to_html
 
-        if entry.id not in self._in_feeds:
-            return Markup(to_html(entry.body))
-        page, feed = page_and_feed_html(entry.body, self.config.base_url + self.site.link(entry.id))
-        self.feed_bodies[entry.id] = feed
+        page = self.page_bodies.get(entry.id)
+        if page is None:
+            if entry.id not in self._in_feeds:
+                page = to_html(entry.body)
+            else:
+                page, self.feed_bodies[entry.id] = page_and_feed_html(entry.body, self.config.base_url + self.site.link(entry.id))
+            self.page_bodies[entry.id] = page
         return Markup(page)
 
     def render(self, job: Job) -> dict[str, bytes]:
@@ -272,13 +284,19 @@ def _render_into(renderer: Renderer, job: Job, target: Target, made: set[Path]) 
 
 
 def render_jobs(
-    jobs: Sequence[Job], site: Site, config: Config, target: Target, workers: int | None, progress: Callable[[int, int], None] | None
+    jobs: Sequence[Job],
+    site: Site,
+    config: Config,
+    target: Target,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+    renderer: Renderer | None = None,
 ) -> Iterator[tuple[str, OutputRecord, bool]]:
-    """Render jobs into the target tree, in parallel when there are many.
+    """Render jobs into the target tree, in parallel when there are many (`renderer`: the one planning used, if any).
 
     Yields (path, record, written) for every output file.
     """
-    renderer, made = Renderer(site, config, target.bytecode_dir), set[Path]()
+    renderer, made = renderer or Renderer(site, config, target.bytecode_dir), set[Path]()
 
     def render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
         return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]

@@ -176,3 +176,12 @@ def test_two_cold_builds_write_the_same_index(make_digest: Callable[..., Config]
         again = {rel: data for rel, data in site_files(config.output_dir).items() if rel.startswith("pagefind/")}
         assert again == index
     assert any(rel.startswith("pagefind/filter/") for rel in index)
+
+
+def test_an_empty_site_builds_and_its_search_page_says_there_is_nothing_to_search(make_digest: Callable[..., Config]) -> None:
+    # Pagefind refuses to index nothing: an empty digest crashed its build.
+    config = make_digest({}, config=ROOT_CONFIG)
+    build(config)
+    page = (config.output_dir / "search/index.html").read_text(encoding="utf-8")
+    assert "There is nothing to search yet: the digest has no stories." in page and "<script" not in page
+    assert not (config.output_dir / "pagefind").exists()
