@@ -194,7 +194,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
             raise DigestError(problems)
         with frozen_heap():  # entries and site live until the end: no collector passes over them
             renderer = engine.Renderer(site, config, trees.state / "templates")
-            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer)
+            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store)
             result = _sync(jobs, renderer, trees, store, prepared, live_token, workers, progress)
     result.warnings, result.skipped = list(site.warnings), problems
     with store.transaction():

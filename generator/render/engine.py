@@ -22,7 +22,7 @@ import jinja2.meta
 import msgspec
 
 import generator
-from generator.cache import OutputRecord
+from generator.cache import BuildCache, OutputRecord
 from generator.config import Config
 from generator.entries.model import Entry
 from generator.output import write_file
@@ -65,7 +65,7 @@ class Job:
 
     paths: tuple[str, ...]
     fingerprint: Digest
-    task: Any  # Page | FeedJob | OpmlJob | StaticAsset | SearchFile
+    task: Any  # Page | FeedJob | OpmlJob | StaticAsset | ShardTask | RuntimeTask
 
 
 @functools.cache
@@ -96,19 +96,25 @@ def environment_key(config: Config) -> bytes:
 
 
 def plan_jobs(
-    site: Site, config: Config, entry_digests: dict[str, bytes], templates: Mapping[str, Digest] | None = None, renderer: Renderer | None = None
+    site: Site,
+    config: Config,
+    entry_digests: dict[str, bytes],
+    templates: Mapping[str, Digest] | None = None,
+    renderer: Renderer | None = None,
+    cache: BuildCache | None = None,
 ) -> list[Job]:
     """Every output of the site with the fingerprint of its inputs.
 
     `templates`: template_keys, if known; `renderer`: the one that will render
     the jobs (the search index renders bodies while planning, and the pages
-    take them from it instead of parsing them again).
+    take them from it instead of parsing them again); `cache`: the build cache,
+    which remembers the files of each search shard.
     """
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
     from generator.render.opml import OPML_FILE
     from generator.render.pages import plan_pages
-    from generator.render.search import search_files
+    from generator.render.search import RECORD_TEMPLATE, search_jobs
     from generator.render.templates import make_environment, site_language
 
     fp = Fingerprinter(site, entry_digests)
@@ -131,8 +137,8 @@ def plan_jobs(
     jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
     for asset in static_assets(config):
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
-    files = search_files(site, renderer or Renderer(site, config))
-    jobs.extend(Job((file.rel,), digest_bytes(b"search", file.data), file) for file in files)
+    search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
+    jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache))
     return jobs
 
 
@@ -239,14 +245,14 @@ class Renderer:
 
     def render(self, job: Job) -> dict[str, bytes]:
         from generator.render.feeds import render_feeds
-        from generator.render.search import SearchFile
+        from generator.render.search import RuntimeTask, ShardTask, render_search
         from generator.render.templates import render
 
         task = job.task
         if isinstance(task, StaticAsset):
             return {task.rel: task.source.read_bytes()}
-        if isinstance(task, SearchFile):
-            return {task.rel: task.data}
+        if isinstance(task, ShardTask | RuntimeTask):
+            return render_search(task, job.paths, self)
         if isinstance(task, FeedJob):
             return render_feeds(task.spec, task.entries, self.site, self.config, self.feed_items, self.feed_bodies)
         if isinstance(task, OpmlJob):

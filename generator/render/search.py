@@ -1,73 +1,181 @@
-"""The search index: every published article and teaser, indexed by Pagefind into `pagefind/`.
+"""The search index: every published article and teaser, indexed by Pagefind into `pagefind/`, one bundle per month.
 
 Each entry becomes a small HTML record (the theme's `search-record.html`:
 its text, and its link, source, date, kind, language and tags as Pagefind
 meta and filters), rendered in memory; the Pagefind binary from the
 `pagefind` package indexes them through its service (generator.render.pagefind),
-nothing written to disk. Its bundle becomes ordinary output files, so
-the build writes them into the spare tree, skips the bytes that did not
-change and drops files of an older index, like any other output.
+nothing written to disk.
+
+Pagefind cannot update an index in place, and indexing every entry again
+on every change costs seconds at thousands of entries. So the index is
+split into shards: the entries of one month (of `when`, the date an entry
+entered the digest), or a part of a month of many, make one Pagefind bundle
+in `pagefind/YYYY-MM.N/` (see `shards`). A shard's fingerprint covers its entries (their files and where they link),
+the record template, the settings and the Pagefind version; the build cache
+remembers the files each fingerprint gave. A shard whose fingerprint the
+cache knows is not indexed at all: its files carry over from the live tree
+like any unchanged output. Only shards whose entries changed are indexed
+again. The search page lists the shards, newest first; its script loads
+the one `pagefind/pagefind.js` all shards share and merges every shard's
+index with Pagefind's `mergeIndex` (merged indexes use the WebAssembly of the
+first, so a reader downloads it once).
 
 Pagefind writes the values of a filter in hash-map order, so its filter
 files (and the metadata and entry files naming them by a hash of their
 content) differ from run to run on the same input; `deterministic`
-rewrites them in sorted order, so the same entries give the same bytes.
-
-Pagefind cannot update an index in place: whenever the site has anything to
-rebuild, the whole index is made again from the loaded entries (see the
-README for what that costs).
+rewrites them in sorted order, so the same entries give the same bytes
+whichever build indexed them.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import cbor2
+import msgspec
 
+from generator.entries.model import Entry
 from generator.problems import OutputError, Problem
+from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
 from generator.render.pagefind import Bundle, Record, index_bundles
 from generator.render.templates import render
 from generator.structure.site import Site
 
 if TYPE_CHECKING:
-    from generator.render.engine import Renderer
+    from generator.cache import BuildCache
+    from generator.render.engine import Job, Renderer
 
 BUNDLE = "pagefind"
 RECORD_TEMPLATE = "search-record.html"
-# Pagefind's ready-made interfaces: the theme's static/search.js talks to pagefind.js itself.
+RUNTIME = "pagefind.js"  # Pagefind's script, the same for every shard: one copy at pagefind/
 SEGMENTED = ("ja", "zh")  # languages the extended Pagefind binary splits into words
-UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+# What a shard keeps of a bundle (besides the wasm of its languages): the script is shared, and the
+# ready-made interfaces, the web worker (the page runs Pagefind without it) and the playground are not used.
+KEPT = ("pagefind-entry.json", "fragment/", "index/", "filter/")
+# Entries per shard, on average: what one edit re-indexes. Pagefind indexes about 450 records a
+# second of CPU; a reader's browser fetches a few small files per shard (the WebAssembly only once).
+SHARD_SIZE = 150
 
 
 @dataclass(frozen=True, slots=True)
-class SearchFile:
-    """One file of the Pagefind bundle, made at planning time."""
+class Shard:
+    """Entries of one month, indexed together into pagefind/<name>/."""
 
-    rel: str
-    data: bytes
+    name: str
+    entries: tuple[Entry, ...]
 
 
-def search_files(site: Site, renderer: Renderer) -> list[SearchFile]:
-    """The whole search bundle for the site's published entries (none for a site without any: Pagefind refuses to index nothing)."""
+@dataclass(frozen=True, slots=True)
+class ShardTask:
+    """A shard to write: its files, when planning indexed it (None: indexed when rendered, the cache knew its paths)."""
+
+    shard: Shard
+    files: Mapping[str, bytes] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeTask:
+    """pagefind/pagefind.js, when planning had it from a shard it indexed (None: taken from a small index when rendered)."""
+
+    data: bytes | None
+
+
+def shards(site: Site) -> list[Shard]:
+    """The site's entries by month of `when`, newest month first; a month of more than SHARD_SIZE entries in several shards.
+
+    A month of n entries has ceil(n / SHARD_SIZE) shards, `YYYY-MM.1` and on,
+    and an entry goes into the one a hash of its id picks: it stays there
+    while the month's count of shards stays the same. Within a shard, entries
+    are in order of id, so a shard's index depends only on its entries.
+    """
+    months: dict[str, list[Entry]] = {}
+    for entry in site.entries:
+        months.setdefault(f"{entry.when:%Y-%m}", []).append(entry)
+    made: list[Shard] = []
+    for month in sorted(months, reverse=True):
+        count = -(-len(months[month]) // SHARD_SIZE)
+        parts: list[list[Entry]] = [[] for _ in range(count)]
+        for entry in months[month]:
+            parts[int.from_bytes(hashlib.blake2b(entry.id.encode(), digest_size=8).digest(), "big") % count].append(entry)
+        made.extend(Shard(f"{month}.{i + 1}", tuple(sorted(part, key=lambda entry: entry.id))) for i, part in enumerate(parts) if part)
+    return made
+
+
+def shard_names(site: Site) -> list[str]:
+    """What the search page lists: every shard's folder name, newest month first."""
+    return [shard.name for shard in shards(site)]
+
+
+def search_jobs(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None) -> list[Job]:
+    """The index's jobs: one per shard, plus the shared script (none for a site without entries: Pagefind refuses to index nothing).
+
+    `key` covers what every record depends on besides its entry (code, settings, the record template).
+    """
+    from generator.render.engine import Job
+
     if not site.entries:
         return []
-    [bundle] = index_bundles([records(site, renderer)])
-    return [SearchFile(f"{BUNDLE}/{rel}", data) for rel, data in sorted(deterministic(bundle).items()) if not rel.startswith(UNUSED)]
+    key = digest_bytes(key, importlib.metadata.version("pagefind").encode())
+    jobs, todo = [], []
+    for shard in shards(site):
+        fingerprint = digest_bytes(key, shard.name.encode(), fp.of(shard.entries))
+        known = cache.derived(f"search:{shard.name}", fingerprint) if cache is not None else None
+        if known is None:
+            todo.append((shard, fingerprint))
+        else:
+            jobs.append(Job(tuple(msgspec.msgpack.decode(known, type=list[str])), fingerprint, ShardTask(shard, None)))
+    made = index_shards([shard for shard, _ in todo], renderer)
+    for (shard, fingerprint), (files, _) in zip(todo, made, strict=True):
+        if cache is not None:
+            cache.set_derived(f"search:{shard.name}", fingerprint, msgspec.msgpack.encode(sorted(files)))
+        jobs.append(Job(tuple(sorted(files)), fingerprint, ShardTask(shard, files)))
+    jobs.append(Job((f"{BUNDLE}/{RUNTIME}",), key, RuntimeTask(made[0][1] if made else None)))
+    return jobs
 
 
-def records(site: Site, renderer: Renderer) -> list[Record]:
+def render_search(task: ShardTask | RuntimeTask, paths: Sequence[str], renderer: Renderer) -> dict[str, bytes]:
+    """A search job's files: those planning made, or made now (the same bytes: the index is deterministic)."""
+    if isinstance(task, RuntimeTask):
+        if task.data is not None:
+            return {paths[0]: task.data}
+        [(_, runtime)] = index_shards([min(shards(renderer.site), key=lambda shard: len(shard.entries))], renderer)
+        return {paths[0]: runtime}
+    if task.files is not None:
+        return dict(task.files)
+    [(files, _)] = index_shards([task.shard], renderer)
+    if sorted(files) != sorted(paths):
+        hint = "delete the build cache (.<output>.newsdigest/) and build again"
+        raise OutputError(Problem(None, f"the search index of {task.shard.name} came out unlike the last build's", hint=hint))
+    return files
+
+
+def index_shards(todo: Sequence[Shard], renderer: Renderer) -> list[tuple[dict[str, bytes], bytes]]:
+    """Each shard's files (at their place in the site) and Pagefind's script, from one Pagefind service."""
+    made = []
+    for shard, raw in zip(todo, index_bundles([records(shard.entries, renderer) for shard in todo]), strict=True):
+        bundle = deterministic(raw)
+        entry = json.loads(bundle["pagefind-entry.json"])
+        wasm = {f"wasm.{language['wasm']}.pagefind" for language in entry["languages"].values()}
+        kept = {rel: data for rel, data in bundle.items() if rel.startswith(KEPT) or rel in wasm or rel.endswith(".pf_meta")}
+        made.append(({f"{BUNDLE}/{shard.name}/{rel}": data for rel, data in kept.items()}, bundle[RUNTIME]))
+    return made
+
+
+def records(entries: Sequence[Entry], renderer: Renderer) -> list[Record]:
     """One record per entry, at its id (Pagefind's own URL for it is never shown: `link` is).
 
     Rendered with the build's renderer, whose bodies the article pages then reuse.
     """
+    site = renderer.site
     site_lang = renderer.config.site.language.split("-")[0].lower()
     made = []
-    for entry in site.entries:
+    for entry in entries:
         lang = (entry.lang or site_lang).split("-")[0].lower()
         context = {"entry": entry, "link": site.link(entry.id), "lang": lang, "index_lang": index_language(lang, site_lang)}
         made.append((f"/{entry.id}.html", render(renderer.env, RECORD_TEMPLATE, context)))

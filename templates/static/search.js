@@ -1,11 +1,14 @@
-// The search page: queries the Pagefind bundle that `digest build` writes to pagefind/.
-// The site's language has its own index (stemmed), so do Chinese and Japanese (segmented);
+// The search page: queries the Pagefind bundles that `digest build` writes to pagefind/, one per month
+// (pagefind/YYYY-MM/, listed newest first in the form's data-shards), merged with Pagefind's mergeIndex.
+// Within a month the site's language has its own index (stemmed), so do Chinese and Japanese (segmented);
 // entries in other languages share one index without stemming (see generator/render/search.py).
+// Nothing is loaded until the reader starts a search: the page itself stays as light as any other.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const bundle = form.dataset.bundle;
+const shards = form.dataset.shards.split(" ").map((name) => `${bundle}${name}/`);
 const FILTERS = ["source", "tag", "language", "kind"];
 const selects = Object.fromEntries(FILTERS.map((name) => [name, document.getElementById(`search-${name}`)]));
 document.getElementById("search-nojs").hidden = true;
@@ -27,8 +30,9 @@ function label(name, value) {
   return value;
 }
 
-// Pagefind picks its primary index as it does here; the others are merged in (through
-// "./": the same folder, which mergeIndex would otherwise skip as the primary's).
+// Pagefind picks its primary index (of the newest shard) as it does here; the others are merged in
+// (the primary shard's other languages through "./": the same folder, which mergeIndex would
+// otherwise skip as the primary's). Pagefind runs without its web worker: the shards share one script.
 function primaryLanguage(languages, lang) {
   if (languages[lang]) return lang;
   if (languages[lang.split("-")[0]]) return lang.split("-")[0];
@@ -37,13 +41,18 @@ function primaryLanguage(languages, lang) {
 
 async function load() {
   const pagefind = await import(`${bundle}pagefind.js`);
-  await pagefind.options({ excerptLength: 24 });
-  const entry = await (await fetch(`${bundle}pagefind-entry.json`)).json();
-  const primary = primaryLanguage(entry.languages, document.documentElement.lang.toLowerCase());
+  await pagefind.options({ basePath: shards[0], noWorker: true, excerptLength: 24 });
+  const entries = await Promise.all(shards.map(async (shard) => (await fetch(`${shard}pagefind-entry.json`)).json()));
+  const primary = primaryLanguage(entries[0].languages, lang.toLowerCase());
   await pagefind.init();
-  for (const lang of Object.keys(entry.languages)) {
-    if (lang !== primary) await pagefind.mergeIndex(`${bundle}./`, { language: lang });
-  }
+  const merged = [];
+  shards.forEach((shard, i) => {
+    for (const language of Object.keys(entries[i].languages)) {
+      if (i > 0) merged.push(pagefind.mergeIndex(shard, { language }));
+      else if (language !== primary) merged.push(pagefind.mergeIndex(`${shard}./`, { language }));
+    }
+  });
+  await Promise.all(merged);
   const filters = await pagefind.filters();
   for (const name of FILTERS) {
     for (const value of Object.keys(filters[name] || {}).sort()) selects[name].append(new Option(label(name, value), value));
@@ -76,7 +85,8 @@ function item(data) {
   return li;
 }
 
-const ready = load();
+let ready = null;
+const start = () => (ready ??= load());
 let latest = 0;
 
 async function run() {
@@ -92,7 +102,7 @@ async function run() {
     status.textContent = "";
     return;
   }
-  const pagefind = await ready;
+  const pagefind = await start();
   const found = (await pagefind.search(query || null, { filters })).results;
   const shown = await Promise.all(found.slice(0, 50).map((result) => result.data()));
   if (mine !== latest) return;
@@ -101,13 +111,16 @@ async function run() {
   status.textContent = n === 0 ? words.none : fill(n > shown.length ? words.more : words.count, { count: n, shown: shown.length });
 }
 
+const failed = () => {
+  status.textContent = words.failed;
+};
+const search = () => run().catch(failed);
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  run();
+  search();
 });
-input.addEventListener("input", run);
-for (const select of Object.values(selects)) select.addEventListener("change", run);
+input.addEventListener("focus", () => start().catch(failed), { once: true });
+input.addEventListener("input", search);
+for (const select of Object.values(selects)) select.addEventListener("change", search);
 input.value = new URLSearchParams(location.search).get("q") || "";
-ready.then(run, () => {
-  status.textContent = words.failed;
-});
+if (input.value) search();

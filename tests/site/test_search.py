@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.build import build
-from generator.config import Config
+from generator.config import Config, load_config
 from generator.output import Trees
+from generator.render import search as search_module
 from tests.conftest import entry_text, site_files
 from tests.site.browser import chromium, chromium_paths, serve
 from tests.site.conftest import require
@@ -43,6 +46,7 @@ ENTRIES = {
         "嵐の後、漁師たちは港に新しい魚市場を開きました。朝早くから多くの客が集まりました。",
         source="'港新聞'",
         lang="ja",
+        added="2024-11-20T07:00:00+00:00",
         tags="[経済]",
     ),
     "sahifa/souq.md": entry_text(
@@ -50,6 +54,7 @@ ENTRIES = {
         "افتتح الصيادون سوقا جديدا للسمك في الميناء بعد العاصفة، وتوافد الزبائن منذ الصباح الباكر.",
         source="'صحيفة الميناء'",
         lang="ar",
+        added="2024-10-05T07:00:00+00:00",
     ),
 }
 
@@ -128,11 +133,14 @@ def test_japanese_and_arabic_queries_find_their_entries(search_site: Config, bro
         assert arabic["results"][0]["marks"] == ["الصيادون"]
 
 
+def index_languages(site: Path) -> list[str]:
+    """Every language index of every shard."""
+    return sorted({lang for path in site.glob("pagefind/*/pagefind-entry.json") for lang in json.loads(path.read_bytes())["languages"]})
+
+
 def test_filters_list_each_source_tag_language_and_kind(search_site: Config) -> None:
-    records = search_site.output_dir / "pagefind"
-    entry = json.loads((records / "pagefind-entry.json").read_text(encoding="utf-8"))
     # the site's language and Japanese (segmented) have their own index; Arabic goes unstemmed into `und`
-    assert sorted(entry["languages"]) == ["en", "ja", "und"]
+    assert index_languages(search_site.output_dir) == ["en", "ja", "und"]
     page = (search_site.output_dir / "search/index.html").read_text(encoding="utf-8")
     for name in ("source", "tag", "language", "kind"):
         assert f'<select id="search-{name}" name="{name}">' in page
@@ -145,7 +153,33 @@ def test_without_javascript_the_search_page_says_so_and_links_the_archive(search
     assert '<form class="site-search" role="search" aria-label="This site" action="/search/">' in home and "<script" not in home
 
 
-def test_incremental_builds_keep_the_index_to_what_the_site_shows(search_site: Config, browser: object) -> None:
+def test_the_index_has_one_shard_per_month_and_one_shared_script(search_site: Config) -> None:
+    shards = sorted(path.name for path in (search_site.output_dir / "pagefind").iterdir() if path.is_dir())
+    assert shards == ["2024-10.1", "2024-11.1", "2024-12.1"]
+    assert sorted(path.name for path in (search_site.output_dir / "pagefind").iterdir() if path.is_file()) == ["pagefind.js"]
+    page = (search_site.output_dir / "search/index.html").read_text(encoding="utf-8")
+    assert 'data-shards="2024-12.1 2024-11.1 2024-10.1"' in page
+
+
+def test_an_edit_indexes_its_own_month_again_and_no_other(search_site: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed: list[list[str]] = []
+    real = search_module.index_bundles
+    monkeypatch.setattr(search_module, "index_bundles", lambda indexes: indexed.append([url for records in indexes for url, _ in records]) or real(indexes))
+    before = {rel: data for rel, data in site_files(search_site.output_dir).items() if rel.startswith("pagefind/2024-1")}
+    ports = search_site.content_dir / "gazette/ports.md"
+    ports.write_text(ports.read_text(encoding="utf-8").replace("ferries", "catamarans"), encoding="utf-8")
+    build(search_site)
+    assert len(indexed) == 1 and len(indexed[0]) == 2  # the two entries of December, one service
+    after = site_files(search_site.output_dir)
+    assert {rel: data for rel, data in after.items() if rel.startswith(("pagefind/2024-10.1/", "pagefind/2024-11.1/"))} == {
+        rel: data for rel, data in before.items() if rel.startswith(("pagefind/2024-10.1/", "pagefind/2024-11.1/"))
+    }
+    assert any(rel.startswith("pagefind/2024-12.1/") and rel not in before for rel in after)
+
+
+def test_incremental_builds_keep_the_index_to_what_the_site_shows(
+    search_site: Config, browser: object, make_digest: Callable[..., Config], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     content = search_site.content_dir
     ports = content / "gazette/ports.md"
     ports.write_text(ports.read_text(encoding="utf-8").replace("ferries", "catamarans"), encoding="utf-8")
@@ -159,8 +193,14 @@ def test_incremental_builds_keep_the_index_to_what_the_site_shows(search_site: C
         assert titles(find(browser, base, "catamarans")) == ["Ports reopen after the storm"]
         assert titles(find(browser, base, "masons")) == ["Bridge repairs finish early"]
         assert find(browser, base, "الصيادون")["results"] == []
-    entry = json.loads((search_site.output_dir / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert sorted(entry["languages"]) == ["en", "ja"]
+        assert titles(find(browser, base, "魚市場")) == ["港の漁師たちが新しい市場を開く"]  # another month's shard, unchanged
+    assert index_languages(search_site.output_dir) == ["en", "ja"]
+    cold = tmp_path_factory.mktemp("cold")
+    shutil.copytree(content, cold / "content")
+    shutil.copy(search_site.path, cold / "config.yaml")
+    cold_config = load_config(cold / "config.yaml")
+    build(cold_config)
+    assert site_files(cold_config.output_dir) == site_files(search_site.output_dir)  # the incremental index is the cold one
 
 
 def test_two_cold_builds_write_the_same_index(make_digest: Callable[..., Config], tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -175,7 +215,7 @@ def test_two_cold_builds_write_the_same_index(make_digest: Callable[..., Config]
         build(config)
         again = {rel: data for rel, data in site_files(config.output_dir).items() if rel.startswith("pagefind/")}
         assert again == index
-    assert any(rel.startswith("pagefind/filter/") for rel in index)
+    assert any(rel.startswith("pagefind/2024-12.1/filter/") for rel in index)
 
 
 def test_an_empty_site_builds_and_its_search_page_says_there_is_nothing_to_search(make_digest: Callable[..., Config]) -> None:
@@ -185,3 +225,19 @@ def test_an_empty_site_builds_and_its_search_page_says_there_is_nothing_to_searc
     page = (config.output_dir / "search/index.html").read_text(encoding="utf-8")
     assert "There is nothing to search yet: the digest has no stories." in page and "<script" not in page
     assert not (config.output_dir / "pagefind").exists()
+
+
+def test_a_month_of_many_entries_is_split_into_shards_searched_together(
+    make_digest: Callable[..., Config], browser: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "SHARD_SIZE", 1)  # December's three entries: three shards, each entry in the one its id's hash picks
+    bridge = entry_text("Bridge repairs finish early", "Masons finished the arches of the old bridge.", source="'The Harbour Gazette'")
+    config = make_digest({**ENTRIES, "gazette/bridge.md": bridge}, config=ROOT_CONFIG)
+    build(config)
+    names = sorted(path.name for path in (config.output_dir / "pagefind").iterdir() if path.is_dir())
+    assert names[:2] == ["2024-10.1", "2024-11.1"] and len(names) > 3 and set(names[2:]) <= {"2024-12.1", "2024-12.2", "2024-12.3"}
+    with serve(config.output_dir) as base:
+        assert titles(find(browser, base, "ferries")) == ["Ports reopen after the storm"]
+        assert titles(find(browser, base, "foghorn")) == ["Lighthouse keepers remember the winter of the long fog"]
+        assert titles(find(browser, base, "魚市場")) == ["港の漁師たちが新しい市場を開く"]
+        assert titles(find(browser, base, "masons")) == ["Bridge repairs finish early"]
