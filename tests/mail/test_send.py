@@ -219,10 +219,23 @@ def test_bad_input_is_refused_before_any_connection(root: Path) -> None:
         both = digest_mail(root, "--to", "ana@example.org", "--list", "readers.txt")
         configure(root, mail_config(port, "starttls", ca_file=""))
         no_password = digest_mail(root, "--to", "ana@example.org", password=None)
+        configure(root, CONFIG + f"mail: {{port: {port}, security: none, from: 'desk@news.example.org'}}\n")
+        no_host = digest_mail(root, "--to", "ana@example.org")
+        configure(root, CONFIG + f"mail: {{host: 127.0.0.1, port: {port}, security: none}}\n")
+        no_from = digest_mail(root, "--to", "ana@example.org")
+        configure(root, mail_config(port, "none", login=False, ca_file=""))
+        (root / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+        broken_entry = digest_mail(root, "--to", "ana@example.org")
     assert mailbox.received == []
-    assert unknown.returncode == 2 and errors(unknown)[0].endswith(
-        "no issue '2031-01-01' in the digest (the latest are 2024-12-14, 2024-12-13; leave ISSUE out to send the latest)"
-    )
+    assert unknown.returncode == 2 and errors(unknown) == [
+        f"error: {root / 'content'}: no issue '2031-01-01' in the digest (the latest are 2024-12-14, 2024-12-13; leave ISSUE out to send the latest)"
+    ]
+    assert no_host.returncode == 2 and errors(no_host) == [
+        f"error: {root / 'config.yaml'}: `mail.host` is not set: name the SMTP server to send through (or use --eml DIR to write .eml files)"
+    ]
+    assert no_from.returncode == 2 and len(errors(no_from)) == 1 and "`mail.from` is not set" in errors(no_from)[0]
+    # An entry with errors stops the mail as it stops a build (exit 1), naming the file and line.
+    assert broken_entry.returncode == 1 and len(errors(broken_entry)) == 1 and errors(broken_entry)[0].startswith("error: broken.md:")
     assert bad_address.returncode == 2 and errors(bad_address) == [
         "error: --to: not an email address: 'not an address' (write ana@example.org or Ana Ruiz <ana@example.org>)"
     ]
@@ -257,7 +270,11 @@ def test_dry_run_shows_the_plan_and_sends_nothing(root: Path, certs: Certificate
         configure(root, mail_config(port))
         assert digest_mail(root, "--to", "ana@example.org").returncode == 0
         dry = digest_mail(root, "--dry-run", "--to", "ana@example.org", "--to", "bob@example.org", password=None)  # no password needed
+        eml = digest_mail(root, "--eml", "out", "--to", "ana@example.org", "--to", "bob@example.org", password=None)
     assert dry.returncode == 0, dry.stderr
+    assert eml.returncode == 0, eml.stderr
+    assert [p.name for p in (root / "out").iterdir()] == ["2024-12-14-bob@example.org.eml"]  # --eml skips who already has it too
+    assert eml.stdout.splitlines()[-1] == "2024-12-14: 1 .eml files written to out, 1 already sent before (--resend sends again) (nothing sent or recorded)"
     lines = dry.stdout.splitlines()
     assert lines[0] == "2024-12-14: 'Test Digest · 14 December 2024' from Zoë’s Digest <digest@news.example.org>"
     assert "would send to: bob@example.org" in lines and "already sent to: ana@example.org" in lines
@@ -286,3 +303,25 @@ def test_a_second_sender_waits_and_then_skips_what_the_first_sent(root: Path, ce
     assert second.returncode == 0, err
     assert out.splitlines()[-1] == "2024-12-14: 1 sent, 0 refused, 1 already sent before (--resend sends again)"
     assert [r.recipients for r in mailbox.received] == [["bob@example.org"]]
+
+
+def test_a_weekly_issue_through_a_local_relay_without_login_or_unsubscribe(root: Path) -> None:
+    """`security: none` (a relay on this machine), no reply_to, no unsubscribe: none of their headers or links."""
+    mailbox = Mailbox()
+    with smtp_server(mailbox) as port:
+        configure(root, CONFIG + f"digest: {{period: week}}\nmail: {{host: 127.0.0.1, port: {port}, security: none, from: {SENDER!r}}}\n")
+        result = digest_mail(root, "2024-W50", "--to", "ana@example.org", password=None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "2024-W50: 1 sent, 0 refused, 0 already sent before"
+    (received,) = mailbox.received
+    assert (received.recipients, received.tls, received.login) == (["ana@example.org"], False, None)
+    msg = received.message
+    assert msg["Subject"] == "Test Digest · Week of 9 December 2024"
+    assert [name for name in ("Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post") if name in msg] == []
+    assert msg["List-Id"] == "Test Digest <news.example.org>"
+    text, html = msg.iter_parts()
+    body = html.get_content()
+    assert_mail_ready(body, BASE)
+    assert f'href="{BASE}issues/2024-W50/email.html"' in body and f'href="{BASE}issues/2024-W50/"' in body
+    assert "Unsubscribe" not in body and "Unsubscribe" not in text.get_content()
+    assert f"This email on the web: {BASE}issues/2024-W50/email.html" in text.get_content()
