@@ -32,6 +32,13 @@ def test_long_names_are_cut_and_told_apart() -> None:
     assert one != two and len(one) <= 80 and len(two) <= 80
 
 
+def test_a_long_name_is_cut_after_the_last_whole_word_that_fits() -> None:
+    """python-slugify's word_boundary left out a word too long to fit and went on with later short ones ("…-es-<hash>")."""
+    name = "Das Bundesverfassungsgericht und die Vorratsdatenspeicherung: Grundsatzentscheidungssammlung weil es nicht gut war"
+    slug = name_slug(name)
+    assert re.fullmatch(r"das-bundesverfassungsgericht-und-die-vorratsdatenspeicherung-[0-9a-f]{8}", slug), slug
+
+
 def test_a_tag_url_does_not_depend_on_other_entries() -> None:
     alone = build_site([entry("a.md", "A", id="a1", tags="['C++']")], TZ, "day")
     crowded = build_site(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import quote
 
+from generator.entries.text import BIDI_CONTROLS, clean
 from generator.ingest import ids
 from generator.ingest.clean.labels import Labelled
 from generator.ingest.clean.language import detect
@@ -52,6 +56,41 @@ class Draft:
             "image": self.image,
         }
         return {k: v for k, v in out.items() if v is not None}
+
+
+# What `digest build` refuses in a URL (controls, bidi controls, whitespace, quotes, brackets, backslash):
+# percent-encoded, so the link still leads where the page said.
+_URL_UNSAFE = re.compile(f'[\\s\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}"<>`\\\\]')
+
+
+def hygienic(draft: Draft) -> Draft:
+    """The draft without control or bidi characters in any text, as `digest build` would show it.
+
+    Text pages lose them when decoded, but HTML and feeds bring their own
+    (character references too, `&#x202E;`), in titles, names and bodies alike.
+    """
+    return dataclasses.replace(
+        draft,
+        title=clean(draft.title).strip(),
+        body=clean(draft.body),
+        source=_text(draft.source),
+        edition=_text(draft.edition),
+        summary=_text(draft.summary),
+        authors=tuple(a for a in map(_text, draft.authors) if a),
+        tags=tuple(t for t in map(_text, draft.tags) if t),
+        url=_url(draft.url),
+        image=_url(draft.image),
+    )
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else clean(value).strip() or None
+
+
+def _url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return clean(_URL_UNSAFE.sub(lambda m: quote(m[0], safe=""), value))  # clean: what cannot be encoded (lone surrogates)
 
 
 def build_article(page: Labelled) -> Draft:

@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ingest.article import Draft
+from generator.ingest.article import Draft, hygienic
 from generator.ingest.clean.rules import RuleSet
 from generator.ingest.feeds.drafts import feed_drafts
 from generator.ingest.feeds.items import FeedFailure, read_feed
@@ -75,7 +75,8 @@ def _feed(doc: Document, overrides: Overrides) -> Ingested:
     read = feed_drafts(feed, doc.name, overrides.source, overrides.tags, overrides.max_items)
     if not read.entries and read.problems:
         raise PageFailure("; ".join(read.problems))
-    return Ingested(tuple(e.draft for e in read.entries), tuple(e.origin for e in read.entries), read.problems, stable_ids=True)
+    # Feeds bring control and bidi characters, as characters or references, in any field.
+    return Ingested(tuple(hygienic(e.draft) for e in read.entries), tuple(e.origin for e in read.entries), read.problems, stable_ids=True)
 
 
 def _fetched(origin: dict[str, Any], doc: Document) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from generator.ingest.article import Draft, build_article, build_teaser, listing_id
+from generator.ingest.article import Draft, build_article, build_teaser, hygienic, listing_id
 from generator.ingest.clean.labels import Labelled, label_page
 from generator.ingest.clean.language import LANGUAGES
 from generator.ingest.clean.rules import RuleSet
@@ -85,5 +85,7 @@ def _html_page(data: bytes, name: str, rules: RuleSet, url: str | None, template
         article, teasers = html_drafts(page)
     except HtmlFailure as exc:
         raise PageFailure(str(exc)) from None
+    # Text pages lose control and bidi characters line by line as they are decoded; HTML keeps them until here.
+    article, teasers = (hygienic(article) if article else None), tuple(map(hygienic, teasers))
     origin = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "format": "html"}
     return Page(name, page.labelled, article, teasers, origin)

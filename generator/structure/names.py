@@ -22,6 +22,7 @@ from slugify import slugify
 
 from generator.entries.model import Entry
 from generator.problems import Problem
+from generator.slugs import bounded_slug
 
 SLUG_MAX = 80  # a path segment well inside every file system's name limit
 _SPELT_OUT = [(re.compile(r"(?<=[\w+])\+"), " plus "), (re.compile(r"(?<=\w)#"), " sharp ")]
@@ -39,7 +40,7 @@ def name_slug(name: str) -> str:
     digest = hashlib.sha256(name.casefold().encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if not slug:
         return f"_{digest}"
-    return f"{slugify(text, max_length=SLUG_MAX - 9, word_boundary=True)}-{digest}"  # long names: cut, then told apart
+    return f"{bounded_slug(text, SLUG_MAX - 9)}-{digest}"  # long names: cut after a whole word, then told apart
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from click.testing import CliRunner, Result
 from generator.cli import cli
 from generator.entries.load import entry_files
 from generator.entries.parse import parse_entry
-from tests.ingest import pages
+from tests.ingest import feeds, pages
+from tests.ingest.html import pages as html_pages
 
 NOW = "2025-01-02T03:04:05+00:00"
 CONFIG = "site:\n  title: T\n  url: https://example.org/\n"
@@ -192,6 +193,33 @@ def test_bidi_controls_never_reach_an_entry(site: Path) -> None:
     files = written(site)
     assert len(files) >= 2 and any("Lowmouth reopened" in text for text in files.values())
     assert [path for path, text in files.items() if any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in text)] == []
+
+
+def test_bidi_controls_of_html_pages_and_feeds_never_reach_an_entry(site: Path) -> None:
+    """HTML and feeds are not decoded line by line as text pages are, and bring controls as characters or references."""
+    (site / "raw" / "bridge.txt").unlink()
+    rlo, pdi = "\u202e", "&#x2069;"
+    ld = {
+        **html_pages.LD,
+        "headline": f"Lowmouth bridge{rlo} reopens after eight months",
+        "publisher": {"@type": "Organization", "name": f"The {rlo}Lowmouth Courier"},
+    }
+    page = html_pages.article(
+        ld=ld,
+        canonical=f"https://courier.example.org/news/bridge{rlo}gnp.exe",
+        body_extra=f"<p>Spoofed <a href='https://example.org/invoice{rlo}gnp.exe'>invoice&#x202E;gnp.exe</a> and \u2066isolated{pdi} words.</p>",
+    )
+    (site / "raw" / "bridge.html").write_text(page, encoding="utf-8")
+    item = feeds.STORM.replace("Ports reopen", "Ports&#x202E; reopen").replace("east quay</a>", "east\u202d quay</a>").replace("Ana Ruiz", "Ana \u202eRuiz")
+    (site / "raw" / "gazette.xml").write_bytes(feeds.rss2(item))
+    result = run(site, str(site / "raw" / "bridge.html"), str(site / "raw" / "gazette.xml"))
+    assert result.exit_code == 0, result.output
+    files = written(site)
+    assert any("Spoofed [invoice" in text for text in files.values()) and any("Ports reopen" in text for text in files.values()), files
+    assert [path for path, text in files.items() if any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in text)] == []
+    assert any("url: https://courier.example.org/news/bridge%E2%80%AEgnp.exe\n" in text for text in files.values())  # the link still leads there
+    checked = check(site)
+    assert checked.exit_code == 0, checked.output
 
 
 def check(site: Path) -> Result:
