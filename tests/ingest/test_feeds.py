@@ -13,6 +13,8 @@ from generator.cli import cli
 from generator.entries.load import entry_files
 from generator.entries.model import Entry
 from generator.entries.parse import parse_entry
+from generator.ingest.feeds.drafts import feed_drafts
+from generator.ingest.feeds.items import read_feed
 from generator.ingest.feeds.sniff import is_feed
 from tests.ingest import feeds, pages
 
@@ -181,3 +183,13 @@ def test_sniffing_tells_feeds_from_pages() -> None:
     assert not is_feed(pages.STANDARD)
     assert not is_feed(b"<!DOCTYPE html><html><head><title>rss</title></head><body><feed></feed></body></html>")
     assert not is_feed(b'{"version": 1, "items": []}')
+
+
+def test_a_plain_guid_is_scoped_to_its_feed_and_a_url_guid_is_not() -> None:
+    def item_id(guid: str, home: str) -> str:
+        item = f"<item><title>Tide tables</title><guid isPermaLink='false'>{guid}</guid><description>Spring tides all week.</description></item>"
+        data = feeds.rss2(item).replace(b"https://gazette.example.com/", home.encode())
+        return feed_drafts(read_feed(data), "feed.xml").entries[0].draft.id
+
+    assert item_id("1001", "https://a.example/") != item_id("1001", "https://b.example/")  # two feeds' item 1001 are two stories
+    assert item_id("tag:a.example,2024:1001", "https://a.example/") == item_id("tag:a.example,2024:1001", "https://b.example/")
