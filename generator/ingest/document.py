@@ -52,7 +52,7 @@ class Ingested:
 def ingest_document(doc: Document, rules: RuleSet, overrides: Overrides = NO_OVERRIDES, template: Template = NO_TEMPLATE) -> Ingested:
     """PageFailure when nothing in the document can be ingested; `template`: the site's (pages, not feeds)."""
     if is_feed(doc.data, doc.content_type):
-        return _feed(doc, overrides)
+        return _feed(doc, overrides, rules)
     page = ingest_page(doc.data, doc.name, rules, doc.url, template)
     origin = _fetched(page.origin, doc)
     drafts = tuple(_override(d, overrides) for d in page.drafts)
@@ -67,12 +67,12 @@ def _sample(page: Page, template: Template) -> Sample:
     return sample(lines, "\n".join(t.title for t in page.teasers), (), template)
 
 
-def _feed(doc: Document, overrides: Overrides) -> Ingested:
+def _feed(doc: Document, overrides: Overrides, rules: RuleSet) -> Ingested:
     try:
         feed = read_feed(doc.data, doc.url, doc.content_type)
     except FeedFailure as exc:
         raise PageFailure(str(exc)) from None
-    read = feed_drafts(feed, doc.name, overrides.source, overrides.tags, overrides.max_items)
+    read = feed_drafts(feed, doc.name, overrides.source, overrides.tags, overrides.max_items, rules)
     if not read.entries and read.problems:
         raise PageFailure("; ".join(read.problems))
     # Feeds bring control and bidi characters, as characters or references, in any field.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import gzip
 import threading
 import time
@@ -10,12 +11,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import brotli
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from generator.ingest.fetch.charset import decode_text
-from generator.ingest.fetch.client import Fetcher, FetchError
+from generator.ingest.fetch.client import Fetcher, FetchError, retry_wait
 from generator.ingest.fetch.polite import Politeness
 from tests.fetch.conftest import FAST
 
@@ -128,6 +130,14 @@ def test_429_and_503_are_retried_honouring_retry_after(web: HTTPServer) -> None:
     assert waits == [1.0, 2.0]  # Retry-After, then backoff (1 s doubled on the second retry)
 
 
+def test_retry_after_may_be_an_http_date() -> None:
+    soon = email.utils.formatdate(time.time() + 60, usegmt=True)
+    assert 55.0 <= retry_wait(httpx.Response(503, headers={"Retry-After": soon}), 0) <= 60.0
+    past = email.utils.formatdate(time.time() - 60, usegmt=True)
+    assert retry_wait(httpx.Response(503, headers={"Retry-After": past}), 0) == 0.0
+    assert retry_wait(httpx.Response(503, headers={"Retry-After": "soon, maybe"}), 2) == 4.0  # unreadable: the backoff, 1 s doubled twice
+
+
 def test_retries_are_bounded(web: HTTPServer) -> None:
     waits: list[float] = []
     web.expect_request("/down").respond_with_data("", status=503, headers={"Retry-After": "0"})
@@ -170,6 +180,7 @@ def test_politeness_spaces_requests_to_one_host_by_the_delay() -> None:
     assert slept == [5.0, 10.0]
 
 
+RUSSIAN = "Мост в гавани снова открыт после восьми месяцев ремонта, который обошёлся городу намного дороже, чем планировалось."
 FRENCH = "Le café de la gare a rouvert après des mois de travaux. Déjà les habitués reviennent, et l'été s'annonce chargé à la terrasse."
 
 
@@ -187,6 +198,7 @@ FRENCH = "Le café de la gare a rouvert après des mois de travaux. Déjà les h
         ('<meta charset="iso-8859-1"><p>Café déjà</p>'.encode("iso-8859-1"), "text/html", '<meta charset="iso-8859-1"><p>Café déjà</p>'),
         ("Ünïcödé".encode(), "text/plain", "Ünïcödé"),
         (b"\xef\xbb\xbfBOM first", "text/plain; charset=iso-8859-1", "BOM first"),
+        (RUSSIAN.encode("cp1251"), "text/plain", RUSSIAN),  # nothing declared, not UTF-8: charset-normalizer's guess
     ],
 )
 def test_charset_from_header_then_meta_then_detection(data: bytes, content_type: str, text: str) -> None:

@@ -12,12 +12,14 @@ import subprocess
 import sys
 import termios
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from generator.cli import cli
 from generator.ingest.located import Located, locate
@@ -188,6 +190,20 @@ def test_opml_subscriptions_are_imported(tmp_path: Path, served: HTTPServer) -> 
     assert "imported" in got["Council approves the tram line"].tags
 
 
+def test_a_source_listed_in_the_config_and_in_an_opml_file_is_fetched_once(tmp_path: Path, served: HTTPServer) -> None:
+    opml = f"""<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
+  <outline type="rss" text="Gazette again" xmlUrl="{served.url_for("/gazette.xml")}"/>
+  <outline type="rss" text="Ledger" xmlUrl="{served.url_for("/ledger.atom")}"/>
+</body></opml>"""
+    (tmp_path / "subs.opml").write_text(opml, encoding="utf-8")
+    site = make_site(tmp_path, f"- name: Gazette\n  feed: {served.url_for('/gazette.xml')}\n- opml: subs.opml\n")
+    result = fetch(site)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "2 sources: 2 ingested, 0 unchanged, 0 not modified, 0 skipped, 0 failed"
+    assert len(requests_to(served, "/gazette.xml")) == 1
+    assert load_entries(site)["Ports reopen after the storm"].source == "Gazette"  # the first listing wins
+
+
 def test_a_missing_opml_file_is_a_config_error(tmp_path: Path) -> None:
     site = make_site(tmp_path, "- opml: nowhere.opml\n")
     result = CliRunner().invoke(cli, ["fetch", "--config", str(site / "config.yaml")])
@@ -281,6 +297,19 @@ def test_a_source_whose_host_does_not_resolve_is_one_line_and_the_others_go_on(t
     dns = "error: Nowhere: http://feeds.example.invalid/rss.xml: cannot connect: [Errno -2] Name or service not known"
     assert sum(line.startswith(dns) for line in lines) == 1
     assert any(line.endswith(": ingested (2 written)") for line in lines)
+    assert lines[-1] == "2 sources: 1 ingested, 0 unchanged, 0 not modified, 0 skipped, 1 failed"
+
+
+def test_a_source_that_times_out_is_one_line_and_the_others_go_on(
+    tmp_path: Path, served: HTTPServer, slow_handler: Callable[[bytes], Callable[[Request], Response]]
+) -> None:
+    served.expect_request("/slow.xml").respond_with_handler(slow_handler(feeds.RSS2))
+    site = make_site(tmp_path, f"- feed: {served.url_for('/slow.xml')}\n- feed: {served.url_for('/ledger.atom')}\n")
+    result = fetch(site)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert f"error: {served.url_for('/slow.xml')}: timed out after 1 s (fetch.timeout)" in lines
+    assert f"{served.url_for('/ledger.atom')}: ingested (2 written)" in lines
     assert lines[-1] == "2 sources: 1 ingested, 0 unchanged, 0 not modified, 0 skipped, 1 failed"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from generator.cli import cli
 from generator.entries.load import entry_files
 from generator.entries.model import Entry
 from generator.entries.parse import parse_entry
+from generator.ingest.feeds.drafts import feed_drafts
+from generator.ingest.feeds.items import read_feed
 from generator.ingest.feeds.sniff import is_feed
 from tests.ingest import feeds, pages
 
@@ -181,3 +184,40 @@ def test_sniffing_tells_feeds_from_pages() -> None:
     assert not is_feed(pages.STANDARD)
     assert not is_feed(b"<!DOCTYPE html><html><head><title>rss</title></head><body><feed></feed></body></html>")
     assert not is_feed(b'{"version": 1, "items": []}')
+
+
+def test_a_plain_guid_is_scoped_to_its_feed_and_a_url_guid_is_not() -> None:
+    def item_id(guid: str, home: str) -> str:
+        item = f"<item><title>Tide tables</title><guid isPermaLink='false'>{guid}</guid><description>Spring tides all week.</description></item>"
+        data = feeds.rss2(item).replace(b"https://gazette.example.com/", home.encode())
+        return feed_drafts(read_feed(data), "feed.xml").entries[0].draft.id
+
+    assert item_id("1001", "https://a.example/") != item_id("1001", "https://b.example/")  # two feeds' item 1001 are two stories
+    assert item_id("tag:a.example,2024:1001", "https://a.example/") == item_id("tag:a.example,2024:1001", "https://b.example/")
+
+
+def test_an_items_text_is_cleaned_by_the_boilerplate_rules_as_a_pages_blocks_are(site: Path) -> None:
+    (site / "config.yaml").write_text(
+        "site:\n  title: T\n  url: https://example.org/\ningest:\n  boilerplate:\n    - 'The post .+ appeared first on .+\\.'\n", encoding="utf-8"
+    )
+    content = (
+        "<div><p>Cranes are moving again at the east quay after three days of gales closed the harbour.</p>"
+        "<p>Sign up for our daily newsletter</p><ul><li>Share</li><li>the cranes on the west quay are next</li></ul>"
+        "<p>The post Ports reopen appeared first on The Harbour Gazette.</p></div>"
+        "<p>The harbour master expects the backlog to clear within a week.</p>"
+        "<p>MORE STORIES FROM The Harbour GazetteView all</p><p>Ferry timetable changes for the summer</p>"
+    )
+    item = f"<item><title>Ports reopen</title><guid>gazette-7</guid><content:encoded><![CDATA[{content}]]></content:encoded></item>"
+    text = "Lighthouse keeper retires after forty years on the rock.\n\nSubscribe now for unlimited access to every story we publish.\n\nShe plans to write a book."
+    json_feed = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "Coast Radio", "items": [{"id": "k1", "title": "Keeper", "content_text": text}]}
+    )
+    result = run(site, feed_file(site, feeds.rss2(item)), feed_file(site, json_feed.encode(), "feed.json"))
+    assert result.exit_code == 0, result.output
+    got = entries(site)
+    assert got["Ports reopen"].body == (
+        "Cranes are moving again at the east quay after three days of gales closed the harbour.\n\n"
+        "- the cranes on the west quay are next\n\n"
+        "The harbour master expects the backlog to clear within a week."
+    )  # the newsletter box, the share button and the user's rule's line gone; the text ends at the "more stories" line
+    assert got["Keeper"].body == "Lighthouse keeper retires after forty years on the rock.\n\nShe plans to write a book."

@@ -8,6 +8,7 @@ markup at the start of a line or inside a word.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 import html_to_markdown
@@ -33,12 +34,17 @@ _OPTIONS = html_to_markdown.ConversionOptions(
 )
 
 
-def fragment_to_markdown(html: str, base_url: str | None) -> str:
-    """CommonMark for `html`: paragraphs, headings, lists, quotes, emphasis and safe absolute links."""
+def fragment_to_markdown(html: str, base_url: str | None, prune: Callable[[lxml.html.HtmlElement], None] | None = None) -> str:
+    """CommonMark for `html`: paragraphs, headings, lists, quotes, emphasis and safe absolute links.
+
+    `prune`, when given, edits the cleaned tree in place before it is written (a feed item's boilerplate goes there).
+    """
     root = _parse(html)
     if root is None:
         return ""
     clean_tree(root, base_url)
+    if prune is not None:
+        prune(root)
     markup = lxml.html.tostring(root, encoding="unicode")
     return (html_to_markdown.convert(markup, _OPTIONS).content or "").strip()
 

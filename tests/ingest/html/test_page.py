@@ -205,3 +205,30 @@ def test_a_long_block_around_a_link_is_no_teaser_card() -> None:
     essay = " ".join(pages.PARAGRAPHS * 2)
     related = f'<aside class="related"><p><a href="/x">A long read about bridges</a></p><p>{essay}</p></aside>'
     assert ingest(pages.article(related=related)).teasers == ()
+
+
+def test_an_e_newsstand_pages_pitches_and_more_stories_are_cleaned_as_in_text() -> None:
+    extra = (
+        "<p>Subscribe to Magzter GOLD to access thousands of magazines and premium stories</p>"
+        "<p>MORE STORIES FROM The Lowmouth CourierView all</p>"
+        "<h3>Town hall clock stops again</h3><p>The clock lost a full hour on Monday, the third time this year.</p>"
+        "<h3>Lifeboat crew rescues two kayakers</h3><p>Volunteers reached the pair within twenty minutes of the call.</p>"
+    )
+    page = ingest(pages.article(body_extra=extra, related=""))
+    assert page.article.body.endswith("*Further closures* are not planned.")  # the pitch, the marker and the teasers are out
+    assert [(t.title, t.summary, t.from_id) for t in page.teasers] == [
+        ("Town hall clock stops again", "The clock lost a full hour on Monday, the third time this year.", page.article.id),
+        ("Lifeboat crew rescues two kayakers", "Volunteers reached the pair within twenty minutes of the call.", page.article.id),
+    ]
+    labels = dict(zip(page.labelled.lines, map(str, page.labelled.labels), strict=True))
+    assert labels["MORE STORIES FROM The Lowmouth CourierView all"] == "boilerplate(more_stories)"
+    assert labels["Subscribe to Magzter GOLD to access thousands of magazines and premium stories"] == "boilerplate(subscribe)"
+
+
+def test_date_from_the_pages_date_markup_and_open_graph_fallbacks() -> None:
+    dated = pages.article(ld=None, canonical=None, body_extra='<p class="dateline"><time datetime="2024-06-20T10:00:00Z" class="published">20 June</time></p>')
+    assert ingest(dated).article.date == dt.date(2024, 6, 20)  # no JSON-LD or article meta: htmldate reads the markup
+    head = '<meta property="og:image" content="/img/og.jpg"><meta property="og:url" content="https://courier.example.org/news/og">'
+    ld = {k: v for k, v in pages.LD.items() if k != "image"} | {"inLanguage": "en-AU"}
+    article = ingest(pages.article(ld=ld, lang=None, canonical=None, head=head)).article
+    assert (article.url, article.image, article.lang) == ("https://courier.example.org/news/og", "https://courier.example.org/img/og.jpg", "en-AU")
