@@ -176,3 +176,15 @@ def test_a_recurring_line_is_matched_once_and_the_memory_is_bounded(monkeypatch:
     assert len(rules.seen) <= 3 and rules.match("From Lake News on March 3, 2024") == first
     long_line = "Advertisement revenue fell " * 20
     assert rules.match(long_line) is None and long_line not in rules.seen  # long lines are prose, which rarely recurs
+
+
+def test_a_rule_that_scans_for_words_is_skipped_only_on_ascii_lines_without_them() -> None:
+    rules = build_rules([])
+    words = {bit.bit_length() - 1: w for bit, w in rules.needles}
+    copyright_rule = next(i for i, r in enumerate(rules.rules) if "all rights reserved" in r.pattern)
+    assert "all rights reserved" in words[copyright_rule]
+    assert not any("réservés" in w for w in words[copyright_rule])  # an é is in no ASCII line
+    for line in ["2024 Harbour Media. ALL RIGHTS RESERVED.", "2024 Harbour Media. Tous droits réservés.", "2024 Harbour Media. All rights kept."]:
+        assert rules.match(line) == everything_tried(rules).match(line), line
+    assert rules._lacking("Harbour Media, all rights kept") >> copyright_rule & 1
+    assert not rules._lacking("Harbour Media, \u212aept all rights reserved") >> copyright_rule & 1  # not ASCII: every rule is tried
