@@ -170,7 +170,14 @@ class RuleSet:
         if not self.needles or not line.isascii():
             return 0
         low = line.lower()
-        return sum(bit for bit, words in self.needles if not any(word in low for word in words))
+        lacking = 0
+        for bit, words in self.needles:  # plain loops: this runs on every line
+            for word in words:
+                if word in low:
+                    break
+            else:
+                lacking |= bit
+        return lacking
 
     def _anywhere_for(self, key: tuple[int, int], length: int) -> re.Pattern[str]:
         """The shipped rules that may start with any character and take a line of `length` (of length class key[0]), but for those in key[1]."""
