@@ -25,7 +25,10 @@ another. A page that yields only teasers is scored on the source and date
 the cleaner read off it (its teasers carry that source). Teasers match by title, or by dek where the expected title is empty
 (one dek a prefix of the other).
 
-    .venv/bin/python -m benchmarks.cleaning [DIR] [--only NAME]
+    .venv/bin/python -m benchmarks.cleaning [DIR] [--only NAME] [--urls]
+
+With --urls each page is read with the URL expected.json gives for it (as
+`digest fetch` reads a page), not only its file name.
 """
 
 from __future__ import annotations
@@ -97,15 +100,15 @@ class Result:
     date: dt.date | None = None
 
 
-def clean(data: bytes, name: str, rules: RuleSet) -> Result:
+def clean(data: bytes, name: str, rules: RuleSet, url: str | None = None) -> Result:
     try:
-        labelled = read_page(data, rules, name=name)
+        labelled = read_page(data, rules, name=name, url=url)
     except PageFailure as exc:
         return Result((), (), None, str(exc))
     kinds = tuple(label.kind for label in labelled.labels)
     meta = labelled.meta
     try:
-        page = ingest_page(data, name, rules)
+        page = ingest_page(data, name, rules, url=url)
     except PageFailure as exc:
         return Result(labelled.lines, kinds, None, str(exc))
     article = page.article
@@ -200,7 +203,7 @@ def _ratio(values: list[bool]) -> str:
     return f"{sum(values)}/{len(values)} ({_pct(sum(values), len(values)).strip()})"
 
 
-def run(folder: Path, only: str | None = None) -> Score:
+def run(folder: Path, only: str | None = None, urls: bool = False) -> Score:
     expected: dict[str, dict[str, Any]] = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     rules = default_rules()
     total = Score()
@@ -209,7 +212,7 @@ def run(folder: Path, only: str | None = None) -> Score:
         if only and only not in name:
             continue
         path = folder / name
-        s = score(clean(path.read_bytes(), name, rules), expected[name])
+        s = score(clean(path.read_bytes(), name, rules, expected[name].get("url") if urls else None), expected[name])
         print(_row(name, s))
         total.add(s)
     print(f"\nboilerplate leaked  {total.leaked}/{total.boilerplate} ({_pct(total.leaked, total.boilerplate).strip()})")
@@ -231,11 +234,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dir", nargs="?", type=Path, default=_default_dir(), help="folder with *.txt pages and expected.json (default ../shared/text-dev)")
     parser.add_argument("--only", help="score only pages whose file name contains this")
+    parser.add_argument("--urls", action="store_true", help="give each page the URL expected.json has for it, as `digest fetch` does")
     args = parser.parse_args(argv)
     if not (args.dir / "expected.json").is_file():
         print(f"error: {args.dir}: no expected.json there", file=sys.stderr)
         return 2
-    run(args.dir, args.only)
+    run(args.dir, args.only, args.urls)
     return 0
 
 

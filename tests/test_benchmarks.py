@@ -98,3 +98,24 @@ def test_stories_benchmark_scores_the_labelled_pairs_and_groups_a_corpus() -> No
     assert 0 < precision <= 1 and 0 < recall <= 1 and true_positives > 0
     seconds, found = stories.cost(300, stories.StoriesConfig())
     assert seconds > 0 and found == 0  # the generated corpus tells no story twice
+
+
+def test_cleaning_benchmark_can_read_pages_with_their_urls(tmp_path: Path) -> None:
+    page = "The harbour bridge opens on Monday after two years of repairs, the council said.\nThe 2024 budget paid for it.\n"
+    expected = {
+        "a.txt": {
+            "url": "https://gazette.example.org/local/2024/03/11/bridge-opens.html",
+            "title": None,
+            "source": None,
+            "date": "2024-03-11",
+            "authors": [],
+            "body_lines": [1, 2],
+            "boilerplate_lines": [],
+            "header_lines": [],
+            "teasers": [],
+        }
+    }
+    (tmp_path / "a.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "expected.json").write_text(json.dumps(expected), encoding="utf-8")
+    assert cleaning.run(tmp_path).checks["date"] == [False]  # the text states no day
+    assert cleaning.run(tmp_path, urls=True).checks["date"] == [True]  # its URL does, as `digest fetch` gives it

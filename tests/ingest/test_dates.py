@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator.ingest.clean.dates import parse_edition, parse_full
+from generator.ingest.clean.dates import parse_edition, parse_full, url_date
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,23 @@ def test_not_dates(text: str) -> None:
 def test_full_line_only() -> None:
     assert parse_full("March 3, 2024") is not None
     assert parse_full("March 3, 2024 was a Sunday") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://news.example.org/politics/2025/10/11/ferry-fares-rise.html", dt.date(2025, 10, 11)),
+        ("https://news.example.org/2024-06-23-bridge-reopens", dt.date(2024, 6, 23)),
+        ("https://news.example.org/local/20240623/bridge", dt.date(2024, 6, 23)),
+        ("https://news.example.org/2024/6/3/bridge", dt.date(2024, 6, 3)),
+        ("https://news.example.org/story-120240623", None),  # inside a longer number: an id
+        ("https://news.example.org/archive/2024/06/index.html", None),  # a month, no day
+        ("https://news.example.org/2024/02/30/bridge", None),  # no such day
+        ("https://news.example.org/2024/01/02/a/2024/01/03/b", None),  # two days: which one?
+        ("https://2024-01-02.example.org/bridge", None),  # the host is no path
+        ("https://news.example.org/bridge?day=2024/01/02", None),  # nor is the query
+        (None, None),
+    ],
+)
+def test_the_day_a_url_path_states(url: str | None, day: dt.date | None) -> None:
+    assert url_date(url) == day

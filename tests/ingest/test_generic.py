@@ -400,3 +400,13 @@ def test_arabic_bylines_name_their_authors_in_a_script_without_capitals() -> Non
     assert byline("حاوره في القاهرة / يوسف منصور -") == (("يوسف منصور",), None)
     assert byline("ذهب الوزير إلى السوق") is None  # no byline word: a sentence, whatever its words
     assert signoff("يوسف منصور") == ()  # without a marker an uncapitalised line is no signature
+
+
+def test_a_page_that_states_no_date_takes_the_one_its_url_states_and_its_own_comes_first() -> None:
+    undated = ARTICLE.replace("Publicado 12/03/2024\n", "")
+    url = "https://puerto.example.org/local/2024/03/11/ferry-electrico.html"
+    assert ingest_page(undated.encode(), "a.txt", default_rules()).article.date is None  # type: ignore[union-attr]
+    page = ingest_page(undated.encode(), "a.txt", default_rules(), url=url)
+    assert page.article is not None and page.article.date == dt.date(2024, 3, 11)
+    stated = ingest_page(ARTICLE.encode(), "a.txt", default_rules(), url=url)
+    assert stated.article is not None and stated.article.date == dt.date(2024, 3, 12)  # the page's own dateline wins

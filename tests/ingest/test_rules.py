@@ -138,3 +138,53 @@ def test_many_distinct_first_characters_are_not_all_remembered() -> None:
     lines = [chr(0x4E00 + n) + " text" for n in range(5000)] + ["Advert", "advert"]
     assert [rules.match(line) for line in lines] == [everything_tried(rules).match(line) for line in lines]
     assert len(rules.by_first) <= 4096 and rules.match("ADVERT") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "longest"),
+    [
+        ("View all", 8),
+        ("(?:yes|no) vote", 8),
+        ("(?=.{0,10}$).*x", 11),  # `$` also takes a final line break
+        ("(?:join|subscribe)(?: now)?(?=.{0,20}$) .*", 9 + 4 + 21),
+        ("[a-z]+(?=.{0,5}$).*", None),  # the part before the lookahead has no bound
+        (".*x", None),
+        ("(?=x.{0,5}$).*", None),  # not a plain length bound
+    ],
+)
+def test_the_longest_line_a_rule_can_take_is_read_from_its_pattern(pattern: str, longest: int | None) -> None:
+    assert build_rules([Rule("user", pattern)]).longest[0] == longest
+
+
+@pytest.mark.parametrize("length", [0, 1, 149, 150, 151, 152, 300, 1000])
+def test_lines_too_long_for_some_rules_get_the_same_result(length: int) -> None:
+    rules = default_rules()
+    for line in ["x" * length, ("All rights reserved " * 60)[:length].strip(), "© " + "y" * length, "(Foto: " + "z" * length + ")"]:
+        assert rules.match(line) == everything_tried(rules).match(line), line
+
+
+def test_a_recurring_line_is_matched_once_and_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.ingest.clean import rules as module
+
+    monkeypatch.setattr(module, "_SEEN_LINES", 3)
+    rules = build_rules([Rule("stamp", r"From (?P<pub>.+) on (?P<date>{MONTH} \d+, \d{4})")])
+    first = rules.match("From Lake News on March 3, 2024")
+    assert first is not None and rules.seen["From Lake News on March 3, 2024"] is first
+    assert rules.match("From Lake News on March 3, 2024") is first
+    for line in ("a", "b", "c", "d"):
+        assert rules.match(line) is None
+    assert len(rules.seen) <= 3 and rules.match("From Lake News on March 3, 2024") == first
+    long_line = "Advertisement revenue fell " * 20
+    assert rules.match(long_line) is None and long_line not in rules.seen  # long lines are prose, which rarely recurs
+
+
+def test_a_rule_that_scans_for_words_is_skipped_only_on_ascii_lines_without_them() -> None:
+    rules = build_rules([])
+    words = {bit.bit_length() - 1: w for bit, w in rules.needles}
+    copyright_rule = next(i for i, r in enumerate(rules.rules) if "all rights reserved" in r.pattern)
+    assert "all rights reserved" in words[copyright_rule]
+    assert not any("réservés" in w for w in words[copyright_rule])  # an é is in no ASCII line
+    for line in ["2024 Harbour Media. ALL RIGHTS RESERVED.", "2024 Harbour Media. Tous droits réservés.", "2024 Harbour Media. All rights kept."]:
+        assert rules.match(line) == everything_tried(rules).match(line), line
+    assert rules._lacking("Harbour Media, all rights kept") >> copyright_rule & 1
+    assert not rules._lacking("Harbour Media, \u212aept all rights reserved") >> copyright_rule & 1  # not ASCII: every rule is tried

@@ -193,3 +193,94 @@ def test_a_failed_write_raises_its_own_error(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(OSError, match="No space left") as raised:
         write_atomic(tmp_path / "b.md", "one")
     assert raised.value.errno == errno.ENOSPC
+
+
+# Characters YAML gives a meaning to, spaces, look-alikes of other types: what decides plain or quoted.
+TRICKY = st.text(alphabet=st.sampled_from(list(" -?:,[]{}#&*!|>'\"%@`.~=<+_0123456789eExXoOnNyYtTfF\u00a0é漢")), max_size=12)
+plain_values = st.one_of(TRICKY, st.sampled_from(AMBIGUOUS), st.text(max_size=30), st.integers(), st.booleans())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.dictionaries(st.one_of(st.sampled_from(["title", "source", "lang", "on", "null", "x_1"]), TRICKY), plain_values, max_size=6),
+    st.lists(plain_values, max_size=3),
+    st.dictionaries(st.sampled_from(["file", "sha256", "yes", "ui_lang"]), plain_values, max_size=3),
+)
+def test_plain_fields_written_directly_are_what_pyyaml_writes(fields: dict[str, object], authors: list[object], origin: dict[str, object]) -> None:
+    from generator.ingest import plainyaml
+    from generator.ingest.write import _reads_as_str
+
+    data = {**fields, "authors": authors, "origin": origin}
+    direct = plainyaml.block(data, _reads_as_str)
+    if direct is not None:
+        assert _CDumper is not None
+        assert direct == yaml.dump(data, Dumper=_CDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+        assert dump(data, "body") == frontmatter.dump(data, "body")
+
+
+def test_an_ordinary_entry_takes_the_direct_path() -> None:
+    from generator.ingest import plainyaml
+    from generator.ingest.write import _reads_as_str
+
+    fields = {**DRAFT.fields(), "added": NOW.isoformat(), "origin": ORIGIN}
+    fields["date"] = "2024-06-23"
+    fields["title"] = "Bridge reopens after two years"
+    front = plainyaml.block(fields, _reads_as_str)
+    assert front is not None and front.startswith("title: Bridge reopens after two years\n") and "\norigin:\n  file: a.txt\n" in front
+    assert plainyaml.block({**fields, "title": DRAFT.title}, _reads_as_str) is None  # `: ` needs quotes: libyaml writes it
+    assert plainyaml.block({**fields, "authors": []}, _reads_as_str) is None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(plain_values, st.sampled_from(["title", "on", "x_1"]))
+def test_a_scalar_written_directly_is_what_libyaml_writes_in_every_place(value: object, key: str) -> None:
+    from generator.ingest import plainyaml
+    from generator.ingest.write import _reads_as_str
+
+    assert _CDumper is not None
+    for data in ({key: value}, {key: [value, value]}, {key: {"file": value}}):
+        direct = plainyaml.block(data, _reads_as_str)
+        if direct is not None:
+            assert direct == yaml.dump(data, Dumper=_CDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+            assert dump(data, "") == frontmatter.dump(data, "")
+
+
+@pytest.mark.parametrize(
+    ("value", "direct"),
+    [
+        ("a#b", True),
+        ("a:b", True),
+        ("x?", True),
+        ("a, b [c] {d}", True),
+        ("Bridge reopens", True),
+        ("a  b", True),
+        ("2024-01-01", True),  # dates stay text (no timestamp resolver)
+        ("a #b", False),
+        ("é #", False),
+        ("a: b", False),
+        ("a :", False),
+        ("...a", False),
+        ("%a", False),
+        ("- a", False),
+        ("#a", False),
+        ("'a", False),
+        ("yes", False),
+        ("1.5", False),
+        ("~", False),
+        ("12:30", False),
+        ("a\t", False),
+        ("a ", False),
+        ("", False),
+        (7, True),
+        (True, True),
+    ],
+)
+def test_indicators_and_look_alikes_leave_the_direct_path(value: object, direct: bool) -> None:
+    from generator.ingest import plainyaml
+    from generator.ingest.write import _reads_as_str
+
+    assert _CDumper is not None
+    data = {"title": value}
+    written = plainyaml.block(data, _reads_as_str)
+    assert (written is not None) == direct
+    assert written is None or written == yaml.dump(data, Dumper=_CDumper, sort_keys=False, allow_unicode=True, width=1_000_000)

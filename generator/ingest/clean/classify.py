@@ -90,7 +90,7 @@ def features(line: str, stop: frozenset[str]) -> Features:
     else:
         tokens = _WORD.findall(line.casefold())
         chars = len(line)
-    hits = sum(1 for t in tokens if t in stop)
+    hits = sum(map(stop.__contains__, tokens))
     return Features(chars, len(tokens), hits / len(tokens) if tokens else 0.0, bool(_SENTENCE_END.search(line)))
 
 

@@ -200,3 +200,33 @@ def time_line(text: str) -> bool:
     if not any(ch.isdigit() for ch in text):
         return False
     return any(ch in text for ch in ":./-") or any(_RELATIVE_WORD.fullmatch(w) for w in text.casefold().split())
+
+
+# A date as a URL path writes it: /2025/10/11/, /2025-10-11-, /20251011/ (a year from 1990 on, a real day).
+_URL_DATE = re.compile(
+    r"(?<![\d])(?P<y>(?:199\d|20\d\d))(?P<sep>[/-]?)(?P<m>0[1-9]|1[0-2]|(?<=[/-])[1-9](?=[/-]))(?P=sep)(?P<d>0[1-9]|[12]\d|3[01]|(?<=[/-])[1-9](?=[/-]|$))(?![\d])"
+)
+
+
+def url_date(url: str | None) -> dt.date | None:
+    """The day a page's URL path states (…/2025/10/11/slug.html), or None; the host and query do not count."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path
+    found = [m for m in _URL_DATE.finditer(path) if m["sep"] or _whole_segment_digits(path, m)]
+    days = set()
+    for m in found:
+        try:
+            days.add(dt.date(int(m["y"]), int(m["m"]), int(m["d"])))
+        except ValueError:  # 2025/02/30
+            continue
+    return days.pop() if len(days) == 1 else None  # two different days: cannot tell which is the story's
+
+
+def _whole_segment_digits(path: str, m: re.Match[str]) -> bool:
+    """An 8-digit yyyymmdd stands alone between separators (not inside a longer number or an id)."""
+    before = path[m.start() - 1] if m.start() else "/"
+    after = path[m.end()] if m.end() < len(path) else "/"
+    return not before.isalnum() and not after.isalnum()

@@ -7,6 +7,7 @@ trial pitch, sign-in, "MORE STORIES FROM") — the teaser area.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -72,12 +73,18 @@ class Labelled:
 
 
 def label_page(
-    lines: Sequence[str], rules: RuleSet, template: Template = NO_TEMPLATE, site: Sequence[str] = (), named: frozenset[str] = frozenset()
+    lines: Sequence[str],
+    rules: RuleSet,
+    template: Template = NO_TEMPLATE,
+    site: Sequence[str] = (),
+    named: frozenset[str] = frozenset(),
+    dated: dt.date | None = None,
 ) -> Labelled:
     """`template`: the site's recurring lines (see template), dropped after the rules and the platform header, before the classifier.
 
     `site`: folded words that may name the site (see site.site_words); a source the page states otherwise comes first.
     `named`: folded words of the file name or URL path, which a headline repeating them is preferred for.
+    `dated`: the day the page's URL states, its date when the page itself states none.
     """
     hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
     labels: list[Label] = [
@@ -117,6 +124,8 @@ def label_page(
         generic = _unglued(generic, site)
     body = _body(content, lines, labels)
     meta = _meta(lines, hits, header, generic, labels, site)
+    if meta.date is None and meta.edition is None and dated is not None:
+        meta = dataclasses.replace(meta, date=dated)
     items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
     generic_tail = meta.platform == "generic"
     parsed = _generic_tail(items, lang) if generic_tail else parse_teasers(items, meta.source)

@@ -10,6 +10,15 @@ regex engine would try every alternative on it. So each line is matched
 against the alternation of just the rules its first character allows
 (worked out once per character, by the regex engine itself).
 
+Many generic rules also bound the length of the lines they take, by their
+own width or a lookahead like `(?=.{0,160}$)`; a longer line is matched
+without them (the alternation to try is chosen by first character and
+length class). A rule that scans the line for its words (`.*\\b(?:all
+rights reserved|…)`) is skipped on a plain-ASCII line that contains none of
+them, checked with `in` on the lowered line (which words count, and how each
+letter may appear in ASCII, the regex engine decides). A line that recurs (a site's template, a platform's block)
+is matched once: its result is remembered.
+
 The user's own patterns are matched with the `regex` module, not `re`: it
 gives up on a line after MATCH_SECONDS of CPU time (raising SlowPattern),
 and it checks for signals while it works, so Ctrl-C stops even a pattern
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -87,16 +97,41 @@ class RuleSet:
     combined: _Matcher  # every rule; alternative i is group `r{i}`
     starts: tuple[re.Pattern[str] | None, ...]  # per rule: the characters it can start with (None: any)
     user: int = 0
-    by_first: dict[str, _Matcher] = field(default_factory=dict, compare=False)  # filled as lines come
+    longest: tuple[int | None, ...] = ()  # per rule: the longest line it can take (None: any); empty: not known
+    needles: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (1 << rule index, words in lower-case ASCII one of which a plain-ASCII line it takes contains)
+    by_first: dict[str, _Matcher] = field(default_factory=dict, compare=False)  # rules a first character allows, filled as lines come
+    by_length: dict[tuple[int, int], re.Pattern[str]] = field(default_factory=dict, compare=False)  # rules starting anywhere, by length class and rules skipped
+    seen: dict[str, Hit | None] = field(default_factory=dict, compare=False)  # results of short lines, which recur
+    cuts: tuple[int, ...] = field(init=False, compare=False)  # the bounds in `longest`, sorted: lines between two of them try the same rules
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cuts", tuple(sorted({n for n in self.longest if n is not None})))
 
     def match(self, line: str) -> Hit | None:
         """The first rule (in file order, user rules first) matching the whole line; SlowPattern if theirs take too long."""
+        if line in self.seen:
+            return self.seen[line]
+        hit = self._match(line)
+        if len(line) <= _SEEN_CHARS:
+            if len(self.seen) >= _SEEN_LINES:
+                self.seen.clear()
+            self.seen[line] = hit
+        return hit
+
+    def _match(self, line: str) -> Hit | None:
+        """The rules the first character allows and, apart, the shipped ones that may start anywhere and take a line this long: the earlier rule wins."""
         first = line[:1]
         matcher = self.by_first.get(first) or self._matcher_for(first)
-        m = self._user_match(matcher.user, line) or matcher.shipped.fullmatch(line)
+        m: re.Match[str] | regex.Match[str] | None = self._user_match(matcher.user, line) or matcher.shipped.fullmatch(line)
+        index = int(m.lastgroup[1:]) if m is not None else len(self.rules)  # type: ignore[index]
+        if matcher is not self.combined:
+            key = (bisect_left(self.cuts, len(line)), self._lacking(line))
+            anywhere = self.by_length.get(key) or self._anywhere_for(key, len(line))
+            other = anywhere.fullmatch(line)
+            if other is not None and (j := int(other.lastgroup[1:])) < index:  # type: ignore[index]
+                m, index = other, j
         if m is None:
             return None
-        index = int(m.lastgroup[1:])  # type: ignore[index]
         rule = self.rules[index]
         if "(?P<" not in rule.pattern:
             return Hit(rule)
@@ -123,14 +158,42 @@ class RuleSet:
         return tuple(slow) or tuple(rule.pattern for rule in user)
 
     def _matcher_for(self, first: str) -> _Matcher:
+        """The user's rules a line starting with `first` may match, and the shipped ones that cannot start just anywhere."""
         if not first or len(self.by_first) >= _MAX_FIRSTS:
             return self.combined
-        allowed = tuple(i for i, start in enumerate(self.starts) if start is None or start.fullmatch(first))
+        allowed = tuple(i for i, start in enumerate(self.starts) if (i < self.user if start is None else start.fullmatch(first)))
         matcher = self.by_first[first] = _matcher(self.rules, allowed, self.user)
         return matcher
 
+    def _lacking(self, line: str) -> int:
+        """The rules (bits 1 << index) whose words a plain-ASCII line does not contain."""
+        if not self.needles or not line.isascii():
+            return 0
+        low = line.lower()
+        lacking = 0
+        for bit, words in self.needles:  # plain loops: this runs on every line
+            for word in words:
+                if word in low:
+                    break
+            else:
+                lacking |= bit
+        return lacking
+
+    def _anywhere_for(self, key: tuple[int, int], length: int) -> re.Pattern[str]:
+        """The shipped rules that may start with any character and take a line of `length` (of length class key[0]), but for those in key[1]."""
+        longest = self.longest or (None,) * len(self.rules)
+        allowed = tuple(
+            i
+            for i in range(self.user, len(self.rules))
+            if self.starts[i] is None and (longest[i] is None or length <= longest[i]) and not key[1] >> i & 1  # type: ignore[operator]
+        )
+        pattern = self.by_length[key] = _matcher(self.rules, allowed, self.user).shipped
+        return pattern
+
 
 _MAX_FIRSTS = 4096  # distinct first characters remembered; text in a large script may bring thousands
+_SEEN_CHARS = 200  # lines up to this long have their result remembered: chrome is short, prose rarely recurs
+_SEEN_LINES = 50_000  # results remembered (a few MB) before they are forgotten all at once
 
 
 def _prefixed(i: int) -> Callable[[re.Match[str]], str]:
@@ -152,15 +215,18 @@ def expand(pattern: str) -> str:
 
 def compile_rules(rules: Sequence[Rule], user: int = 0) -> RuleSet:
     """Build the combined matcher, the first `user` rules bounded; raises re.error naming the bad rule."""
-    starts = []
+    starts, longest, needles = [], [], []
     for i, rule in enumerate(rules):
         try:
             starts.append(_start(expand(rule.pattern)))
+            longest.append(_longest(expand(rule.pattern)))
+            if i >= user and starts[-1] is None and (words := _needles(expand(rule.pattern))) is not None:
+                needles.append((1 << i, words))
             if i < user:
                 _bounded(tuple(rules[:user]), (i,))  # `regex` might refuse what `re` took
         except (re.error, regex.error) as exc:
             raise re.error(f"rule {rule.name!r}: {exc}") from None
-    return RuleSet(tuple(rules), _matcher(tuple(rules), tuple(range(len(rules))), user), tuple(starts), user)
+    return RuleSet(tuple(rules), _matcher(tuple(rules), tuple(range(len(rules))), user), tuple(starts), user, tuple(longest), tuple(needles))
 
 
 @functools.lru_cache(maxsize=256)  # many first characters allow the same rules
@@ -192,6 +258,115 @@ def _start(pattern: str) -> re.Pattern[str] | None:
         return None
     # The same literals and sets with the same flags: the engine decides which characters they take.
     return re.compile("|".join(pieces), FLAGS)
+
+
+def _longest(pattern: str) -> int | None:
+    """The longest line `pattern` can match in full, or None when that is unbounded.
+
+    Its width when that is bounded; else a lookahead `(?=.{0,N}$)` after a
+    part of bounded width W bounds it to W + N (+ 1: `$` also matches before
+    a final line break).
+    """
+    parsed = _parser.parse(pattern, FLAGS)
+    width = parsed.getwidth()[1]
+    bounds = [width] if width < _c.MAXREPEAT else []
+    before = 0  # the most characters the items so far can take
+    for item in parsed:
+        op, arg = item
+        if op is _c.ASSERT and arg[0] == 1 and (rest := _rest_at_most(list(arg[1]))) is not None:
+            bounds.append(before + rest)
+        before += _parser.SubPattern(parsed.state, [item]).getwidth()[1]
+        if before >= _c.MAXREPEAT:
+            break
+    return min(bounds, default=None)
+
+
+def _rest_at_most(items: list[tuple[Any, Any]]) -> int | None:
+    """How many characters a lookahead's body `.{0,N}$` (or `.{M,N}\\Z`) lets the line go on: N, and a final line break."""
+    if len(items) != 2 or items[1] not in ((_c.AT, _c.AT_END), (_c.AT, _c.AT_END_STRING)):
+        return None
+    op, arg = items[0]
+    if op not in (_c.MAX_REPEAT, _c.MIN_REPEAT) or list(arg[2]) != [(_c.ANY, None)] or arg[1] >= _c.MAXREPEAT:
+        return None
+    return int(arg[1]) + 1
+
+
+MIN_NEEDLE = 2  # single characters are in too many lines to be worth checking for
+
+
+def _needles(pattern: str) -> tuple[str, ...] | None:
+    """Words one of which every plain-ASCII line `pattern` takes contains (lower-cased), for a pattern that scans the line; else None.
+
+    A pattern scans when it opens (after any lookahead) with a repeat of
+    any character, like `.*` or `[^.!?]*`: it tries its words at every
+    position, which costs more than looking for them.
+    The words are runs of literal characters; the one run (or alternation of
+    runs) kept is the one whose shortest word is longest. Each character is
+    taken to ASCII by the regex engine itself (the Kelvin sign is a k, an é
+    no ASCII letter at all: a word with it is in no ASCII line).
+    """
+    items = list(_parser.parse(pattern, FLAGS))
+    if not _scans(items):
+        return None
+    words = _literal_runs(items)
+    if words is None:
+        return None
+    ascii_words = []
+    for word in words:
+        taken = [_as_ascii(ch) for ch in word]
+        if any(t == "?" for t in taken):  # a character the engine reads as two different ASCII letters: give up
+            return None
+        if "" not in taken:  # else the word cannot be in an ASCII line
+            ascii_words.append("".join(taken))
+    if ascii_words and min(map(len, ascii_words)) < MIN_NEEDLE:
+        return None
+    # A word holding another is in a line only when that one is: checking the other is enough.
+    return tuple(sorted({w for w in ascii_words if not any(v != w and v in w for v in ascii_words)}))
+
+
+def _scans(items: list[tuple[Any, Any]]) -> bool:
+    """True when the sequence opens (after any lookahead, inside any group) with a repeat of any character, like `.*` or `[^.!?]*`."""
+    items = [item for item in items if item[0] not in (_c.ASSERT, _c.ASSERT_NOT, _c.AT)]
+    if not items:
+        return False
+    op, arg = items[0]
+    if op is _c.SUBPATTERN:
+        return _scans(list(arg[-1]))
+    if op not in (_c.MAX_REPEAT, _c.MIN_REPEAT) or arg[1] <= 1:
+        return _scans(list(arg[2])) if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) else False
+    body = list(arg[2])
+    return body[0][0] is _c.ANY or (body[0][0] is _c.IN and body[0][1][:1] == [(_c.NEGATE, None)]) or _scans(body)
+
+
+def _literal_runs(items: list[tuple[Any, Any]]) -> list[str] | None:
+    """Literal words one of which every match of the sequence `items` contains, or None."""
+    options: list[list[str]] = []
+    run: list[str] = []
+    for op, arg in [*items, (None, None)]:
+        if op is _c.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            options.append(["".join(run)])
+            run = []
+        inner: list[str] | None = None
+        if op is _c.SUBPATTERN:
+            inner = _literal_runs(list(arg[-1]))
+        elif op is _c.BRANCH:
+            branches = [_literal_runs(list(branch)) for branch in arg[1]]
+            inner = None if any(b is None for b in branches) else [w for b in branches if b for w in b]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] >= 1:
+            inner = _literal_runs(list(arg[2]))
+        if inner:
+            options.append(inner)
+    return max(options, key=lambda words: (min(map(len, words)), -len(words)), default=None)
+
+
+@functools.cache
+def _as_ascii(ch: str) -> str:
+    """The lower-case ASCII character `ch` matches in a line ("" for none, "?" for several), as the regex engine decides."""
+    taken = {chr(code).lower() for code in range(128) if re.fullmatch(re.escape(ch), chr(code), FLAGS)}
+    return "" if not taken else taken.pop() if len(taken) == 1 else "?"
 
 
 def _first(items: list[tuple[Any, Any]]) -> list[str] | None:
