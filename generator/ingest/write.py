@@ -23,7 +23,6 @@ import yaml
 from generator import yamlio
 from generator.entries import frontmatter
 from generator.faults import reached
-from generator.ingest import plainyaml
 from generator.ingest.article import Draft
 from generator.output import write_all
 from generator.slugs import bounded_slug
@@ -75,15 +74,12 @@ def dump(fields: dict[str, Any], body: str) -> str:
 
     The pure-Python emitter dominated ingest time (~1 ms an entry). libyaml
     escapes characters beyond the BMP and some controls differently, so
-    such texts take the reference path. Fields whose every scalar comes out
-    plain are written directly, as libyaml would (see plainyaml).
+    such texts take the reference path.
     """
     if _CDumper is None or _UNSAFE_FOR_C.search(" ".join(_strings(fields))):
         return frontmatter.dump(fields, body)
     clean = {k: frontmatter._plain(v) for k, v in fields.items() if v is not None}
-    front = plainyaml.block(clean, _reads_as_str)
-    if front is None:
-        front = yaml.dump(clean, Dumper=_CDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    front = yaml.dump(clean, Dumper=_CDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
     body = body.strip("\n")
     return f"{frontmatter.FENCE}\n{front}{frontmatter.FENCE}\n" + (f"\n{body}\n" if body else "")
 
@@ -120,12 +116,6 @@ def _c_dumper() -> type | None:
 
 
 _CDumper = _c_dumper()
-
-
-@functools.lru_cache(maxsize=4096)  # sources, languages, platforms and dates recur entry after entry
-def _reads_as_str(text: str) -> bool:
-    """True when `text`, written plain, reads back as a string (the check the emitter makes before writing it plain)."""
-    return frontmatter.resolve_scalar_fast(_CDumper, yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
 
 
 def edited_by_hand(text: str) -> bool:
