@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.parallel import collector_paused, fan_out, frozen_heap
+from tests.processes import running
 
 
 def test_every_chunk_is_done_once_across_processes() -> None:
@@ -152,14 +153,6 @@ def test_a_terminated_pool_ends_although_the_caller_handles_sigterm(tmp_path: Pa
     assert _run(script) == "done\n"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def test_workers_end_when_their_caller_is_killed(tmp_path: Path) -> None:
     """A worker in a long chunk would otherwise run it to the end (or forever) for nobody."""
     script = tmp_path / "work.py"
@@ -182,9 +175,9 @@ def test_workers_end_when_their_caller_is_killed(tmp_path: Path) -> None:
     process.kill()
     process.wait(timeout=30)
     deadline = time.monotonic() + 30
-    while _alive(worker) and time.monotonic() < deadline:
+    while running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
-    alive = _alive(worker)
+    alive = running(worker)
     if alive:
         os.kill(worker, signal.SIGKILL)
     assert not alive, "the worker outlived its killed caller"

@@ -33,6 +33,7 @@ from generator.serve.events import Generations
 from generator.serve.routes import EVENTS_PATH, Route, inject, reload_script, route, since
 from generator.serve.server import PreviewServer, Target, Targets, start
 from tests.conftest import CONFIG, ROOT, entry_text
+from tests.processes import children, running
 
 WAIT = 30.0  # seconds; generous for a busy CI machine
 
@@ -305,18 +306,6 @@ def test_a_change_saved_before_the_watcher_started_is_built(make_digest: Callabl
 def many_articles(count: int) -> dict[str, str]:
     """Enough entries that a rebuild of their pages runs in a pool of worker processes (engine.PARALLEL_MIN_JOBS)."""
     return {f"e{i}.md": entry_text(f"Story number {i}", id=f"e{i}", added=f"2024-12-{1 + i % 28:02d}T08:{i % 60:02d}:00+00:00") for i in range(count)}
-
-
-def children(pid: int) -> set[int]:
-    return {int(child) for task in os.listdir(f"/proc/{pid}/task") for child in open(f"/proc/{pid}/task/{task}/children").read().split()}
-
-
-def running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def lock_is_free(config: Config) -> bool:

@@ -21,6 +21,7 @@ from generator.config import Config
 from generator.render import engine
 from tests.conftest import ROOT, entry_text, site_files
 from tests.ingest.pages import STANDARD
+from tests.processes import children, running
 
 WAIT = 60.0  # seconds: far beyond a stop, far below a hang's end
 
@@ -48,18 +49,6 @@ def ctrl_c(process: subprocess.Popen[str]) -> str:
         process.communicate()
         raise AssertionError("Ctrl-C did not stop the command") from None
     return out
-
-
-def children(pid: int) -> set[int]:
-    return {int(child) for task in os.listdir(f"/proc/{pid}/task") for child in open(f"/proc/{pid}/task/{task}/children").read().split()}
-
-
-def running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def wait_until(check: Callable[[], bool], what: str) -> None:
