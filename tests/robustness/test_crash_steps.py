@@ -4,7 +4,7 @@ A SIGKILL cannot be aimed between two system calls; tests.crashes can. The
 crash is an exception no handler catches, so nothing runs that a SIGKILL
 would not let run (the cache's uncommitted transaction is rolled back either
 way). Digests and helpers are those of test_kill.py, kept small: a build
-makes about seventy changes, and each is crashed once.
+makes about a hundred changes (103 at last count), and each is crashed once.
 """
 
 from __future__ import annotations
