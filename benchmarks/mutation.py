@@ -41,7 +41,7 @@ class Target:
 
 
 TARGETS = {
-    "output": Target("generator/output.py", ("tests/test_output.py",)),
+    "output": Target("generator/output.py", ("tests/test_output.py", "tests/test_output_token.py")),
     "spare": Target(
         "generator/build.py",
         (

@@ -4,11 +4,12 @@ A SIGKILL cannot be aimed between two system calls; tests.crashes can. The
 crash is an exception no handler catches, so nothing runs that a SIGKILL
 would not let run (the cache's uncommitted transaction is rolled back either
 way). Digests and helpers are those of test_kill.py, kept small: a build
-makes about seventy changes, and each is crashed once.
+makes about a hundred changes (103 at last count), and each is crashed once.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from itertools import count
 from pathlib import Path
@@ -123,3 +124,19 @@ def test_a_site_the_cache_does_not_know_is_not_copied_into_the_spare(tmp_path: P
     write_digest(root, SMALL["B"])
     in_process_build(root)
     assert snapshot(root / "site") == snapshot(tmp_path / "cold-B" / "site")
+
+
+def test_only_the_process_that_armed_a_crash_crashes(tmp_path: Path) -> None:
+    """A forked child (the spare's linker) that met a Crash would die unseen and leave the build waiting forever."""
+    with crash_at(0):
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            try:
+                os.mkdir(tmp_path / "child")
+            except BaseException:
+                os._exit(1)
+            os._exit(0)
+        assert os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0 and (tmp_path / "child").is_dir()
+        with pytest.raises(Crash):
+            os.mkdir(tmp_path / "parent")
+    assert not (tmp_path / "parent").exists()
