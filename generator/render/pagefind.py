@@ -82,6 +82,8 @@ class _Session:
             self._requests.flush()
         except BrokenPipeError:  # the service died; reading says so
             pass
+        except ValueError:  # the pipe was closed: the build gave up on the service (Ctrl-C while waiting for this thread)
+            pass
 
     def _read(self) -> dict[str, Any]:
         """The next response (a large one arrives in many chunks: each is searched for the comma once)."""
