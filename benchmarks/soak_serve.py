@@ -17,6 +17,7 @@ count (from /proc/PID/task), a worker process left behind, or a lock still held.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import http.client
 import os
@@ -98,7 +99,11 @@ class Serve:
 
     def children(self) -> set[int]:
         pid = self.process.pid
-        return {int(c) for task in os.listdir(f"/proc/{pid}/task") for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()}
+        found: set[int] = set()
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(FileNotFoundError):  # a request thread that ended after the listing
+                found.update(int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+        return found
 
 
 def digest(*args: str) -> list[str]:

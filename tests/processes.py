@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 
 def children(pid: int) -> set[int]:
     """The pids of pid's direct children, over all its threads."""
-    tasks = f"/proc/{pid}/task"
-    return {int(child) for task in os.listdir(tasks) for child in open(f"{tasks}/{task}/children").read().split()}
+    tasks, found = f"/proc/{pid}/task", set[int]()
+    for task in os.listdir(tasks):
+        with contextlib.suppress(FileNotFoundError), open(f"{tasks}/{task}/children", encoding="ascii") as listed:  # a thread may end after the listing
+            found.update(int(child) for child in listed.read().split())
+    return found
 
 
 def running(pid: int) -> bool:
