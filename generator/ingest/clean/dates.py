@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 _MONTHS = {
     name: number
@@ -212,8 +213,6 @@ def url_date(url: str | None) -> dt.date | None:
     """The day a page's URL path states (…/2025/10/11/slug.html), or None; the host and query do not count."""
     if not url:
         return None
-    from urllib.parse import urlsplit
-
     path = urlsplit(url).path
     found = [m for m in _URL_DATE.finditer(path) if m["sep"] or _whole_segment_digits(path, m)]
     days = set()
