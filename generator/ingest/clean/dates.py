@@ -12,7 +12,9 @@ import functools
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+from generator.ingest.clean.site import fold, spellings
 
 _MONTHS = {
     name: number
@@ -207,10 +209,20 @@ def time_line(text: str) -> bool:
 _URL_DATE = re.compile(
     r"(?<![\d])(?P<y>(?:199\d|20\d\d))(?P<sep>[/-]?)(?P<m>0[1-9]|1[0-2]|(?<=[/-])[1-9](?=[/-]))(?P=sep)(?P<d>0[1-9]|[12]\d|3[01]|(?<=[/-])[1-9](?=[/-]|$))(?![\d])"
 )
+# Or with the month as a word, as the slug spells it: /2019/oct/13/, /15-aralik-2025-…, /13-de-octubre-de-2019-….
+_URL_SPLIT = re.compile(r"[\W_]+")
+_URL_DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
+_URL_YEAR = re.compile(r"199\d|20\d\d")
+_URL_JOINERS = frozenset(["de", "del", "of"])  # "13-de-octubre-de-2019", "13th-of-october-2019"
+MIN_MONTH_NAME = 3  # letters: shorter abbreviations are words of a slug as often as months
 
 
-def url_date(url: str | None) -> dt.date | None:
-    """The day a page's URL path states (…/2025/10/11/slug.html), or None; the host and query do not count."""
+def url_date(url: str | None, lang: str | None = None) -> dt.date | None:
+    """The day a page's URL path states (…/2025/10/11/slug.html, …/2019/oct/13/…), or None; the host and query do not count.
+
+    A month spelt as a word is read in English (as URLs of any language may spell it) and in `lang`, the
+    page's language, as CLDR names it, folded as slugs write it ("Aralık" → "aralik").
+    """
     if not url:
         return None
     path = urlsplit(url).path
@@ -221,7 +233,55 @@ def url_date(url: str | None) -> dt.date | None:
             days.add(dt.date(int(m["y"]), int(m["m"]), int(m["d"])))
         except ValueError:  # 2025/02/30
             continue
+    if any(ch.isalpha() for ch in path):
+        days |= _named_month_dates(path, lang)
     return days.pop() if len(days) == 1 else None  # two different days: cannot tell which is the story's
+
+
+def _named_month_dates(path: str, lang: str | None) -> set[dt.date]:
+    """Days written day-month-year, year-month-day or month-day-year with the month as a word (joiners aside)."""
+    tokens = [t for w in _URL_SPLIT.split(unquote(path)) if (t := fold(w)) and t not in _URL_JOINERS]
+    if not any(_URL_YEAR.fullmatch(t) for t in tokens):
+        return set()
+    names = {**_MONTHS, **(month_names(lang) if lang and lang != "en" else {})}
+    days: set[dt.date] = set()
+    for i, token in enumerate(tokens):
+        if (month := names.get(token)) is None:
+            continue
+        before = tokens[i - 1] if i else ""
+        after, after2 = tokens[i + 1 : i + 3] + [""] * (2 - len(tokens[i + 1 : i + 3]))
+        for day, year in ((before, after), (after, before), (after, after2)):  # 15-aralik-2025, 2019/oct/13, october-13-2019
+            if _URL_DAY.fullmatch(day) and _URL_YEAR.fullmatch(year):
+                try:
+                    days.add(dt.date(int(year), month, int(day.rstrip("stndrh"))))
+                except ValueError:  # 31 February
+                    continue
+    return days
+
+
+@functools.lru_cache(maxsize=64)
+def month_names(lang: str) -> dict[str, int]:
+    """Folded month names, wide and abbreviated, of a language's CLDR data (Babel); {} for a language Babel does not know.
+
+    A name two months share (none should) is left out.
+    """
+    from babel.core import UnknownLocaleError  # imported on first use: loading a locale takes ~50 ms
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    shared: set[str] = set()
+    try:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=lang).items():
+                    for folded in spellings(name):  # "März": "marz" and "maerz"
+                        if len(folded) < MIN_MONTH_NAME or not folded.isascii() or not folded.isalpha():
+                            continue
+                        if names.setdefault(folded, number) != number:
+                            shared.add(folded)
+    except (UnknownLocaleError, ValueError):
+        return {}
+    return {name: number for name, number in names.items() if name not in shared}
 
 
 def _whole_segment_digits(path: str, m: re.Match[str]) -> bool:
