@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator.ingest.clean.dates import month_names, parse_edition, parse_full, url_date
+from generator.ingest.clean.dates import date_line, month_names, parse_edition, parse_full, url_date
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,19 @@ def test_month_names_come_from_cldr_folded_as_slugs_write_them() -> None:
     assert all(len(name) >= 3 and name.isascii() for name in month_names("pl"))
     assert month_names("ar") == {}  # a script a slug does not spell
     assert month_names("zz") == {}  # a language CLDR does not know
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "day"),
+    [
+        ("Updated: Jan. 5, 2021 at 3:15 p.m. ET", "en", dt.date(2021, 1, 5)),  # the month before the first digit
+        ("Published Monday, Jan. 5, 2021", "en", dt.date(2021, 1, 5)),  # a weekday and the month
+        ("٤ مارس ٢٠٢٤", "ar", dt.date(2024, 3, 4)),  # Arabic-Indic digits
+        ("نشر في ٤ مارس ٢٠٢٤", "ar", dt.date(2024, 3, 4)),
+        ("２０２４年３月４日", "ja", dt.date(2024, 3, 4)),  # full-width digits
+        ("In May 2024 the council met again", "en", None),  # no day: a sentence about a month
+        ("Mehr als 2024 Menschen kamen", "de", None),
+    ],
+)
+def test_date_lines_with_the_month_first_or_digits_of_other_scripts(text: str, lang: str, day: dt.date | None) -> None:
+    assert date_line(text, lang) == day

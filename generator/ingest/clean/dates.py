@@ -113,12 +113,18 @@ _NUMERIC = re.compile(
 _DATEPARSER_LANG = {"no": "nb"}
 _SHORT_YEAR = re.compile(r"[^\W\d_]{2,20}(?:\s+[^\W\d_]{2,20}){0,2}\s*:?\s+(?P<date>\d{1,2}[./]\d{1,2}[./]\d\d)")
 _PARTS = re.compile(r"\s+[·|]\s+")
+_WORD_START = re.compile(r"(?<!\w)[^\W\d_]")
+
+
+# Digits of other scripts, as Arabic, Persian, Hindi, Bengali and (full-width) Japanese pages print dates: "٤ مارس ٢٠٢٤".
+_DIGITS = str.maketrans({chr(zero + n): str(n) for zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0xFF10) for n in range(10)})
 
 
 def date_line(text: str, lang: str | None) -> dt.date | None:
     """The date of a short line that is mostly a date, or None."""
     if len(text) > MAX_DATE_LINE:
         return None
+    text = text.translate(_DIGITS)
     if not _YEAR.search(text):
         labelled = _SHORT_YEAR.fullmatch(text.strip())  # "Posted 10/6/22": a two-digit year only after a label
         return _short_year(labelled["date"], lang) if labelled else None
@@ -158,17 +164,20 @@ def _numeric(m: re.Match[str], text: str) -> dt.date | None:
 
 @functools.lru_cache(maxsize=1024)
 def _search(text: str, lang: str | None) -> dt.date | None:
-    """The line from its first digit parsed whole ("Mis à jour le 28 avril 2020 à 12h30"), else searched."""
+    """The line from its first digit (or the word or two before it) parsed whole ("Mis à jour le 28 avril 2020 à 12h30"), else searched."""
     import dateparser  # imported on first use: it takes ~0.5 s
     from dateparser.search import search_dates
 
     code = _DATEPARSER_LANG.get(lang or "", lang)
     settings: Any = {"REQUIRE_PARTS": ["day", "month", "year"]}
     languages = [code] if code else None
-    start = next((i for i, ch in enumerate(text) if ch.isdigit()), 0)
+    digit = next((i for i, ch in enumerate(text) if ch.isdigit()), 0)
+    # From the first digit, else from one or two words before it: the month or weekday ("Updated: Jan. 5, 2021 at 3:15 p.m. ET").
+    words = [m.start() for m in _WORD_START.finditer(text, 0, digit)]
+    starts = [i for i in (digit, *words[-1:], *words[-2:-1]) if i <= MAX_LABEL]
     try:
-        whole = dateparser.parse(text[start:], languages=languages, settings=settings) if start <= MAX_LABEL else None
-        found = [(text[start:], whole)] if whole else search_dates(text, languages=languages, settings=settings)
+        whole = next(((i, when) for i in starts if (when := dateparser.parse(text[i:], languages=languages, settings=settings))), None)
+        found = [(text[whole[0] :], whole[1])] if whole else search_dates(text, languages=languages, settings=settings)
     except (ValueError, OverflowError):  # a language dateparser does not know
         return None
     for printed, when in found or ():
