@@ -12,6 +12,11 @@ PROSE = [
     "Die Arbeiten sollen nach Angaben der Verwaltung etwa ein Jahr dauern, und für Fußgänger wird in dieser Zeit eine Fähre eingerichtet.",
     "Anwohner hatten seit Jahren über Risse im Beton geklagt, zuletzt mit einer Unterschriftenliste, die mehr als tausend Namen trug.",
 ]
+FRENCH = [
+    "Le conseil municipal a approuvé mardi soir le nouveau terminal de ferry, mettant fin à un débat qui divisait la ville depuis plus d’un an.",
+    "Les travaux commenceront au printemps et devraient durer environ dix-huit mois, selon l’autorité portuaire, qui en assumera le coût.",
+    "Les riverains opposés au projet ont annoncé qu’ils continueraient à demander des changements, dont un parking plus petit.",
+]
 
 
 def _page(lines: list[str], name: str, url: str | None = None) -> tuple[str | None, str | None]:
@@ -67,3 +72,10 @@ def test_the_story_slug_is_the_path_segment_with_most_words_ids_and_extension_dr
     assert story_slug("a.txt", "https://x.example/sport/") == ()  # one word names a section, not a story
     assert story_slug("scrapes/bruecke-wird-erneuert.txt", None) == ("bruecke", "wird", "erneuert")
     assert story_slug("07-talblatt-de.txt", None) == ()  # a file named after the site (see site_words)
+
+
+def test_a_headline_the_url_names_is_no_dek_under_the_shorter_line_above_it() -> None:
+    lines = ["Aller au contenu", "Le Journal du Port", "Accueil", "Le conseil municipal approuve le nouveau terminal de ferry", "Par Marie Dupont", *FRENCH]
+    assert _page(lines, "page.txt")[1] == "Le Journal du Port"  # a shorter line over a longer one: headline over dek
+    url = "https://journal.example.fr/actualite/2021/01/05/le-conseil-approuve-le-terminal"
+    assert _page(lines, "page.txt", url)[1] == "Le conseil municipal approuve le nouveau terminal de ferry"
