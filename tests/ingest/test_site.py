@@ -79,3 +79,10 @@ def test_a_headline_the_url_names_is_no_dek_under_the_shorter_line_above_it() ->
     assert _page(lines, "page.txt")[1] == "Le Journal du Port"  # a shorter line over a longer one: headline over dek
     url = "https://journal.example.fr/actualite/2021/01/05/le-conseil-approuve-le-terminal"
     assert _page(lines, "page.txt", url)[1] == "Le conseil municipal approuve le nouveau terminal de ferry"
+
+
+def test_a_sites_name_line_may_print_an_article_its_host_leaves_out() -> None:
+    lines = ["The Ortsbote", "Menü", "Die alte Brücke wird erneuert", *PROSE]
+    assert _page(lines, "page.txt", "https://www.ortsbote.ch/lokales/bruecke")[0] == "The Ortsbote"
+    assert _page(lines, "page.txt", "https://www.theortsbote.ch/lokales/bruecke")[0] == "The Ortsbote"
+    assert _page(["Theortsbote", *lines[1:]], "page.txt", "https://www.ortsbote.ch/lokales/bruecke")[0] is None  # not an article apart

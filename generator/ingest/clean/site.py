@@ -120,11 +120,17 @@ def names_line(line: str, words: frozenset[str]) -> bool:
     return hits >= MIN_NAMED_WORDS and hits >= NAMED_SHARE * len(long)
 
 
+# A leading article a site's name may print and its host leave out ("The Harbour Times" at harbourtimes.com).
+_ARTICLE = re.compile(r"(?:(?:the|le|la|les|der|die|das|de|het|el|los|las|il|lo|den|det)\s+|l['’])(?=\S)", re.IGNORECASE)
+
+
 def name_line(lines: Sequence[str], words: Sequence[str]) -> str | None:
-    """The first line that is only the site's name ("ARTICLE11", "news.de")."""
+    """The first line that is only the site's name ("ARTICLE11", "news.de", "The Harbour Times" at harbourtimes.com)."""
     for line in lines:
         text = line.strip()
-        if len(text) <= MAX_NAME_LINE and fold(text) in words and any(ch.isalpha() for ch in text):
+        if len(text) > MAX_NAME_LINE or not any(ch.isalpha() for ch in text):
+            continue
+        if fold(text) in words or ((bare := _ARTICLE.match(text)) is not None and fold(text[bare.end() :]) in words):
             return text
     return None
 
