@@ -322,6 +322,7 @@ def _header(
         elif not authors and (found_by := byline(text)) is not None:
             authors, by_source = found_by
             source = source or by_source
+            day = day or date_line(text, lang)  # "By Jane Roe | March 12, 2024"
             out.labels[index[pos]] = ("header", "author")
         elif (found := date_line(text, lang)) is not None:  # the first date is the page's; "updated" ones follow it
             day = day or found
