@@ -57,3 +57,13 @@ def test_a_byline_that_carries_the_date_gives_the_authors_and_the_date() -> None
     comma = ["Council approves new ferry terminal after year-long debate", "By Jane Roe, 12.03.2024", *PROSE]
     article = ingest_page("\n".join(comma).encode(), "a.txt", default_rules()).article
     assert article is not None and (article.authors, article.date) == (("Jane Roe",), dt.date(2024, 3, 12))
+
+
+def test_the_headline_printed_again_with_the_sites_name_after_it_names_the_source() -> None:
+    headline = "Council approves new ferry terminal after year-long debate"
+    page = [f"{headline} | The Harbour Times", "Menu", headline, "By Jane Roe", *PROSE]
+    article = ingest_page("\n".join(page).encode(), "a.txt", default_rules()).article
+    assert article is not None and (article.title, article.source) == (headline, "The Harbour Times")
+    other = ["Ferry fares rise in May | The Harbour Times", "Menu", headline, "By Jane Roe", *PROSE]
+    article = ingest_page("\n".join(other).encode(), "a.txt", default_rules()).article
+    assert article is not None and article.source is None  # the line does not repeat this headline

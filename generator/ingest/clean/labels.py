@@ -24,7 +24,7 @@ from generator.ingest.clean.layout import read_layout
 from generator.ingest.clean.rules import GENERIC, Hit, Rule, RuleSet
 from generator.ingest.clean.site import name_in_text, name_line, name_prefix
 from generator.ingest.clean.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
-from generator.ingest.clean.title import slug_title
+from generator.ingest.clean.title import slug_title, strip_site_suffix
 from generator.ingest.learn.template import NO_TEMPLATE, Template, line_key
 
 MAX_SECTION = 6  # lines a leaked template section may hold
@@ -128,6 +128,7 @@ def label_page(
         generic = _unglued(generic, site)
         if (generic is None or generic.title is None) and (named_title := slug_title(lines[:tail], slug)) is not None:
             generic = dataclasses.replace(generic, title=named_title) if generic else GenericHeader(named_title)
+        generic = _suffixed(generic, [lines[i] for i in range(tail) if lines[i]])
     body = _body(content, lines, labels)
     meta = _meta(lines, hits, header, generic, labels, site)
     if meta.date is None and meta.edition is None and (dated := url_date(url, lang)) is not None:
@@ -221,6 +222,18 @@ def _unglued(generic: GenericHeader | None, site: Sequence[str]) -> GenericHeade
         return generic
     name, title = glued
     return GenericHeader(title, generic.source or name, generic.date, generic.authors)
+
+
+def _suffixed(generic: GenericHeader | None, lines: Sequence[str]) -> GenericHeader | None:
+    """The headline printed again with the site's name after it ("Headline | The Harbour Times", the document's
+    title, which scrapes often keep): that name is the source, where the page states none otherwise."""
+    if generic is None or generic.title is None or generic.source is not None:
+        return generic
+    title = generic.title
+    for line in lines:
+        if len(line) > len(title) and line.startswith(title) and (found := strip_site_suffix(line))[0] == title and found[1]:
+            return dataclasses.replace(generic, source=found[1])
+    return generic
 
 
 def _site_name(lines: Sequence[str], labels: Sequence[Label], site: Sequence[str]) -> str | None:
