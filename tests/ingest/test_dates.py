@@ -96,6 +96,9 @@ def test_month_names_come_from_cldr_folded_as_slugs_write_them() -> None:
         ("٤ مارس ٢٠٢٤", "ar", dt.date(2024, 3, 4)),  # Arabic-Indic digits
         ("نشر في ٤ مارس ٢٠٢٤", "ar", dt.date(2024, 3, 4)),
         ("２０２４年３月４日", "ja", dt.date(2024, 3, 4)),  # full-width digits
+        ("Updated 12/25/2021 10:15 AM", "en", dt.date(2021, 12, 25)),  # month first: the only reading of it
+        ("Aktualisiert 11.01.2021", "de", dt.date(2021, 1, 11)),  # day first where either reads
+        ("Posted 13/25/2021", "en", None),  # no reading at all
         ("In May 2024 the council met again", "en", None),  # no day: a sentence about a month
         ("Mehr als 2024 Menschen kamen", "de", None),
     ],

@@ -156,7 +156,10 @@ def _numeric(m: re.Match[str], text: str) -> dt.date | None:
         return None
     try:
         if m["y"]:
-            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            day, month = int(m["d"]), int(m["m"])
+            if month > 12 >= day:  # "12/25/2021": only month-first reads it (American pages write it so)
+                day, month = month, day
+            return dt.date(int(m["y"]), month, day)
         return dt.date(int(m["y2"]), int(m["m2"]), int(m["d2"]))
     except ValueError:
         return None
