@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.ingest.article import Draft, build_article, build_teaser, hygienic, listing_id
-from generator.ingest.clean.dates import url_date
 from generator.ingest.clean.labels import Labelled, label_page
 from generator.ingest.clean.language import LANGUAGES
 from generator.ingest.clean.rules import RuleSet
-from generator.ingest.clean.site import path_words, site_words
+from generator.ingest.clean.site import path_words, site_words, story_slug
 from generator.ingest.decode import NotText, decode, looks_binary, text_lines
 from generator.ingest.html.detect import looks_like_html
 from generator.ingest.html.page import HtmlFailure, html_drafts, read_html
@@ -56,7 +55,7 @@ def read_page(data: bytes, rules: RuleSet, template: Template = NO_TEMPLATE, nam
         text = decode(data)
     except NotText as exc:
         raise PageFailure(str(exc)) from None
-    return label_page(text_lines(text), rules, template, site_words(name, url, _LANGUAGES), path_words(name, url), url_date(url))
+    return label_page(text_lines(text), rules, template, site_words(name, url, _LANGUAGES), path_words(name, url), url, story_slug(name, url))
 
 
 def ingest_page(data: bytes, name: str, rules: RuleSet, url: str | None = None, template: Template = NO_TEMPLATE) -> Page:

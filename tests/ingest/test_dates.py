@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator.ingest.clean.dates import parse_edition, parse_full, url_date
+from generator.ingest.clean.dates import date_line, month_names, parse_edition, parse_full, url_date
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,52 @@ def test_full_line_only() -> None:
 )
 def test_the_day_a_url_path_states(url: str | None, day: dt.date | None) -> None:
     assert url_date(url) == day
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "day"),
+    [
+        ("https://news.example.org/world/2019/oct/13/harbour-reopens", None, dt.date(2019, 10, 13)),  # English names in any page's URL
+        ("https://haber.example.com.tr/gundem/3-subat-2024-liman-acildi/1234", "tr", dt.date(2024, 2, 3)),  # "Şubat", folded
+        ("https://haber.example.com.tr/gundem/9-aralik-2023-kopru", "tr", dt.date(2023, 12, 9)),  # dotless ı folded to i
+        ("https://noticias.example.es/13-de-octubre-de-2019-el-puerto", "es", dt.date(2019, 10, 13)),
+        ("https://zeitung.example.de/am-3-m%C3%A4rz-2021-bruecke", "de", dt.date(2021, 3, 3)),  # percent-encoded "März"
+        ("https://zeitung.example.de/am-3-maerz-2021-bruecke", "de", dt.date(2021, 3, 3)),  # "ä" written out
+        ("https://news.example.org/october-13th-2019-ferry", "en", dt.date(2019, 10, 13)),
+        ("https://haber.example.com.tr/gundem/3-subat-2024-liman", None, None),  # a Turkish month, the page's language unknown
+        ("https://news.example.org/top-5-may-2020/2020/05/06/list", "en", None),  # two different days
+        ("https://news.example.org/phones-12-mini-2021-review", "en", None),  # a number and a year, no month between
+        ("https://news.example.org/oct-2019/harbour", "en", None),  # a month, no day
+        ("https://news.example.org/31-feb-2019/harbour", "en", None),  # no such day
+    ],
+)
+def test_a_url_path_that_spells_the_month_as_a_word(url: str, lang: str | None, day: dt.date | None) -> None:
+    assert url_date(url, lang) == day
+
+
+def test_month_names_come_from_cldr_folded_as_slugs_write_them() -> None:
+    turkish = month_names("tr")
+    assert turkish["aralik"] == 12 and turkish["subat"] == 2 and turkish["eylul"] == 9
+    assert month_names("nb")["desember"] == 12 and month_names("fr")["aout"] == 8
+    assert all(len(name) >= 3 and name.isascii() for name in month_names("pl"))
+    assert month_names("ar") == {}  # a script a slug does not spell
+    assert month_names("zz") == {}  # a language CLDR does not know
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "day"),
+    [
+        ("Updated: Jan. 5, 2021 at 3:15 p.m. ET", "en", dt.date(2021, 1, 5)),  # the month before the first digit
+        ("Published Monday, Jan. 5, 2021", "en", dt.date(2021, 1, 5)),  # a weekday and the month
+        ("٤ مارس ٢٠٢٤", "ar", dt.date(2024, 3, 4)),  # Arabic-Indic digits
+        ("نشر في ٤ مارس ٢٠٢٤", "ar", dt.date(2024, 3, 4)),
+        ("２０２４年３月４日", "ja", dt.date(2024, 3, 4)),  # full-width digits
+        ("Updated 12/25/2021 10:15 AM", "en", dt.date(2021, 12, 25)),  # month first: the only reading of it
+        ("Aktualisiert 11.01.2021", "de", dt.date(2021, 1, 11)),  # day first where either reads
+        ("Posted 13/25/2021", "en", None),  # no reading at all
+        ("In May 2024 the council met again", "en", None),  # no day: a sentence about a month
+        ("Mehr als 2024 Menschen kamen", "de", None),
+    ],
+)
+def test_date_lines_with_the_month_first_or_digits_of_other_scripts(text: str, lang: str, day: dt.date | None) -> None:
+    assert date_line(text, lang) == day

@@ -410,3 +410,31 @@ def test_a_page_that_states_no_date_takes_the_one_its_url_states_and_its_own_com
     assert page.article is not None and page.article.date == dt.date(2024, 3, 11)
     stated = ingest_page(ARTICLE.encode(), "a.txt", default_rules(), url=url)
     assert stated.article is not None and stated.article.date == dt.date(2024, 3, 12)  # the page's own dateline wins
+
+
+def test_a_one_line_page_is_titled_by_its_urls_slug_where_it_prints_those_words() -> None:
+    run_together = (
+        "Accueil Régions Élections municipales 2026 Pêche côtière Météo "
+        "Le conseil municipal de Valdemar a voté lundi soir le nouveau plan du port, après un long débat sur le stationnement et les quais. "
+        "Les travaux commenceront au printemps et dureront un an, selon la mairie, qui promet un bac pour les piétons pendant le chantier."
+    )
+    url = "https://journal.example.fr/elections-municipales/"
+    titled = ingest_page(run_together.encode(), "a.txt", default_rules(), url=url).article
+    assert titled is not None and (titled.title, titled.title_derived) == ("Élections municipales", False)
+    elsewhere = ingest_page(run_together.encode(), "a.txt", default_rules(), url="https://journal.example.fr/peche-hauturiere/").article
+    assert elsewhere is not None and elsewhere.title_derived  # the page does not print that slug: a title from the text
+    headed = ingest_page(ARTICLE.encode(), "a.txt", default_rules(), url="https://puerto.example.org/menu-inicio/").article
+    assert headed is not None and headed.title == "El puerto de Valdemar recibe su primer ferry eléctrico"  # a printed headline comes first
+
+
+def test_a_url_that_spells_the_month_in_the_pages_language_dates_the_page() -> None:
+    page = (
+        "Valdemar limanına ilk elektrikli feribot geldi\n"
+        "Valdemar limanının ilk elektrikli feribotu pazartesi sabahı yüzden fazla yolcuyla ilk seferini yaptı ve belediye başkanı da köprüüstündeydi.\n"
+        "Denizcilik şirketi, yirmi dakikada şarj olan geminin körfezdeki gürültüyü yarıya indireceğini ve rıhtım sakinlerinin yazın daha iyi uyuyacağını umuyor.\n"
+    )
+    url = "https://haber.example.com.tr/gundem/9-aralik-2023-valdemar-limanina-feribot/88123"
+    article = ingest_page(page.encode(), "a.txt", default_rules(), url=url).article
+    assert article is not None and article.date == dt.date(2023, 12, 9)
+    spanish = ingest_page(ARTICLE.replace("Publicado 12/03/2024\n", "").encode(), "a.txt", default_rules(), url=url).article
+    assert spanish is not None and spanish.date is None  # "aralik" is no month in Spanish (nor English)

@@ -2,7 +2,8 @@
 
 A site names itself in its copyright line ("(©NTB)") and in menu items about itself ("About The Courier",
 "Über Talblatt", "Mijn Courant"). A copyright line counts on its own when it
-names a one-word agency or brand; a menu item only
+names a one-word agency or brand, and with a longer name when the page prints
+that name as a line of its own too (its logo's text); a menu item only
 when the page names the same brand on another line too (another such item,
 the copyright line, or the name alone), since "About Cookies" or "My
 Newsletter" is a menu item of another kind.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 MAX_NAME_WORDS = 4
 MAX_ITEM = 40  # characters of a menu item about the site
@@ -84,24 +85,30 @@ def brand(lines: Sequence[str], copyright_lines: Iterable[int], credit_lines: It
     `copyright_lines`, `credit_lines`: indices of the lines a copyright rule and an image-credit rule took
     ("© 2024 Harbour Media" is read as either); a credit line counts only with a year ("© AFP" is a photo's).
     """
+    alone = {line.strip().casefold() for line in lines if line.strip()}
     for i, strict in [*((i, False) for i in copyright_lines), *((i, True) for i in credit_lines)]:
-        if (name := copyright_name(lines[i], strict)) is not None:
+        if (name := copyright_name(lines[i], strict, confirmed=alone)) is not None:
             return name
     items = [name for line in lines if len(line) <= MAX_ITEM and (name := _menu_name(line)) is not None]
     if not items:
         return None
-    alone = {line.strip().casefold() for line in lines if line.strip()}
     counts = Counter(name.casefold() for name in items)
     return next((name for name in items if counts[name.casefold()] + (name.casefold() in alone) >= 2), None)
 
 
-def copyright_name(line: str, strict: bool = False) -> str | None:
-    """The company or agency a copyright line names: any name after a year, or (not `strict`) one word ("(©NTB)"); not a person's name alone."""
+def copyright_name(line: str, strict: bool = False, confirmed: Collection[str] = ()) -> str | None:
+    """The company or agency a copyright line names: (not `strict`) one word ("(©NTB)"), or any name the page also
+    prints as a line of its own (`confirmed`: the page's lines, case-folded), its logo's text ("The Harbour Times");
+    not a person's or a printer's name alone, nor a picture's credit."""
     m = _COPYRIGHT.fullmatch(line.strip())
     if m is None:
         return None
     name = m["name"].strip(" .")
-    if not _plausible(name) or strict or len(name.split()) > 1:  # several words may be a person's or a printer's name
+    if not _plausible(name):
+        return None
+    if name.casefold() in confirmed and (m["year"] or not strict):  # a picture's credit rarely has a year, a site's notice does
+        return name
+    if strict or len(name.split()) > 1:  # several words may be a person's or a printer's name
         return None
     return name
 

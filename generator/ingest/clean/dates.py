@@ -12,7 +12,9 @@ import functools
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+from generator.ingest.clean.site import fold, spellings
 
 _MONTHS = {
     name: number
@@ -111,12 +113,18 @@ _NUMERIC = re.compile(
 _DATEPARSER_LANG = {"no": "nb"}
 _SHORT_YEAR = re.compile(r"[^\W\d_]{2,20}(?:\s+[^\W\d_]{2,20}){0,2}\s*:?\s+(?P<date>\d{1,2}[./]\d{1,2}[./]\d\d)")
 _PARTS = re.compile(r"\s+[·|]\s+")
+_WORD_START = re.compile(r"(?<!\w)[^\W\d_]")
+
+
+# Digits of other scripts, as Arabic, Persian, Hindi, Bengali and (full-width) Japanese pages print dates: "٤ مارس ٢٠٢٤".
+_DIGITS = str.maketrans({chr(zero + n): str(n) for zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0xFF10) for n in range(10)})
 
 
 def date_line(text: str, lang: str | None) -> dt.date | None:
     """The date of a short line that is mostly a date, or None."""
     if len(text) > MAX_DATE_LINE:
         return None
+    text = text.translate(_DIGITS)
     if not _YEAR.search(text):
         labelled = _SHORT_YEAR.fullmatch(text.strip())  # "Posted 10/6/22": a two-digit year only after a label
         return _short_year(labelled["date"], lang) if labelled else None
@@ -148,7 +156,10 @@ def _numeric(m: re.Match[str], text: str) -> dt.date | None:
         return None
     try:
         if m["y"]:
-            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            day, month = int(m["d"]), int(m["m"])
+            if month > 12 >= day:  # "12/25/2021": only month-first reads it (American pages write it so)
+                day, month = month, day
+            return dt.date(int(m["y"]), month, day)
         return dt.date(int(m["y2"]), int(m["m2"]), int(m["d2"]))
     except ValueError:
         return None
@@ -156,17 +167,20 @@ def _numeric(m: re.Match[str], text: str) -> dt.date | None:
 
 @functools.lru_cache(maxsize=1024)
 def _search(text: str, lang: str | None) -> dt.date | None:
-    """The line from its first digit parsed whole ("Mis à jour le 28 avril 2020 à 12h30"), else searched."""
+    """The line from its first digit (or the word or two before it) parsed whole ("Mis à jour le 28 avril 2020 à 12h30"), else searched."""
     import dateparser  # imported on first use: it takes ~0.5 s
     from dateparser.search import search_dates
 
     code = _DATEPARSER_LANG.get(lang or "", lang)
     settings: Any = {"REQUIRE_PARTS": ["day", "month", "year"]}
     languages = [code] if code else None
-    start = next((i for i, ch in enumerate(text) if ch.isdigit()), 0)
+    digit = next((i for i, ch in enumerate(text) if ch.isdigit()), 0)
+    # From the first digit, else from one or two words before it: the month or weekday ("Updated: Jan. 5, 2021 at 3:15 p.m. ET").
+    words = [m.start() for m in _WORD_START.finditer(text, 0, digit)]
+    starts = [i for i in (digit, *words[-1:], *words[-2:-1]) if i <= MAX_LABEL]
     try:
-        whole = dateparser.parse(text[start:], languages=languages, settings=settings) if start <= MAX_LABEL else None
-        found = [(text[start:], whole)] if whole else search_dates(text, languages=languages, settings=settings)
+        whole = next(((i, when) for i in starts if (when := dateparser.parse(text[i:], languages=languages, settings=settings))), None)
+        found = [(text[whole[0] :], whole[1])] if whole else search_dates(text, languages=languages, settings=settings)
     except (ValueError, OverflowError):  # a language dateparser does not know
         return None
     for printed, when in found or ():
@@ -207,10 +221,20 @@ def time_line(text: str) -> bool:
 _URL_DATE = re.compile(
     r"(?<![\d])(?P<y>(?:199\d|20\d\d))(?P<sep>[/-]?)(?P<m>0[1-9]|1[0-2]|(?<=[/-])[1-9](?=[/-]))(?P=sep)(?P<d>0[1-9]|[12]\d|3[01]|(?<=[/-])[1-9](?=[/-]|$))(?![\d])"
 )
+# Or with the month as a word, as the slug spells it: /2019/oct/13/, /15-aralik-2025-…, /13-de-octubre-de-2019-….
+_URL_SPLIT = re.compile(r"[\W_]+")
+_URL_DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
+_URL_YEAR = re.compile(r"199\d|20\d\d")
+_URL_JOINERS = frozenset(["de", "del", "of"])  # "13-de-octubre-de-2019", "13th-of-october-2019"
+MIN_MONTH_NAME = 3  # letters: shorter abbreviations are words of a slug as often as months
 
 
-def url_date(url: str | None) -> dt.date | None:
-    """The day a page's URL path states (…/2025/10/11/slug.html), or None; the host and query do not count."""
+def url_date(url: str | None, lang: str | None = None) -> dt.date | None:
+    """The day a page's URL path states (…/2025/10/11/slug.html, …/2019/oct/13/…), or None; the host and query do not count.
+
+    A month spelt as a word is read in English (as URLs of any language may spell it) and in `lang`, the
+    page's language, as CLDR names it, folded as slugs write it ("Aralık" → "aralik").
+    """
     if not url:
         return None
     path = urlsplit(url).path
@@ -221,7 +245,55 @@ def url_date(url: str | None) -> dt.date | None:
             days.add(dt.date(int(m["y"]), int(m["m"]), int(m["d"])))
         except ValueError:  # 2025/02/30
             continue
+    if any(ch.isalpha() for ch in path):
+        days |= _named_month_dates(path, lang)
     return days.pop() if len(days) == 1 else None  # two different days: cannot tell which is the story's
+
+
+def _named_month_dates(path: str, lang: str | None) -> set[dt.date]:
+    """Days written day-month-year, year-month-day or month-day-year with the month as a word (joiners aside)."""
+    tokens = [t for w in _URL_SPLIT.split(unquote(path)) if (t := fold(w)) and t not in _URL_JOINERS]
+    if not any(_URL_YEAR.fullmatch(t) for t in tokens):
+        return set()
+    names = {**_MONTHS, **(month_names(lang) if lang and lang != "en" else {})}
+    days: set[dt.date] = set()
+    for i, token in enumerate(tokens):
+        if (month := names.get(token)) is None:
+            continue
+        before = tokens[i - 1] if i else ""
+        after, after2 = tokens[i + 1 : i + 3] + [""] * (2 - len(tokens[i + 1 : i + 3]))
+        for day, year in ((before, after), (after, before), (after, after2)):  # 15-aralik-2025, 2019/oct/13, october-13-2019
+            if _URL_DAY.fullmatch(day) and _URL_YEAR.fullmatch(year):
+                try:
+                    days.add(dt.date(int(year), month, int(day.rstrip("stndrh"))))
+                except ValueError:  # 31 February
+                    continue
+    return days
+
+
+@functools.lru_cache(maxsize=64)
+def month_names(lang: str) -> dict[str, int]:
+    """Folded month names, wide and abbreviated, of a language's CLDR data (Babel); {} for a language Babel does not know.
+
+    A name two months share (none should) is left out.
+    """
+    from babel.core import UnknownLocaleError  # imported on first use: loading a locale takes ~50 ms
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    shared: set[str] = set()
+    try:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=lang).items():
+                    for folded in spellings(name):  # "März": "marz" and "maerz"
+                        if len(folded) < MIN_MONTH_NAME or not folded.isascii() or not folded.isalpha():
+                            continue
+                        if names.setdefault(folded, number) != number:
+                            shared.add(folded)
+    except (UnknownLocaleError, ValueError):
+        return {}
+    return {name: number for name, number in names.items() if name not in shared}
 
 
 def _whole_segment_digits(path: str, m: re.Match[str]) -> bool:

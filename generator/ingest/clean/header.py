@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.ingest.clean.dates import Edition, parse_edition
+from generator.ingest.clean.dates import Edition, date_line, parse_edition, time_line
 
 _PUB_DATE = re.compile(r"(?P<pub>[^|]{1,120}?)\s*\|\s*(?P<date>[^|]{4,60})")
 _BAR_DATE = re.compile(r"\|\s*(?P<date>[^|]{4,60})")
@@ -51,7 +51,7 @@ def find_header(lines: Sequence[str]) -> Header | None:
         return None
     title = lines[0]
     m = _PUB_DATE.fullmatch(lines[1])
-    if m and (edition := parse_edition(m["date"])) is not None:
+    if m and _BYLINE.fullmatch(m["pub"].strip()) is None and (edition := parse_edition(m["date"])) is not None:  # "By Jane Roe | …" names no publication
         return _after(title, m["pub"].strip(), edition, ("title", "source_date"), lines[2:])
     b = _BAR_DATE.fullmatch(lines[2])
     if "|" not in lines[1] and len(lines[1]) <= 120 and b and (edition := parse_edition(b["date"])) is not None:
@@ -94,7 +94,14 @@ class GenericHeader:
 
 _BY = r"(?:by|von|par|por|av|door|yazan|di|af|przez|bởi|بقلم|حاوره|حاورها|إعداد|اعداد)"  # Arabic: "by the pen of", "interviewed by", "prepared by"
 _EMPTY_BYLINE = re.compile(rf"(?:[^\W\d_][\w ]{{0,30}}?\s)?{_BY}\s*:?(?:\s*[-–—|·]\s*\S.{{0,20}})?", re.IGNORECASE)
-_BYLINE = re.compile(rf"(?:.*?,\s*)?{_BY}\s*:?(?:\s+(?:in|في)\s+[^/]{{1,30}}?\s*/)?\s+(?P<names>\S.{{0,150}})", re.IGNORECASE)  # "… في صنعاء / Name"
+# A verb of writing before the marker ("Written by", "Geschrieben von"), or a "Text:" label in its place ("Tekst og foto: …").
+_WRITTEN = r"(?:written|reported|posted|story|words|compiled|geschrieben|verfasst|écrit|rédigé|escrito|redactado|scritto|geschreven|skrevet|skrivet)"
+_TEXT_LABEL = r"(?:text|tekst|texto|testo|teksti)(?:\s+(?:og|und|and|et|e|y|en|och|ja)\s+(?:fotos?|photos?|bilder|bild|foto's))?\s*:"
+_BYLINE = re.compile(
+    rf"(?:.*?,\s*)?(?:(?:{_WRITTEN}\s+)?{_BY}\s*:?|{_TEXT_LABEL})(?:\s+(?:in|في)\s+[^/]{{1,30}}?\s*/)?\s+(?P<names>\S.{{0,150}})",  # "… في صنعاء / Name"
+    re.IGNORECASE,
+)
+_PART = re.compile(r"\s+[|·•]\s+")
 _JOINED = re.compile(r"\s+(?:and|und|et|e|y|og|en|ve|och|i|&)\s+|\s*,\s*", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\s(?:and|und|et|e|y|og|en|ve|och|&)\s", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*\([^)]{0,40}\)")
@@ -116,9 +123,12 @@ def _capital(word: str, uncased: bool) -> bool:
 
 def byline(line: str) -> tuple[tuple[str, ...], str | None] | None:
     """Authors (and a trailing source) of a byline: "By Jane Roe", "posté à 11h29, par JBB",
-    "Tom Ambrose (now) and Hamish Mackay (earlier)", "A, B e C, O Estado de S.Paulo"."""
+    "Tom Ambrose (now) and Hamish Mackay (earlier)", "A, B e C, O Estado de S.Paulo", "By Jane Roe | March 12, 2024"."""
     if len(line) > 160:
         return None
+    if len(parts := _PART.split(line)) > 1:  # "By Jane Roe | March 12, 2024": the date and time are parts of their own
+        names = [p for p in parts if not time_line(p) and date_line(p, None) is None]
+        return byline(names[0]) if len(names) == 1 else None
     m = _BYLINE.fullmatch(line)
     text = m["names"] if m else line
     if m is None and not _CONJUNCTION.search(line):

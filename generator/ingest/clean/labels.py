@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from generator.ingest.clean.brand import brand
 from generator.ingest.clean.classify import classify
-from generator.ingest.clean.dates import date_line, parse_edition, time_line
+from generator.ingest.clean.dates import date_line, parse_edition, time_line, url_date
 from generator.ingest.clean.header import IMAGE, GenericHeader, Header, author_name, byline, find_header, source_line
 from generator.ingest.clean.language import detect
 from generator.ingest.clean.layout import read_layout
 from generator.ingest.clean.rules import GENERIC, Hit, Rule, RuleSet
 from generator.ingest.clean.site import name_in_text, name_line, name_prefix
 from generator.ingest.clean.teasers import Item, Parsed, Teaser, parse_listing, parse_teasers
+from generator.ingest.clean.title import slug_title, strip_site_suffix
 from generator.ingest.learn.template import NO_TEMPLATE, Template, line_key
 
 MAX_SECTION = 6  # lines a leaked template section may hold
@@ -78,13 +79,16 @@ def label_page(
     template: Template = NO_TEMPLATE,
     site: Sequence[str] = (),
     named: frozenset[str] = frozenset(),
-    dated: dt.date | None = None,
+    url: str | None = None,
+    slug: Sequence[str] = (),
 ) -> Labelled:
     """`template`: the site's recurring lines (see template), dropped after the rules and the platform header, before the classifier.
 
     `site`: folded words that may name the site (see site.site_words); a source the page states otherwise comes first.
     `named`: folded words of the file name or URL path, which a headline repeating them is preferred for.
-    `dated`: the day the page's URL states, its date when the page itself states none.
+    `url`: where the page was fetched; the day its path states is the page's date when the page itself states none.
+    `slug`: folded words of the URL's (or file name's) slug (see site.story_slug): the title, where the page prints
+    them and no headline.
     """
     hits: list[Hit | None] = [rules.match(line) if line else None for line in lines]
     labels: list[Label] = [
@@ -122,9 +126,12 @@ def label_page(
         content = [i for i in content if labels[i].kind == "body"]
         generic, listing, generic_teasers = layout.header, layout.listing, layout.teasers
         generic = _unglued(generic, site)
+        if (generic is None or generic.title is None) and (named_title := slug_title(lines[:tail], slug)) is not None:
+            generic = dataclasses.replace(generic, title=named_title) if generic else GenericHeader(named_title)
+        generic = _suffixed(generic, [lines[i] for i in range(tail) if lines[i]])
     body = _body(content, lines, labels)
     meta = _meta(lines, hits, header, generic, labels, site)
-    if meta.date is None and meta.edition is None and dated is not None:
+    if meta.date is None and meta.edition is None and (dated := url_date(url, lang)) is not None:
         meta = dataclasses.replace(meta, date=dated)
     items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
     generic_tail = meta.platform == "generic"
@@ -215,6 +222,18 @@ def _unglued(generic: GenericHeader | None, site: Sequence[str]) -> GenericHeade
         return generic
     name, title = glued
     return GenericHeader(title, generic.source or name, generic.date, generic.authors)
+
+
+def _suffixed(generic: GenericHeader | None, lines: Sequence[str]) -> GenericHeader | None:
+    """The headline printed again with the site's name after it ("Headline | The Harbour Times", the document's
+    title, which scrapes often keep): that name is the source, where the page states none otherwise."""
+    if generic is None or generic.title is None or generic.source is not None:
+        return generic
+    title = generic.title
+    for line in lines:
+        if len(line) > len(title) and line.startswith(title) and (found := strip_site_suffix(line))[0] == title and found[1]:
+            return dataclasses.replace(generic, source=found[1])
+    return generic
 
 
 def _site_name(lines: Sequence[str], labels: Sequence[Label], site: Sequence[str]) -> str | None:

@@ -263,7 +263,7 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
     article's first prose line when `prose`, a candidate only if it does not end like a sentence.
     A line most of whose words the file name or URL repeats (`named`) scores NAMED_BONUS more.
 
-    Of a headline and the longer dek under it, the headline wins.
+    Of a headline and the longer dek under it, the headline wins, unless only the longer one repeats `named`.
     """
     scores: dict[int, float] = {}
     branded: dict[int, float] = {}  # "Brand - Section" lines, which may be a headline naming a person ("Von der Leyen - Porträt")
@@ -285,7 +285,12 @@ def _pick_title(texts: Sequence[str], lo: int, hi: int, lang: str | None, prose:
     ranked = {pos: score - 0.5 * sum(1 for p in scores if p > pos) for pos, score in scores.items()}
     best = max(ranked, key=lambda p: (ranked[p], p))
     above = _above(texts, best, scores, lang)
-    if above in scores and len(texts[above]) < len(texts[best]) and words(texts[above]) >= MIN_HEADLINE_WORDS:
+    if (
+        above in scores
+        and len(texts[above]) < len(texts[best])
+        and words(texts[above]) >= MIN_HEADLINE_WORDS
+        and not (named and names_line(texts[best], named) and not names_line(texts[above], named))  # the URL's headline is no dek
+    ):
         return above
     return best
 
@@ -317,6 +322,7 @@ def _header(
         elif not authors and (found_by := byline(text)) is not None:
             authors, by_source = found_by
             source = source or by_source
+            day = day or date_line(text, lang)  # "By Jane Roe | March 12, 2024"
             out.labels[index[pos]] = ("header", "author")
         elif (found := date_line(text, lang)) is not None:  # the first date is the page's; "updated" ones follow it
             day = day or found

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 MIN_NAME = 2  # letters of a hint word ("bd")
 MIN_TEXT_NAME = 6  # letters of a hint word looked for inside the text: shorter ones are common words ("news")
@@ -37,10 +37,23 @@ _WORD = re.compile(r"[^\W\d_][\w]*")
 _DOMAIN_AFTER = re.compile(r"\.[a-z]{2,6}\b")
 
 
+# Letters Unicode does not decompose into a base letter and an accent, spelt as URL slugs spell them ("Aralık" → "aralik").
+_UNACCENTED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
+
+
 def fold(text: str) -> str:
     """Case, accents and everything but letters and digits dropped: "Habertürk" and "HABERTURK.com" → "haberturk", "haberturkcom"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNACCENTED))
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+# Slugs write some letters out instead of dropping their accent: German "ü" as "ue" ("nuernberg"), Danish and Norwegian "å" as "aa".
+_WRITTEN_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe"})
+
+
+def spellings(word: str) -> frozenset[str]:
+    """The ways a slug may spell `word`: folded ("Nürnberg" → "nurnberg") and with its letters written out ("nuernberg")."""
+    return frozenset((fold(word), fold(word.casefold().translate(_WRITTEN_OUT))))
 
 
 def site_words(name: str, url: str | None, languages: frozenset[str] = frozenset()) -> tuple[str, ...]:
@@ -76,6 +89,30 @@ def path_words(name: str, url: str | None) -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= MIN_PATH_WORD and not w.isdigit())
 
 
+_EXTENSION = re.compile(r"\.[a-z]{2,5}$", re.IGNORECASE)
+_ID = re.compile(r"\d{5,}|(?=(?:\D*\d){3})(?=.*[a-z]).{6,}")  # "20080475", "f20cc7ea": an id, not a word of the story's name ("covid19" is one)
+
+
+def story_slug(name: str, url: str | None) -> tuple[str, ...]:
+    """Folded words, in order, of the URL path's segment with the most words (ids and the extension dropped):
+    the story's or section's name as the site spelt it ("…/casa-civil-limita-inscricoes.html", "…/elections-americaines/");
+    () when no segment has MIN_NAMED_WORDS words. A file name counts only with more than MAX_SITE_STEM words (else it is the site's name)."""
+    if url:
+        segments, least = urlsplit(url).path.split("/"), MIN_NAMED_WORDS
+    else:
+        segments, least = ([] if "://" in name else [PurePosixPath(name.replace("\\", "/")).name]), MAX_SITE_STEM + 1
+    best: list[str] = []
+    most = least - 1
+    for segment in segments:
+        raw = _SPLIT.split(_EXTENSION.sub("", unquote(unquote(segment))))  # some sites encode twice ("%2520")
+        if sum(w.isalpha() for w in raw) <= most:  # cheap: most pages' names have no slug
+            continue
+        words = [f for w in raw if (f := fold(w)) and not _ID.fullmatch(f)]
+        if (alpha := sum(w.isalpha() for w in words)) > most:
+            best, most = words, alpha
+    return tuple(best)
+
+
 def names_line(line: str, words: frozenset[str]) -> bool:
     """At least MIN_NAMED_WORDS of the line's words, and NAMED_SHARE of its words of 3+ letters, are among `words` (slugs drop small words)."""
     long = [f for w in line.split() if len(f := fold(w)) >= MIN_PATH_WORD]
@@ -83,11 +120,17 @@ def names_line(line: str, words: frozenset[str]) -> bool:
     return hits >= MIN_NAMED_WORDS and hits >= NAMED_SHARE * len(long)
 
 
+# A leading article a site's name may print and its host leave out ("The Harbour Times" at harbourtimes.com).
+_ARTICLE = re.compile(r"(?:(?:the|le|la|les|der|die|das|de|het|el|los|las|il|lo|den|det)\s+|l['’])(?=\S)", re.IGNORECASE)
+
+
 def name_line(lines: Sequence[str], words: Sequence[str]) -> str | None:
-    """The first line that is only the site's name ("ARTICLE11", "news.de")."""
+    """The first line that is only the site's name ("ARTICLE11", "news.de", "The Harbour Times" at harbourtimes.com)."""
     for line in lines:
         text = line.strip()
-        if len(text) <= MAX_NAME_LINE and fold(text) in words and any(ch.isalpha() for ch in text):
+        if len(text) > MAX_NAME_LINE or not any(ch.isalpha() for ch in text):
+            continue
+        if fold(text) in words or ((bare := _ARTICLE.match(text)) is not None and fold(text[bare.end() :]) in words):
             return text
     return None
 

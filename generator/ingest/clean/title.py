@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from generator.ingest.clean.dates import time_line
+from generator.ingest.clean.site import spellings
 
 MAX_TITLE = 90
 _END = re.compile(r"[.!?]\s+(\S)")
@@ -102,3 +103,47 @@ def strip_site_suffix(title: str) -> tuple[str, str | None]:
 def heading_text(line: str) -> str:
     """A markdown heading's text ("# Title" → "Title"); a hashtag ("#news") is left as it is."""
     return line[1:].lstrip("#").strip() if line.startswith(("# ", "##")) else line.strip()
+
+
+# A page that prints no headline-like line may still print its URL slug's words: a section's name in the
+# menu of a page scraped as one line ("…/elections-americaines/" and "… Élections américaines …").
+MAX_SKIPPED = 2  # short words in a row a slug may leave out ("…-appears-second-day-…" for "appears for a second day")
+MAX_SKIPPED_LETTERS = 3
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def slug_title(lines: Sequence[str], slug: Sequence[str]) -> str | None:
+    """The slug's words as the page first prints them, in its own spelling, or None.
+
+    The words must be in the slug's order (a short word the slug drops may stand between them), start with a
+    capital or a digit, have a headline's length, and stand apart: not inside a sentence, where the words
+    before or after them are lowercase.
+    """
+    if len(slug) < 2:
+        return None
+    for line in lines:
+        if not any(slug[0] in folded for folded in spellings(line)):  # cheap: most lines do not hold the slug's first word
+            continue
+        tokens = [(m.start(), m.end(), spellings(m[0])) for m in _TOKEN.finditer(line)]
+        for start, token in enumerate(tokens):
+            if slug[0] not in token[2] or (end := _slug_end(tokens, start, slug)) is None:
+                continue
+            text = line[token[0] : tokens[end][1]]
+            before, after = line[: token[0]].split(), line[tokens[end][1] :].lstrip()
+            inside = (bool(before) and (before[-1][:1].islower() or before[-1].endswith(","))) or after[:1].islower()
+            if (text[0].isupper() or text[0].isdigit()) and MIN_HEADLINE <= len(text) <= MAX_HEADLINE and not inside:
+                return text
+    return None
+
+
+def _slug_end(tokens: Sequence[tuple[int, int, frozenset[str]]], start: int, slug: Sequence[str]) -> int | None:
+    """The index of the token that ends the slug's words from `start`, or None where they do not follow each other."""
+    pos, skipped = start, 0
+    for word in slug[1:]:
+        pos += 1
+        while pos < len(tokens) and word not in tokens[pos][2] and skipped < MAX_SKIPPED and tokens[pos][1] - tokens[pos][0] <= MAX_SKIPPED_LETTERS:
+            pos, skipped = pos + 1, skipped + 1
+        if pos >= len(tokens) or word not in tokens[pos][2]:
+            return None
+        skipped = 0
+    return pos
