@@ -67,7 +67,7 @@ raw_pages = st.one_of(
 )
 
 
-@bounded(600)
+@bounded(300)
 @given(raw_pages)
 @example(b".")  # found by this test: a page of punctuation gave an entry with an empty title
 def test_ingest_never_crashes_and_every_entry_it_writes_loads(data: bytes) -> None:
@@ -131,7 +131,7 @@ def _expected_text(value: str) -> str | None:
     return clean(value).strip() or None
 
 
-@bounded(600)
+@bounded(300)
 @given(front_matter(), any_text)
 def test_dump_then_parse_keeps_every_field(fields: dict[str, Any], body: str) -> None:
     entry = parse_entry(dump(fields, body), Path("e.md"), TZ)
@@ -164,7 +164,7 @@ def test_dump_then_parse_keeps_every_field(fields: dict[str, Any], body: str) ->
 # --- build --------------------------------------------------------------------------
 
 
-@bounded(100)
+@bounded(40)
 @given(st.lists(st.tuples(front_matter(), any_text), min_size=1, max_size=4))
 def test_build_never_crashes_on_what_check_accepts_and_feeds_parse(entries: list[tuple[dict[str, Any], str]]) -> None:
     root = Path(tempfile.mkdtemp(prefix="nd-prop-"))
