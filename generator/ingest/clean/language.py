@@ -88,6 +88,11 @@ LANGUAGES = [
 def _identifier() -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
     identifier.set_languages(LANGUAGES)
+    # The model's feature weights are float16 in column order: a text's few hundred
+    # rows were gathered across the table and widened to float32 for the product on
+    # every call (a third of the time). Widened once, row by row, the same product
+    # gives the same scores bit for bit (float16 -> float32 is exact), 15 MB larger.
+    identifier.nb_ptc = identifier.nb_ptc.astype("float32", order="C")
     return identifier
 
 
