@@ -122,6 +122,16 @@ class BuildCache:
         """Every cached parse result, streamed row by row."""
         yield from self._db.execute("SELECT path, payload FROM entries")
 
+    def entry_payloads_of(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The cached parse results of these files (those the cache has)."""
+        wanted = list(paths)
+        found: dict[str, bytes] = {}
+        for start in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            found.update((path, bytes(payload)) for path, payload in self._db.execute(f"SELECT path, payload FROM entries WHERE path IN ({marks})", batch))
+        return found
+
     def store_entry_files(self, changed: Iterable[tuple[str, CachedFile]], touched: Iterable[tuple[str, int, int]], removed: Iterable[str]) -> None:
         self._stats = None
         with self.transaction():
