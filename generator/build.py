@@ -126,8 +126,7 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
         if saved is not None:
             return tuple(Story(ids[0], tuple(ids[1:])) for ids in msgspec.msgpack.decode(saved, type=list[list[str]]))
         # Shingling is most of the cost: each body lead's shingles are kept, so an edit shingles one article.
-        stored = cache.derived("shingles", engine.code_key())
-        known = msgspec.msgpack.decode(stored, type=dict[bytes, bytes]) if stored else {}
+        known = cache.shingles(engine.code_key().hex())
         used: dict[bytes, bytes] = {}
 
         def shingled(entry: Entry) -> array[int]:
@@ -142,7 +141,7 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
 
         found = group_stories(published, grouping, shingled)
         cache.set_derived("stories", key, msgspec.msgpack.encode([story.ids for story in found]))
-        cache.set_derived("shingles", engine.code_key(), msgspec.msgpack.encode(used))  # only the current entries': old ones go
+        cache.update_shingles({lead: hashes for lead, hashes in used.items() if lead not in known}, known.keys() - used.keys())  # old ones go
         return found
 
     return group
