@@ -10,9 +10,10 @@ process each time, so start-up and imports count) for:
   spare tree (hard links to the live site) once;
 - edit: one paragraph of an existing article changed;
 - add: one new article;
-- no-change after edit/add: the rebuild right after each of those.
+- remove: one article deleted;
+- no-change after edit/add/remove: the rebuild right after each of those.
 
-Every edit/add result is compared byte for byte with a cold build of the same
+Every edit/add/remove result is compared byte for byte with a cold build of the same
 content in another folder. The generator's code is copied (like an installed
 wheel, theme included) into the temporary folder first, so edits to the
 checkout during the run do not invalidate its build cache.
@@ -244,6 +245,12 @@ class Changes:
         }
         self._write(f"added/{entry_id}.md", fields, model.body)
 
+    def remove(self) -> None:
+        """Delete an article (a different one each time)."""
+        self.made += 1
+        entry = self.articles[(self.made * 15485863 + len(self.articles) // 2) % len(self.articles)]
+        (self.subject.root / "content" / entry.path).unlink(missing_ok=True)
+
     def _write(self, rel: str, fields: dict[str, object], body: str) -> None:
         path = self.subject.root / "content" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -284,6 +291,7 @@ def bench_ours(root: Path, code: Path, entries: list[corpus.CorpusEntry], bench:
     out.append(changed(changes, "first change (spare setup)", changes.edit, 1, bench, verify)[0])
     out += changed(changes, "edit", changes.edit, bench.runs, bench, verify)
     out += changed(changes, "add", changes.add, bench.runs, bench, verify)
+    out += changed(changes, "remove", changes.remove, bench.runs, bench, verify)
     return out
 
 
@@ -368,7 +376,7 @@ def targets(report: Report) -> list[Target]:
     nochange = report.case(OURS, "no-change")
     if nochange:
         judge("no-change rebuild", f"{nochange.time.wall:.2f} s, {nochange.check}", "< 0.5 s, 0 rewritten", nochange.time.wall < 0.5 and bool(nochange.ok))
-    for case, what in (("edit", "one entry edited"), ("add", "one entry added")):
+    for case, what in (("edit", "one entry edited"), ("add", "one entry added"), ("remove", "one entry removed")):
         c = report.case(OURS, case)
         if c:
             judge(what, f"{c.time.wall:.2f} s, {c.check}", "< 1 s, identical to cold", c.time.wall < 1 and c.ok is not False)
@@ -482,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo and Pelican")
     parser.add_argument("--plain-theme", action="store_true", help="also build cold with benchmarks/plain_theme (templates as bare as the peers')")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON (the table goes to stderr)")
-    parser.add_argument("--no-verify", action="store_true", help="skip the cold reference builds that check edit/add results")
+    parser.add_argument("--no-verify", action="store_true", help="skip the cold reference builds that check edit/add/remove results")
     parser.add_argument("--ingest-pages", type=int, default=2000, help="raw pages for the ingest figure (0: skip)")
     parser.add_argument("--no-stories", action="store_true", help="build with digest.stories: false (what story grouping costs)")
     parser.add_argument("--workdir", help="folder to work in (default: a new temporary folder)")

@@ -4,10 +4,18 @@ A build plans every output file with a fingerprint of its inputs, renders
 only the outputs whose fingerprint differs from the live site's, brings the
 spare tree up to date and swaps it in (see generator.output). When no input
 changed at all, it stops after a scan of file sizes and times.
+
+When only entries' bodies changed since the last complete build (same
+files, same ids, titles, dates, sources, tags, ..., same stories), the site
+has the same structure, so every output shows the same entries as before:
+only the outputs showing a changed entry, found in the job index the last
+build left (entry → outputs), are fingerprinted again; the others keep their
+fingerprints (see `reusable`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import os
@@ -22,7 +30,7 @@ from pathlib import Path
 
 import msgspec
 
-from generator.cache import BuildCache, OutputRecord
+from generator.cache import BuildCache, OutputRecord, loads
 from generator.config import Config
 from generator.config.schema import StoriesConfig
 from generator.entries.load import entry_files, load_entries
@@ -33,7 +41,7 @@ from generator.parallel import collector_paused, frozen_heap, in_background
 from generator.problems import ConfigError, DigestError, Problem
 from generator.render import engine
 from generator.render.engine import Job
-from generator.render.fingerprint import digest_bytes
+from generator.render.fingerprint import Fingerprinter, JobIndex, Reuse, digest_bytes
 from generator.structure.matching import match_key, match_teasers
 from generator.structure.site import Grouper, Matcher, Site, build_site
 from generator.structure.stories import Story, group_stories, grouping_key, lead_key, sorted_shingles
@@ -41,6 +49,8 @@ from generator.structure.stories import Story, group_stories, grouping_key, lead
 # A cached stat is trusted only for files older than the previous scan by this margin:
 # a file rewritten within the same timestamp tick keeps its size and mtime.
 RACY_MARGIN_NS = 2_000_000_000
+# Past this many changed files, comparing each with its cached parse costs more than fingerprinting every output.
+MAX_COMPARED = 1000
 
 Progress = Callable[[int, int], None]  # (done, total)
 EntryFile = tuple[str, os.DirEntry[str]]  # as entry_files lists them
@@ -52,6 +62,7 @@ class BuildResult:
     unchanged: int = 0  # files kept as they were
     removed: int = 0  # files of the previous site no longer produced
     rendered: int = 0  # outputs rendered (some may have come out byte-identical)
+    fingerprinted: int = 0  # jobs whose fingerprint was worked out (the others kept the last build's)
     nothing_to_do: bool = False
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # bad entries left out with --keep-going
@@ -62,6 +73,15 @@ class Collected:
     site: Site
     problems: list[Problem]  # every bad entry
     digests: dict[str, bytes]  # entry id → hash of its file
+    entries: list[Entry] = field(default_factory=list)  # every loaded entry, drafts too
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """What the last complete build read of the files that may have changed since (their stat says so)."""
+
+    entries: dict[str, Entry | None]  # path → its entry then (None: not an entry, or not cached)
+    digests: dict[str, bytes]  # path → hash of its bytes then
 
 
 def collect(
@@ -75,7 +95,7 @@ def collect(
     match = remembered_matches(cache) if cache is not None else match_teasers
     grouping = config.digest.story_grouping
     group = None if grouping is None else remembered_stories(cache, grouping) if cache is not None else partial(group_stories, config=grouping)
-    return Collected(build_site(loaded.entries, config.tz, config.digest.period, match, group), loaded.problems, loaded.digests)
+    return Collected(build_site(loaded.entries, config.tz, config.digest.period, match, group), loaded.problems, loaded.digests, loaded.entries)
 
 
 def remembered_matches(cache: BuildCache) -> Matcher:
@@ -106,8 +126,7 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
         if saved is not None:
             return tuple(Story(ids[0], tuple(ids[1:])) for ids in msgspec.msgpack.decode(saved, type=list[list[str]]))
         # Shingling is most of the cost: each body lead's shingles are kept, so an edit shingles one article.
-        stored = cache.derived("shingles", engine.code_key())
-        known = msgspec.msgpack.decode(stored, type=dict[bytes, bytes]) if stored else {}
+        known = cache.shingles(engine.code_key().hex())
         used: dict[bytes, bytes] = {}
 
         def shingled(entry: Entry) -> array[int]:
@@ -122,7 +141,7 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
 
         found = group_stories(published, grouping, shingled)
         cache.set_derived("stories", key, msgspec.msgpack.encode([story.ids for story in found]))
-        cache.set_derived("shingles", engine.code_key(), msgspec.msgpack.encode(used))  # only the current entries': old ones go
+        cache.update_shingles({lead: hashes for lead, hashes in used.items() if lead not in known}, known.keys() - used.keys())  # old ones go
         return found
 
     return group
@@ -174,11 +193,12 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     env_key = engine.environment_key(config).hex()
     trust_before = int(store.meta("scan_ns") or 0) - RACY_MARGIN_NS
     live_token = read_token(trees.live)
-    files = None
-    if live_token is not None and store.meta("complete") == f"{env_key}:{live_token}":
-        unchanged, files = _scan_inputs(config, store, trust_before)
+    files, before, index_key = None, None, f"{env_key}:{live_token}"
+    if live_token is not None and store.meta("complete") == index_key:
+        unchanged, files, maybe_changed = _scan_inputs(config, store, trust_before)
         if unchanged:
             return BuildResult(unchanged=store.count_outputs(live_token), nothing_to_do=True)
+        before = _before(store, maybe_changed, len(files))
     store.set_meta("complete", "")
     parse_key = digest_bytes(engine.code_key(), config.site.timezone.encode(), str(config.build.max_entry_bytes).encode()).hex()
     if store.meta("parse_key") != parse_key:
@@ -194,37 +214,98 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
             raise DigestError(problems)
         with frozen_heap():  # entries and site live until the end: no collector passes over them
             renderer = engine.Renderer(site, config, trees.state / "templates")
-            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store)
+            shape = stories_key(site)
+            reuse = reusable(store, index_key, shape, collected, before) if before is not None and not problems else None
+            fp = Fingerprinter(site, collected.digests, reuse)
+            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp)
             result = _sync(jobs, renderer, trees, store, prepared, live_token, workers, progress)
-    result.warnings, result.skipped = list(site.warnings), problems
+            index = fp.index()
+    result.warnings, result.skipped, result.fingerprinted = list(site.warnings), problems, len(fp.jobs)
+    complete = "" if problems else f"{env_key}:{read_token(trees.live)}"
     with store.transaction():
         store.set_meta("scan_ns", str(scan_ns))
-        store.set_meta("complete", "" if problems else f"{env_key}:{read_token(trees.live)}")
+        store.set_meta("complete", complete)
+        if complete:
+            store.set_derived("jobs", _index_key(complete, shape), index.encode())
     return result
 
 
-def _scan_inputs(config: Config, store: BuildCache, trust_before_ns: int) -> tuple[bool, list[EntryFile]]:
-    """Whether every entry file is the one the last complete build read, and the files listed.
+def _index_key(complete: str, shape: bytes) -> bytes:
+    """What the job index is valid for: the build it describes, its stories, and the Pagefind its shards came from."""
+    from generator.render.search import pagefind_version  # here: a no-change build never plans, and skips the import
+
+    return digest_bytes(complete.encode(), shape, pagefind_version().encode())
+
+
+def stories_key(site: Site) -> bytes:
+    """A hash of the stories found: the one part of the site structure that entries' bodies decide."""
+    return digest_bytes(msgspec.msgpack.encode(sorted((entry_id, story.ids) for entry_id, story in site.stories.items())))
+
+
+def _before(store: BuildCache, maybe_changed: list[str], count: int) -> Before | None:
+    """The cached parses of the files that may have changed; None if files came or went, or too many changed."""
+    known = store.entry_stats()
+    if count != len(known) or len(maybe_changed) > MAX_COMPARED or any(rel not in known for rel in maybe_changed):
+        return None
+    parsed = {rel: loads(payload) for rel, payload in store.entry_payloads_of(maybe_changed).items()}
+    return Before(
+        {rel: entry if isinstance(entry := parsed.get(rel), Entry) else None for rel in maybe_changed}, {rel: known[rel].digest for rel in maybe_changed}
+    )
+
+
+def reusable(store: BuildCache, index_key: str, shape: bytes, collected: Collected, before: Before) -> Reuse | None:
+    """The last build's job index and the jobs showing a changed entry, if the site's structure cannot have changed.
+
+    The structure (issues, URLs, pages, lists, feeds, search shards and what
+    each shows) is worked out from every field of the entries but their
+    bodies, and from the stories, which read bodies. So when the files are
+    the same, each changed one parses to an entry equal to its last one but
+    for the body, and the stories are the same, every output shows the
+    entries it showed: only those showing a changed entry can have changed.
+    """
+    saved = store.derived("jobs", _index_key(index_key, shape))
+    if saved is None:
+        return None
+    now = {entry.path: entry for entry in collected.entries if entry.path in before.entries}
+    changed: set[str] = set()
+    for rel, old in before.entries.items():
+        new = now.get(rel)
+        if old is None or new is None:
+            return None
+        if old != new or before.digests[rel] != collected.digests.get(new.id):
+            if dataclasses.replace(old, body="") != dataclasses.replace(new, body=""):
+                return None
+            changed.add(new.id)
+    known = JobIndex.decode(saved)
+    return Reuse(known, known.showing(changed))
+
+
+def _scan_inputs(config: Config, store: BuildCache, trust_before_ns: int) -> tuple[bool, list[EntryFile], list[str]]:
+    """Whether every entry file is the one the last complete build read, the files listed, and those that may differ.
 
     Sizes and times decide, except for files whose time is too recent to
-    trust: those are hashed and compared with what was read. The listing
-    goes on past the first change, its stats cached in the directory
-    entries: loading needs all of them.
+    trust (and symlinks, whose target may change): those are hashed and
+    compared with what was read. The listing goes on past the first change,
+    its stats cached in the directory entries: loading needs all of them.
     """
     known = store.entry_stats()
     unchanged = True
     files = list(entry_files(config.content_dir))
+    maybe_changed = []
     for rel, item in files:
         row = known.get(rel)
         try:
             stat = item.stat()
+            if row is None or (row.size, row.mtime_ns) != (stat.st_size, stat.st_mtime_ns) or stat.st_mtime_ns >= trust_before_ns or item.is_symlink():
+                maybe_changed.append(rel)
             if unchanged and (row is None or (row.size, row.mtime_ns) != (stat.st_size, stat.st_mtime_ns)):
                 unchanged = False
             if unchanged and stat.st_mtime_ns >= trust_before_ns and row is not None:
                 unchanged = hashlib.blake2b(Path(item.path).read_bytes(), digest_size=16).digest() == row.digest
         except OSError:
             unchanged = False
-    return unchanged and len(files) == len(known), files
+            maybe_changed.append(rel)
+    return unchanged and len(files) == len(known), files, maybe_changed
 
 
 def _sync(

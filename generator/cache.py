@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS outputs (
     tree TEXT, path TEXT, fingerprint BLOB, digest BLOB, PRIMARY KEY (tree, path));
 CREATE TABLE IF NOT EXISTS derived (name TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS shingles (lead BLOB PRIMARY KEY, hashes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS mail_sent (issue TEXT, address TEXT, sent_at TEXT NOT NULL, PRIMARY KEY (issue, address));
 """
 
@@ -87,6 +88,7 @@ class BuildCache:
             self._db.execute("DELETE FROM entries")
             self._db.execute("DELETE FROM outputs")
             self._db.execute("DELETE FROM derived")
+            self._db.execute("DELETE FROM shingles")
             self._db.execute("DELETE FROM meta")
         self._stats = None
 
@@ -122,6 +124,16 @@ class BuildCache:
         """Every cached parse result, streamed row by row."""
         yield from self._db.execute("SELECT path, payload FROM entries")
 
+    def entry_payloads_of(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The cached parse results of these files (those the cache has)."""
+        wanted = list(paths)
+        found: dict[str, bytes] = {}
+        for start in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            found.update((path, bytes(payload)) for path, payload in self._db.execute(f"SELECT path, payload FROM entries WHERE path IN ({marks})", batch))
+        return found
+
     def store_entry_files(self, changed: Iterable[tuple[str, CachedFile]], touched: Iterable[tuple[str, int, int]], removed: Iterable[str]) -> None:
         self._stats = None
         with self.transaction():
@@ -145,6 +157,21 @@ class BuildCache:
 
     def set_derived(self, name: str, key: bytes, value: bytes) -> None:
         self._db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?)", (name, key, value))
+
+    # shingles of body leads (story grouping), a row each: an edit writes one row, not every article's
+
+    def shingles(self, key: str) -> dict[bytes, bytes]:
+        """Every kept lead's shingle hashes, if they were made by code with this key (else none: they are dropped)."""
+        if self.meta("shingles") != key:
+            with self.transaction():
+                self._db.execute("DELETE FROM shingles")
+                self.set_meta("shingles", key)
+        return {bytes(lead): bytes(hashes) for lead, hashes in self._db.execute("SELECT lead, hashes FROM shingles")}
+
+    def update_shingles(self, added: Mapping[bytes, bytes], removed: Iterable[bytes]) -> None:
+        with self.transaction():
+            self._db.executemany("DELETE FROM shingles WHERE lead = ?", ((lead,) for lead in removed))
+            self._db.executemany("INSERT OR REPLACE INTO shingles VALUES (?, ?)", added.items())
 
     # mail sent (never cleared with the rest)
 

@@ -68,6 +68,7 @@ def entry_path(content: Path, n: int) -> Path:
 OPS = st.lists(
     st.one_of(
         st.tuples(st.just("edit"), st.integers(0, 7), st.integers(0, 50)),
+        st.tuples(st.just("body"), st.integers(0, 16), st.integers(0, 50)),  # the body alone: the site keeps its structure
         st.tuples(st.just("retitle"), st.integers(0, 7), st.integers(1, 3)),
         st.tuples(st.just("story"), st.integers(0, 12), st.integers(0, 5)),  # joins (or moves to) a story
         st.tuples(st.just("stories"), st.integers(0, 2), st.just(0)),
@@ -89,6 +90,10 @@ def apply(root: Path, op: tuple[str, int, int]) -> None:
     content = root / "content"
     if kind in ("edit", "add"):
         write_entry(content, n, bits, bits)
+    elif kind == "body":
+        path = entry_path(content, n)
+        if path.exists():
+            path.write_text(path.read_text(encoding="utf-8") + f"\nA line added ({bits}).\n", encoding="utf-8")
     elif kind == "want":  # a wanted teaser, or the article that answers one
         write_wanted(content, n, bits)
     elif kind == "retitle":
@@ -297,3 +302,16 @@ def test_touched_files_with_the_same_bytes_publish_nothing(make_digest) -> None:
     result = build(config)
     assert result.nothing_to_do and result.written == 0
     assert config.output_dir.stat().st_ino == live  # the same tree: no swap
+
+
+def test_a_body_edit_works_out_again_only_the_fingerprints_of_the_outputs_showing_the_entry(make_digest) -> None:  # type: ignore[no-untyped-def]
+    def entries(body: str, title: str = "Story 0") -> dict[str, str]:
+        made = {f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}", source="Gazette", added=f"2024-12-1{i}T08:00:00+00:00") for i in range(1, 5)}
+        return made | {"e0.md": entry_text(title, body=body, id="s0", source="Gazette", added="2024-12-10T08:00:00+00:00")}
+
+    config = make_digest(entries("First version."))
+    every = build(config).fingerprinted
+    result = rebuild_equals_clean_build(make_digest(entries("Second version of the body.")))
+    assert 0 < result.fingerprinted < every / 2 and result.rendered > 0
+    assert "Second version of the body." in (config.output_dir / "2024/12/10/story-0/index.html").read_text(encoding="utf-8")
+    assert rebuild_equals_clean_build(make_digest(entries("Second version of the body.", title="Story zero"))).fingerprinted == every

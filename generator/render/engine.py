@@ -34,6 +34,7 @@ from generator.structure.site import Site
 
 if TYPE_CHECKING:
     from generator.render.i18n import Language
+    from generator.render.pages import Page
 
 STATIC = "static"
 PARALLEL_MIN_JOBS = 400  # below this, forking costs more than it saves
@@ -102,13 +103,15 @@ def plan_jobs(
     templates: Mapping[str, Digest] | None = None,
     renderer: Renderer | None = None,
     cache: BuildCache | None = None,
+    fp: Fingerprinter | None = None,
 ) -> list[Job]:
     """Every output of the site with the fingerprint of its inputs.
 
     `templates`: template_keys, if known; `renderer`: the one that will render
     the jobs (the search index renders bodies while planning, and the pages
     take them from it instead of parsing them again); `cache`: the build cache,
-    which remembers the files of each search shard.
+    which remembers the files of each search shard; `fp`: the fingerprinter,
+    when the caller keeps its job index (and may have given it the last build's).
     """
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
@@ -117,20 +120,27 @@ def plan_jobs(
     from generator.render.search import RECORD_TEMPLATE, search_jobs
     from generator.render.templates import make_environment, site_language
 
-    fp = Fingerprinter(site, entry_digests)
+    fp = fp or Fingerprinter(site, entry_digests)
     language = site_language(config)
     if templates is None:
         templates = template_keys(make_environment(config, language=language))
     # Templates see `site` (and the digest settings through page contexts) and the catalogs; feeds see `feeds` too.
     pages_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.digest), code_key(), language.key)
     feeds_key = digest_bytes(msgspec.json.encode(config.site), msgspec.json.encode(config.feeds), code_key(), language.key)
-    jobs = [Job((page.path,), digest_bytes(pages_key, templates[page.template], fp.of(page)), page) for page in plan_pages(site, config, language)]
+
+    def page_job(page: Page) -> Job:
+        return Job((page.path,), fp.job(page.path, lambda: digest_bytes(pages_key, templates[page.template], fp.of(page))), page)
+
+    def feed_fingerprint(spec: FeedSpec, entries: Sequence[Entry]) -> Digest:
+        shown = tuple(feed_entries(entries, site, config))  # a feed depends only on the items it lists (and the reports they link to)
+        reports = tuple(feed_reports(entry, site, config) for entry in shown)
+        return digest_bytes(feeds_key, fp.of(spec), fp.of(shown), fp.of(reports))
+
+    jobs = [page_job(page) for page in plan_pages(site, config, language)]
     specs = []
     for spec, entries in plan_feeds(site, config, language):
         paths = feed_files(spec)
-        shown = tuple(feed_entries(entries, site, config))  # a feed depends only on the items it lists (and the reports they link to)
-        reports = tuple(feed_reports(entry, site, config) for entry in shown)
-        jobs.append(Job(paths, digest_bytes(feeds_key, fp.of(spec), fp.of(shown), fp.of(reports)), FeedJob(spec, tuple(entries))))
+        jobs.append(Job(paths, fp.job(paths[0], functools.partial(feed_fingerprint, spec, entries)), FeedJob(spec, tuple(entries))))
         specs.append(spec)
     # The list of feeds reads `site` and the feeds' titles and folders, not the `feeds` settings.
     opml_key = digest_bytes(b"opml", msgspec.json.encode(config.site), code_key(), msgspec.json.encode(specs))

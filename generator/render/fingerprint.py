@@ -11,8 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from generator.entries.model import Entry
 from generator.structure.site import Site
@@ -31,36 +34,115 @@ def digest_bytes(*parts: bytes) -> Digest:
     return h.digest()
 
 
+@dataclass(frozen=True, slots=True)
+class JobIndex:
+    """Each job's fingerprint, by job key, and the reverse index: entry id → the jobs whose fingerprint read that entry."""
+
+    keys: list[str]
+    fingerprints: list[Digest]
+    shown_in: dict[str, list[int]]  # entry id → positions in `keys`
+
+    def encode(self) -> bytes:
+        return msgspec.msgpack.encode((self.keys, self.fingerprints, self.shown_in))
+
+    @staticmethod
+    def decode(data: bytes) -> JobIndex:
+        keys, fingerprints, shown_in = msgspec.msgpack.decode(data, type=tuple[list[str], list[bytes], dict[str, list[int]]])
+        return JobIndex(keys, fingerprints, shown_in)
+
+    def showing(self, entry_ids: set[str]) -> set[str]:
+        """Keys of the jobs whose fingerprint read any of these entries."""
+        return {self.keys[i] for entry_id in entry_ids for i in self.shown_in.get(entry_id, ())}
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """The last build's job index, valid for this build's site structure, and the jobs that show a changed entry."""
+
+    known: JobIndex
+    dirty: set[str]
+
+
 class Fingerprinter:
     """Hashes context values; results for long-lived objects are memoised per build.
 
     Plain values are fed straight into their container's hash (tagged and
     length-prefixed, so different values never collide by concatenation);
     entries and dataclass objects get a digest of their own, computed once.
+    Each object's digest remembers which entries it read, so every job's
+    fingerprint comes with the ids of the entries it shows (see `job`).
     """
 
-    def __init__(self, site: Site, entry_digests: Mapping[str, Digest]) -> None:
+    def __init__(self, site: Site, entry_digests: Mapping[str, Digest], reuse: Reuse | None = None) -> None:
         self._site = site
         self._entry_digests = entry_digests
-        self._memo: dict[int, tuple[object, Digest]] = {}  # keeps objects alive so ids stay unique
+        self._memo: dict[int, tuple[object, Digest, frozenset[str]]] = {}  # keeps objects alive so ids stay unique
         self._fields: dict[type, tuple[str, ...]] = {}
+        self._shown: set[str] = set()  # entries read since the current job began
+        self._reuse = reuse
+        self._reused = {} if reuse is None else dict(zip(reuse.known.keys, reuse.known.fingerprints, strict=True))
+        self.jobs: dict[str, tuple[Digest, frozenset[str]]] = {}  # job key → fingerprint, entries shown (the jobs worked out)
+        # The site's large parts, named across builds: an issue, month, source or tag shows the same entries while the
+        # structure stays, so its digest carries over like a job's (an archive page need not hash every entry again).
+        self._parts = {id(issue): f"issue:{issue.key}" for issue in site.issues} | {id(month): f"month:{month.key}" for month in site.months}
+        self._parts |= {id(source): f"source:{source.slug}" for source in site.sources} | {id(tag): f"tag:{tag.slug}" for tag in site.tags}
+        self.parts: dict[str, tuple[Digest, frozenset[str]]] = {}  # the same for the parts worked out
+
+    def job(self, key: str, compute: Callable[[], Digest]) -> Digest:
+        """A job's fingerprint: the last build's when the site structure is the same and no entry it shows changed."""
+        if self._reuse is not None and key not in self._reuse.dirty:
+            known = self._reused.get(key)
+            if known is not None:
+                return known
+        self._shown = set()
+        result = compute()
+        self.jobs[key] = (result, frozenset(self._shown))
+        return result
+
+    def index(self) -> JobIndex:
+        """The job index for the next build: the jobs (and parts) worked out now, and the rest as they were."""
+        done = self.jobs | self.parts
+        if self._reuse is None:
+            shown_in: dict[str, list[int]] = {}
+            for position, (_, shown) in enumerate(done.values()):
+                for entry_id in shown:
+                    shown_in.setdefault(entry_id, []).append(position)
+            return JobIndex(list(done), [fingerprint for fingerprint, _ in done.values()], shown_in)
+        known = self._reuse.known  # same structure: every job shows the entries it showed
+        fingerprints = [done[key][0] if key in done else old for key, old in zip(known.keys, known.fingerprints, strict=True)]
+        return JobIndex(known.keys, fingerprints, known.shown_in)
 
     def of(self, value: Any) -> Digest:
         memo = self._memo.get(id(value))
         if memo is not None:
+            self._shown.update(memo[2])
             return memo[1]
+        part = self._parts.get(id(value))
+        if part is not None and self._reuse is not None and part not in self._reuse.dirty:
+            known = self._reused.get(part)
+            if known is not None:
+                self._memo[id(value)] = (value, known, frozenset())  # entries shown: only a full build records them
+                return known
         h = hashlib.blake2b(digest_size=16)
-        if isinstance(value, Entry):
-            self._entry(h, value)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            self._feed(h, type(value).__qualname__)
-            for name in self._field_names(type(value)):
-                self._feed(h, getattr(value, name))
-        else:
-            self._feed(h, value)
-            return h.digest()  # transient containers are not memoised: their ids get reused
+        outer, self._shown = self._shown, set()
+        try:
+            if isinstance(value, Entry):
+                self._shown.add(value.id)
+                self._entry(h, value)
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+                self._feed(h, type(value).__qualname__)
+                for name in self._field_names(type(value)):
+                    self._feed(h, getattr(value, name))
+            else:
+                self._feed(h, value)
+                return h.digest()  # transient containers are not memoised: their ids get reused
+        finally:
+            outer.update(self._shown)
+            shown, self._shown = self._shown, outer
         result = h.digest()
-        self._memo[id(value)] = (value, result)
+        self._memo[id(value)] = (value, result, frozenset(shown))
+        if part is not None:
+            self.parts[part] = (result, self._memo[id(value)][2])
         return result
 
     def _feed(self, h: Any, value: Any) -> None:
@@ -78,7 +160,11 @@ class Fingerprinter:
         elif kind is Entry or kind in self._fields:
             memo = self._memo.get(id(value))
             h.update(b"o")
-            h.update(memo[1] if memo is not None else self.of(value))
+            if memo is None:
+                h.update(self.of(value))
+            else:
+                self._shown.update(memo[2])
+                h.update(memo[1])
         elif kind is dict:
             self._feed_mapping(h, value)
         else:

@@ -29,6 +29,7 @@ whichever build indexed them.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import importlib.metadata
@@ -94,6 +95,8 @@ def shards(site: Site) -> list[Shard]:
     while the month's count of shards stays the same. Within a shard, entries
     are in order of id, so a shard's index depends only on its entries.
     """
+    if _last_shards and _last_shards[0][0] is site:
+        return _last_shards[0][1]
     months: dict[str, list[Entry]] = {}
     for entry in site.entries:
         months.setdefault(f"{entry.when:%Y-%m}", []).append(entry)
@@ -104,12 +107,21 @@ def shards(site: Site) -> list[Shard]:
         for entry in months[month]:
             parts[int.from_bytes(hashlib.blake2b(entry.id.encode(), digest_size=8).digest(), "big") % count].append(entry)
         made.extend(Shard(f"{month}.{i + 1}", tuple(sorted(part, key=lambda entry: entry.id))) for i, part in enumerate(parts) if part)
+    _last_shards[:] = [(site, made)]
     return made
+
+
+_last_shards: list[tuple[Site, list[Shard]]] = []  # the last site's: the search page and the index both ask for them
 
 
 def shard_names(site: Site) -> list[str]:
     """What the search page lists: every shard's folder name, newest month first."""
     return [shard.name for shard in shards(site)]
+
+
+def pagefind_version() -> str:
+    """The installed Pagefind's version: search shards depend on it."""
+    return importlib.metadata.version("pagefind")
 
 
 def search_jobs(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None) -> list[Job]:
@@ -121,10 +133,14 @@ def search_jobs(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, 
 
     if not site.entries:
         return []
-    key = digest_bytes(key, importlib.metadata.version("pagefind").encode())
+    key = digest_bytes(key, pagefind_version().encode())
     jobs, todo = [], []
+
+    def fingerprint_of(shard: Shard) -> Digest:
+        return digest_bytes(key, shard.name.encode(), fp.of(shard.entries))
+
     for shard in shards(site):
-        fingerprint = digest_bytes(key, shard.name.encode(), fp.of(shard.entries))
+        fingerprint = fp.job(f"{BUNDLE}:{shard.name}", functools.partial(fingerprint_of, shard))
         known = cache.derived(f"search:{shard.name}", fingerprint) if cache is not None else None
         if known is None:
             todo.append((shard, fingerprint))
