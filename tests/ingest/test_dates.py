@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator.ingest.clean.dates import date_line, month_names, parse_edition, parse_full, url_date
+from generator.ingest.clean.dates import date_line, lead_date, month_names, parse_edition, parse_full, url_date
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,20 @@ def test_month_names_come_from_cldr_folded_as_slugs_write_them() -> None:
 )
 def test_date_lines_with_the_month_first_or_digits_of_other_scripts(text: str, lang: str, day: dt.date | None) -> None:
     assert date_line(text, lang) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "day"),
+    [
+        ("Valdemar, 9 Aralık 2023'te limana ilk elektrikli feribot geldi.", "tr", dt.date(2023, 12, 9)),  # a suffix glued to the year
+        ("Here are the stories that mattered on 3 March 2021, from the harbour to the town hall.", "en", dt.date(2021, 3, 3)),
+        ("El consejo se reunió el 13 de octubre de 2019 y de nuevo el 13 de octubre de 2019.", "es", dt.date(2019, 10, 13)),  # one day, twice
+        ("Die Brücke wurde am 11.01.2021 eröffnet, Wochen vor dem Plan.", "de", dt.date(2021, 1, 11)),
+        ("The ferry sailed on 3 March 2021 and again on 9 April 2021.", "en", None),  # two days: not the story's for sure
+        ("In May 2024 the council met again, and 2023 was a quiet year.", "en", None),  # months and years, no day
+        ("Valdemar, 9 Aralık 2023'te limana feribot geldi.", "es", None),  # no month in the lead's language (nor English)
+        ("A long lead. " * 60 + "Then 3 March 2021.", "en", None),  # past the lead's first sentences
+    ],
+)
+def test_the_one_day_an_articles_lead_names(text: str, lang: str, day: dt.date | None) -> None:
+    assert lead_date(text, lang) == day

@@ -438,3 +438,17 @@ def test_a_url_that_spells_the_month_in_the_pages_language_dates_the_page() -> N
     assert article is not None and article.date == dt.date(2023, 12, 9)
     spanish = ingest_page(ARTICLE.replace("Publicado 12/03/2024\n", "").encode(), "a.txt", default_rules(), url=url).article
     assert spanish is not None and spanish.date is None  # "aralik" is no month in Spanish (nor English)
+
+
+def test_a_page_that_states_no_date_anywhere_else_takes_the_day_its_lead_names() -> None:
+    lead = "El primer ferry eléctrico del puerto de Valdemar hizo el viaje inaugural el lunes por la mañana"
+    undated = ARTICLE.replace("Publicado 12/03/2024\n", "").replace(lead, lead + ", 11 de marzo de 2024")
+    article = ingest_page(undated.encode(), "a.txt", default_rules()).article
+    assert article is not None and article.date == dt.date(2024, 3, 11)
+    url = "https://puerto.example.org/local/2024/03/10/ferry-electrico.html"
+    assert ingest_page(undated.encode(), "a.txt", default_rules(), url=url).article.date == dt.date(2024, 3, 10)  # type: ignore[union-attr]
+    stated = ingest_page(ARTICLE.replace(lead, lead + ", 11 de marzo de 2024").encode(), "a.txt", default_rules()).article
+    assert stated is not None and stated.date == dt.date(2024, 3, 12)  # the dateline wins
+    one_line = " ".join(undated.splitlines()[4:])  # the same words flattened into one line: no lead to trust
+    flat = ingest_page(one_line.encode(), "a.txt", default_rules()).article
+    assert flat is not None and flat.date is None

@@ -154,6 +154,10 @@ def _short_year(printed: str, lang: str | None) -> dt.date | None:
 def _numeric(m: re.Match[str], text: str) -> dt.date | None:
     if len(text[: m.start()].split()) + len(text[m.end() :].split()) > MAX_OTHER_WORDS:
         return None
+    return _numeric_day(m)
+
+
+def _numeric_day(m: re.Match[str]) -> dt.date | None:
     try:
         if m["y"]:
             day, month = int(m["d"]), int(m["m"])
@@ -221,11 +225,11 @@ def time_line(text: str) -> bool:
 _URL_DATE = re.compile(
     r"(?<![\d])(?P<y>(?:199\d|20\d\d))(?P<sep>[/-]?)(?P<m>0[1-9]|1[0-2]|(?<=[/-])[1-9](?=[/-]))(?P=sep)(?P<d>0[1-9]|[12]\d|3[01]|(?<=[/-])[1-9](?=[/-]|$))(?![\d])"
 )
-# Or with the month as a word, as the slug spells it: /2019/oct/13/, /15-aralik-2025-…, /13-de-octubre-de-2019-….
-_URL_SPLIT = re.compile(r"[\W_]+")
-_URL_DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
-_URL_YEAR = re.compile(r"199\d|20\d\d")
-_URL_JOINERS = frozenset(["de", "del", "of"])  # "13-de-octubre-de-2019", "13th-of-october-2019"
+# Or with the month as a word, as a slug (or a lead) spells it: /2019/oct/13/, /15-aralik-2025-…, /13-de-octubre-de-2019-….
+_TOKEN_SPLIT = re.compile(r"[\W_]+")
+_DAY_TOKEN = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?")
+_YEAR_TOKEN = re.compile(r"199\d|20\d\d")
+_JOINERS = frozenset(["de", "del", "of"])  # "13-de-octubre-de-2019", "13th-of-october-2019"
 MIN_MONTH_NAME = 3  # letters: shorter abbreviations are words of a slug as often as months
 
 
@@ -246,14 +250,32 @@ def url_date(url: str | None, lang: str | None = None) -> dt.date | None:
         except ValueError:  # 2025/02/30
             continue
     if any(ch.isalpha() for ch in path):
-        days |= _named_month_dates(path, lang)
+        days |= _named_month_dates(unquote(path), lang)
     return days.pop() if len(days) == 1 else None  # two different days: cannot tell which is the story's
 
 
-def _named_month_dates(path: str, lang: str | None) -> set[dt.date]:
+MAX_LEAD = 600  # characters of the lead searched: its first sentences, where a report names its day
+
+
+def lead_date(text: str, lang: str | None) -> dt.date | None:
+    """The one day an article's lead paragraph names in full ("Here are the stories of 15 December 2025"), or None.
+
+    The last resort for a page whose header and URL state no date (as htmldate searches a page's text):
+    news leads name the day they report, and a day, month and year together rarely name another.
+    Two different days: cannot tell which is the story's.
+    """
+    text = text[:MAX_LEAD].translate(_DIGITS)
+    if not _YEAR.search(text):
+        return None
+    days = {day for m in _NUMERIC.finditer(text) if (day := _numeric_day(m)) is not None}
+    days |= _named_month_dates(text, lang)
+    return days.pop() if len(days) == 1 else None
+
+
+def _named_month_dates(text: str, lang: str | None) -> set[dt.date]:
     """Days written day-month-year, year-month-day or month-day-year with the month as a word (joiners aside)."""
-    tokens = [t for w in _URL_SPLIT.split(unquote(path)) if (t := fold(w)) and t not in _URL_JOINERS]
-    if not any(_URL_YEAR.fullmatch(t) for t in tokens):
+    tokens = [t for w in _TOKEN_SPLIT.split(text) if (t := fold(w)) and t not in _JOINERS]
+    if not any(_YEAR_TOKEN.fullmatch(t) for t in tokens):
         return set()
     names = {**_MONTHS, **(month_names(lang) if lang and lang != "en" else {})}
     days: set[dt.date] = set()
@@ -263,7 +285,7 @@ def _named_month_dates(path: str, lang: str | None) -> set[dt.date]:
         before = tokens[i - 1] if i else ""
         after, after2 = tokens[i + 1 : i + 3] + [""] * (2 - len(tokens[i + 1 : i + 3]))
         for day, year in ((before, after), (after, before), (after, after2)):  # 15-aralik-2025, 2019/oct/13, october-13-2019
-            if _URL_DAY.fullmatch(day) and _URL_YEAR.fullmatch(year):
+            if _DAY_TOKEN.fullmatch(day) and _YEAR_TOKEN.fullmatch(year):
                 try:
                     days.add(dt.date(int(year), month, int(day.rstrip("stndrh"))))
                 except ValueError:  # 31 February

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from generator.ingest.clean.brand import brand
 from generator.ingest.clean.classify import classify
-from generator.ingest.clean.dates import date_line, parse_edition, time_line, url_date
+from generator.ingest.clean.dates import date_line, lead_date, parse_edition, time_line, url_date
 from generator.ingest.clean.header import IMAGE, GenericHeader, Header, author_name, byline, find_header, source_line
 from generator.ingest.clean.language import detect
 from generator.ingest.clean.layout import read_layout
@@ -131,8 +131,7 @@ def label_page(
         generic = _suffixed(generic, [lines[i] for i in range(tail) if lines[i]])
     body = _body(content, lines, labels)
     meta = _meta(lines, hits, header, generic, labels, site)
-    if meta.date is None and meta.edition is None and (dated := url_date(url, lang)) is not None:
-        meta = dataclasses.replace(meta, date=dated)
+    meta = _dated(meta, url, lang, () if listing else body)
     items = [Item(i, lines[i], marker=_is_marker(hits[i])) for i in range(tail, len(lines)) if lines[i] and (hits[i] is None or _is_marker(hits[i]))]
     generic_tail = meta.platform == "generic"
     parsed = _generic_tail(items, lang) if generic_tail else parse_teasers(items, meta.source)
@@ -200,6 +199,20 @@ def _image_lines(content: list[int], lines: Sequence[str], labels: list[Label]) 
         labels[content[0]] = Label("header", "image")
         content = content[1:]
     return content
+
+
+MIN_LEAD_BODY = 2  # paragraphs
+
+
+def _dated(meta: PageMeta, url: str | None, lang: str | None, body: Sequence[str]) -> PageMeta:
+    """A page whose header states no date takes its URL's day, else the day its lead paragraph names.
+
+    A lead opens an article of several paragraphs: a page flattened into one line is no article to trust.
+    """
+    if meta.date is not None or meta.edition is not None:
+        return meta
+    day = url_date(url, lang) or (lead_date(body[0], lang) if len(body) >= MIN_LEAD_BODY else None)
+    return meta if day is None else dataclasses.replace(meta, date=day)
 
 
 def _body(content: list[int], lines: Sequence[str], labels: list[Label]) -> tuple[str, ...]:
