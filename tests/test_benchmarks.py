@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import cleaning, extraction
+from benchmarks import build, cleaning, extraction
 from benchmarks.feeds import measure
 from benchmarks.serve_reload import run as time_reloads
 from benchmarks.soak_serve import Load, soak
@@ -119,3 +119,24 @@ def test_cleaning_benchmark_can_read_pages_with_their_urls(tmp_path: Path) -> No
     (tmp_path / "expected.json").write_text(json.dumps(expected), encoding="utf-8")
     assert cleaning.run(tmp_path).checks["date"] == [False]  # the text states no day
     assert cleaning.run(tmp_path, urls=True).checks["date"] == [True]  # its URL does, as `digest fetch` gives it
+
+
+def _case(case: str, wall: float, pss: float = 100.0, tool: str = build.OURS) -> build.CaseResult:
+    time = build.Summary(wall=wall, cpu=wall, sys=0.0, max_rss_mb=pss, tree_pss_mb=pss, tree_rss_mb=pss, runs=1, walls=(wall,))
+    return build.CaseResult(tool, case, time, files=1, rewritten=1, files_per_second=1.0, check="identical", ok=True)
+
+
+def test_build_benchmark_judges_each_target_at_the_size_its_issue_states_it_for() -> None:
+    def judged(entries: int, cases: list[build.CaseResult], ratios: dict[str, float] | None = None) -> dict[str, bool | None]:
+        report = build.Report(entries, 1, {}, "code", cases=cases, ratios=ratios or {})
+        return {f"{t.what} ({t.goal})": t.met for t in build.targets(report)}
+
+    at_10k = judged(10_000, [_case("cold", 30.0), _case("first change (spare setup)", 0.9), _case("edit", 1.2)], {"cold: newsdigest/hugo": 0.79})
+    assert at_10k["cold build vs hugo (≤ 0.80×)"] is True  # issue 17: at most 0.8 times Hugo's time
+    assert at_10k["first change after a cold build (< 1 s, identical to cold)"] is True
+    assert at_10k["one entry edited (< 1 s, identical to cold)"] is False
+    assert at_10k["one entry edited (< 1 s, identical to cold at N = 100,000)"] is None  # not judged at this size
+    at_100k = judged(100_000, [_case("edit", 0.8, pss=1100.0)])
+    assert at_100k["one entry edited (< 1 s, identical to cold)"] is True
+    assert at_100k["peak memory (< 1024 MB)"] is False
+    assert judged(300_000, [_case("cold", 900.0, pss=1400.0)])["peak memory (< 1536 MB)"] is True

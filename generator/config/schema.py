@@ -30,6 +30,7 @@ class SiteConfig(_Section, frozen=True):
     timezone: str = "UTC"
     author: str = ""
     image: str = ""  # default social-card image, an absolute http(s) URL
+    search: bool = True  # the search page, the header's search box and the Pagefind index behind them
 
     def __post_init__(self) -> None:
         _check_site_url(self.url)

@@ -147,8 +147,9 @@ def plan_jobs(
     jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
     for asset in static_assets(config):
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
-    search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
-    jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache))
+    if config.site.search:
+        search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
+        jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache))
     return jobs
 
 

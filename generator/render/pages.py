@@ -110,9 +110,10 @@ def _html_pages(site: Site, config: Config, language: Language) -> Iterator[Page
     yield from collection_pages(site.sources, "sources/", "source", per_page, language)
     yield from collection_pages(site.tags, "tags/", "tag", per_page, language)
     yield Page("archive/", "archive.html", _("Archive"), {"months": site.months}, _("Every issue of the digest, by month."), kind="archive")
-    from generator.render.search import shard_names  # here: that module builds on this one
+    if config.site.search:
+        from generator.render.search import shard_names  # here: that module builds on this one
 
-    yield Page("search/", "search.html", _("Search"), {"shards": shard_names(site)}, _("Search every story of the digest."), kind="search")
+        yield Page("search/", "search.html", _("Search"), {"shards": shard_names(site)}, _("Search every story of the digest."), kind="search")
     for month in site.months:
         yield month_page(month, language)
     from generator.render.wanted import wanted_pages  # here: that module builds on this one

@@ -241,3 +241,21 @@ def test_a_month_of_many_entries_is_split_into_shards_searched_together(
         assert titles(find(browser, base, "foghorn")) == ["Lighthouse keepers remember the winter of the long fog"]
         assert titles(find(browser, base, "魚市場")) == ["港の漁師たちが新しい市場を開く"]
         assert titles(find(browser, base, "masons")) == ["Bridge repairs finish early"]
+
+
+def test_search_switched_off_leaves_no_index_page_or_box_and_switched_on_again_equals_a_cold_build(
+    search_site: Config, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    out = search_site.output_dir
+    on = site_files(out)
+    search_site.path.write_text(ROOT_CONFIG.replace("site:\n", "site:\n  search: false\n"), encoding="utf-8")
+    build(load_config(search_site.path))
+    off = site_files(out)
+    assert not any(rel.startswith(("pagefind/", "search/")) for rel in off)
+    pages = {rel: data.decode() for rel, data in off.items() if rel.endswith(".html")}
+    assert pages and not any('class="site-search"' in html or "/search/" in html for html in pages.values())
+    assert b"/search/" in on["sitemap.xml"] and b"/search/" not in off["sitemap.xml"]
+    assert set(off) == {rel for rel in on if not rel.startswith(("pagefind/", "search/"))}  # nothing else goes
+    search_site.path.write_text(ROOT_CONFIG, encoding="utf-8")
+    build(load_config(search_site.path))
+    assert site_files(out) == on  # back on: the index and every page as the first cold build wrote them
