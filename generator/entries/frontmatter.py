@@ -110,10 +110,7 @@ def resolve_scalar_fast(dumper: Any, kind: type[yaml.Node], value: Any, implicit
         return yaml.resolver.BaseResolver.resolve(dumper, kind, value, implicit)  # type: ignore[no-any-return, no-untyped-call]
     if implicit[0]:
         table = dumper.yaml_implicit_resolvers
-        for tag, regexp in table.get(value[:1], ()):
-            if regexp.match(value):
-                return tag  # type: ignore[no-any-return]
-        for tag, regexp in table.get(None, ()):
+        for tag, regexp in (*table.get(value[:1], ()), *table.get(None, ())):
             if regexp.match(value):
                 return tag  # type: ignore[no-any-return]
     return dumper.DEFAULT_SCALAR_TAG  # type: ignore[no-any-return]
@@ -142,16 +139,22 @@ def dump(fields: Mapping[str, Any], body: str) -> str:
     return f"{FENCE}\n{front}{FENCE}\n" + (f"\n{body}\n" if body else "")
 
 
-def _plain(value: Any) -> Any:
-    """Tuples become lists and datetimes ISO strings so the YAML stays portable."""
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+def _plain(value: Any, strings: list[str] | None = None) -> Any:
+    """Tuples become lists and datetimes ISO strings so the YAML stays portable.
+
+    With `strings`, every string value (not a mapping's keys) is also appended to it, in one walk.
+    """
+    kind = type(value)
+    if kind is str:  # most values: checked first
+        if strings is not None:
+            strings.append(value)
+        return value
+    if kind is list or kind is tuple or (kind is not dict and isinstance(value, list | tuple)):
+        return [_plain(v, strings) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, dt.datetime):
+        return {k: _plain(v, strings) for k, v in value.items()}
+    if isinstance(value, dt.date):  # a datetime too
         return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if strings is not None and isinstance(value, str):  # a str subclass
+        strings.append(value)
     return value

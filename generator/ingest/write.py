@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -76,23 +75,13 @@ def dump(fields: dict[str, Any], body: str) -> str:
     escapes characters beyond the BMP and some controls differently, so
     such texts take the reference path.
     """
-    if _CDumper is None or _UNSAFE_FOR_C.search(" ".join(_strings(fields))):
+    strings: list[str] = []
+    clean = {k: frontmatter._plain(v, strings) for k, v in fields.items() if v is not None}
+    if _CDumper is None or _UNSAFE_FOR_C.search(" ".join(strings)):
         return frontmatter.dump(fields, body)
-    clean = {k: frontmatter._plain(v) for k, v in fields.items() if v is not None}
     front = yaml.dump(clean, Dumper=_CDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
     body = body.strip("\n")
     return f"{frontmatter.FENCE}\n{front}{frontmatter.FENCE}\n" + (f"\n{body}\n" if body else "")
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
 
 
 # Printable BMP text only: no line breaks (block scalars end differently),

@@ -22,6 +22,14 @@ def test_mojibake_repaired_curly_quotes_kept() -> None:
     assert clean_line("It’s “fine” and 'plain'") == "It’s “fine” and 'plain'"
 
 
+def test_each_broken_word_of_a_line_is_repaired_and_its_other_words_kept() -> None:
+    # Words are repaired apart: a line mixing mis-decoded words with correct accented ones comes out whole.
+    broken = " ".join(w.encode().decode("sloppy-windows-1252") for w in ("Straße", "à", "don’t", "Köln", "€5,"))
+    assert clean_line(f"In der {broken} sagte der Bürgermeister am Montag früh") == "In der Straße à don’t Köln €5, sagte der Bürgermeister am Montag früh"
+    japanese = "港の漁師たちが新しい市場を開く".encode().decode("sloppy-windows-1252")
+    assert clean_line(f"Titel: {japanese} (Tokio)") == "Titel: 港の漁師たちが新しい市場を開く (Tokio)"
+
+
 def test_nfc_zero_width_and_controls() -> None:
     assert clean_line("Cafe\u0301 au\u200b lait\x07") == "Café au lait"
     assert unicodedata.is_normalized("NFC", clean_line("Cafe\u0301"))
