@@ -7,12 +7,17 @@ HTML record per entry (this process) and the Pagefind service indexing them
 for every shard (what a cold build indexes) and for the largest shard alone
 (what one edit re-indexes at most).
 
-    .venv/bin/python -m benchmarks.search 10000
+    .venv/bin/python -m benchmarks.search 10000 [--workers N]
+
+A cold build shares the shards among one Pagefind process per core
+(--workers, default: this machine's cores); the largest Pagefind process's
+peak RSS is printed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -33,6 +38,7 @@ def cpu(who: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="entries in the corpus")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="Pagefind processes for the cold index (default: one per core)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -45,12 +51,12 @@ def main() -> None:
         records_wall, records_cpu = time.perf_counter() - wall, cpu(resource.RUSAGE_SELF) - own
         every = shards(site)
         wall, child, own = time.perf_counter(), cpu(resource.RUSAGE_CHILDREN), cpu(resource.RUSAGE_SELF)
-        made = index_shards(every, renderer)  # records again, from the renderer's kept bodies
+        made = index_shards(every, renderer, args.workers)  # records again, from the renderer's kept bodies
         index_wall, index_cpu, own_cpu = time.perf_counter() - wall, cpu(resource.RUSAGE_CHILDREN) - child, cpu(resource.RUSAGE_SELF) - own
         files = [data for shard_files, _ in made for data in shard_files.values()]
         print(f"{len(site.entries):,} entries: records {records_cpu:.2f} s CPU ({records_wall:.2f} s wall); ", end="")
-        print(f"{len(every)} shards: Pagefind {index_cpu:.2f} s CPU + {own_cpu:.2f} s here ({index_wall:.2f} s wall); ", end="")
-        print(f"{len(files):,} files, {sum(map(len, files)) / 1e6:.1f} MB")
+        print(f"{len(every)} shards in {args.workers} Pagefind process(es): {index_cpu:.2f} s CPU + {own_cpu:.2f} s here ({index_wall:.2f} s wall); ", end="")
+        print(f"{len(files):,} files, {sum(map(len, files)) / 1e6:.1f} MB; largest Pagefind process {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
         largest = max(every, key=lambda shard: len(shard.entries))
         wall, child, own = time.perf_counter(), cpu(resource.RUSAGE_CHILDREN), cpu(resource.RUSAGE_SELF)
         index_shards([largest], Renderer(site, config))  # a fresh renderer: the bodies are parsed, as in an edit

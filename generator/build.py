@@ -217,7 +217,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
             shape = stories_key(site)
             reuse = reusable(store, index_key, shape, collected, before) if before is not None and not problems else None
             fp = Fingerprinter(site, collected.digests, reuse)
-            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp)
+            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
             result = _sync(jobs, renderer, trees, store, prepared, live_token, workers, progress)
             index = fp.index()
     result.warnings, result.skipped, result.fingerprinted = list(site.warnings), problems, len(fp.jobs)

@@ -104,6 +104,7 @@ def plan_jobs(
     renderer: Renderer | None = None,
     cache: BuildCache | None = None,
     fp: Fingerprinter | None = None,
+    workers: int | None = None,
 ) -> list[Job]:
     """Every output of the site with the fingerprint of its inputs.
 
@@ -111,7 +112,8 @@ def plan_jobs(
     the jobs (the search index renders bodies while planning, and the pages
     take them from it instead of parsing them again); `cache`: the build cache,
     which remembers the files of each search shard; `fp`: the fingerprinter,
-    when the caller keeps its job index (and may have given it the last build's).
+    when the caller keeps its job index (and may have given it the last build's); `workers`: processes
+    the search index may use (default: one per core).
     """
     # Imported here, not at the top: a no-change build never plans, and skips these imports.
     from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
@@ -149,7 +151,7 @@ def plan_jobs(
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
     if config.site.search:
         search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
-        jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache))
+        jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache, workers or os.cpu_count() or 1))
     return jobs
 
 

@@ -10,10 +10,12 @@ requests from a thread while it reads the responses as they come.
 from __future__ import annotations
 
 import base64
+import concurrent.futures
+import contextlib
 import json
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,31 +34,67 @@ def pagefind_binary() -> Path:
     return binary
 
 
-def index_bundles(indexes: Sequence[Sequence[Record]]) -> list[Bundle]:
-    """One Pagefind bundle per list of records, all made by one service process."""
+def index_bundles(indexes: Sequence[Sequence[Record]], lanes: int = 1) -> list[Bundle]:
+    """One Pagefind bundle per list of records, made by up to `lanes` service processes side by side.
+
+    Each process makes its bundles one after the other and drops each index once its files are read,
+    so it holds one index at a time, not the whole site's. Which process makes a bundle does not change
+    its bytes. Python only waits here: the indexing is the services' own CPU.
+    """
     if not indexes:
         return []
-    with subprocess.Popen([str(pagefind_binary()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
-        assert process.stdin is not None and process.stdout is not None
-        session = _Session(process.stdin, process.stdout)
+    lanes = max(1, min(lanes, len(indexes)))
+    bundles: list[Bundle] = [{} for _ in indexes]
+    processes: list[subprocess.Popen[bytes]] = []
+    stop = threading.Event()
+
+    def lane(positions: range) -> None:
+        with _service(processes) as session:
+            for i in positions:
+                if stop.is_set():
+                    return
+                bundles[i] = session.bundle(indexes[i])
+
+    if lanes == 1:
+        lane(range(len(indexes)))
+        return bundles
+    with concurrent.futures.ThreadPoolExecutor(lanes, thread_name_prefix="pagefind") as pool:
+        futures = [pool.submit(lane, range(k, len(indexes), lanes)) for k in range(lanes)]
         try:
-            ids = [session.ask([{"type": "NewIndex", "config": None}])[0]["index_id"] for _ in indexes]
-            adds = [
-                {"type": "AddFile", "index_id": index_id, "url": url, "file_path": None, "file_contents": html}
-                for index_id, records in zip(ids, indexes, strict=True)
-                for url, html in records
-            ]
-            session.ask(adds)
-            got = session.ask([{"type": "GetFiles", "index_id": index_id} for index_id in ids])
+            for future in futures:
+                future.result()
+        except BaseException:  # one lane failed, or Ctrl-C: the others stop at once instead of indexing on
+            stop.set()
+            for process in processes:
+                process.kill()
+            raise
+    return bundles
+
+
+@contextlib.contextmanager
+def _service(started: list[subprocess.Popen[bytes]]) -> Iterator[_Session]:
+    """A `pagefind --service` process and a session on its pipes, recorded in `started` (so it can be killed)."""
+    with subprocess.Popen([str(pagefind_binary()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        started.append(process)
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            yield _Session(process.stdin, process.stdout)
         finally:
             process.stdin.close()
-    return [{file["path"]: base64.b64decode(file["content"]) for file in response["files"]} for response in got]
 
 
 class _Session:
     def __init__(self, requests: IO[bytes], responses: IO[bytes]) -> None:
         self._requests, self._responses = requests, responses
         self._next_id, self._pending = 0, b""
+
+    def bundle(self, records: Sequence[Record]) -> Bundle:
+        """One index of these records: made, read out and dropped."""
+        index_id = self.ask([{"type": "NewIndex", "config": None}])[0]["index_id"]
+        self.ask([{"type": "AddFile", "index_id": index_id, "url": url, "file_path": None, "file_contents": html} for url, html in records])
+        [got] = self.ask([{"type": "GetFiles", "index_id": index_id}])
+        self.ask([{"type": "DeleteIndex", "index_id": index_id}])
+        return {file["path"]: base64.b64decode(file["content"]) for file in got["files"]}
 
     def ask(self, payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send the requests (from a thread: the pipes must not fill up both ways) and return their responses, in order."""

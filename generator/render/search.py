@@ -124,10 +124,11 @@ def pagefind_version() -> str:
     return importlib.metadata.version("pagefind")
 
 
-def search_jobs(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None) -> list[Job]:
+def search_jobs(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None, workers: int = 1) -> list[Job]:
     """The index's jobs: one per shard, plus the shared script (none for a site without entries: Pagefind refuses to index nothing).
 
-    `key` covers what every record depends on besides its entry (code, settings, the record template).
+    `key` covers what every record depends on besides its entry (code, settings, the record template);
+    the shards to index are shared among `workers` Pagefind processes.
     """
     from generator.render.engine import Job
 
@@ -146,7 +147,7 @@ def search_jobs(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, 
             todo.append((shard, fingerprint))
         else:
             jobs.append(Job(tuple(msgspec.msgpack.decode(known, type=list[str])), fingerprint, ShardTask(shard, None)))
-    made = index_shards([shard for shard, _ in todo], renderer)
+    made = index_shards([shard for shard, _ in todo], renderer, workers)
     for (shard, fingerprint), (files, _) in zip(todo, made, strict=True):
         if cache is not None:
             cache.set_derived(f"search:{shard.name}", fingerprint, msgspec.msgpack.encode(sorted(files)))
@@ -171,10 +172,10 @@ def render_search(task: ShardTask | RuntimeTask, paths: Sequence[str], renderer:
     return files
 
 
-def index_shards(todo: Sequence[Shard], renderer: Renderer) -> list[tuple[dict[str, bytes], bytes]]:
-    """Each shard's files (at their place in the site) and Pagefind's script, from one Pagefind service."""
+def index_shards(todo: Sequence[Shard], renderer: Renderer, workers: int = 1) -> list[tuple[dict[str, bytes], bytes]]:
+    """Each shard's files (at their place in the site) and Pagefind's script, from `workers` Pagefind services."""
     made = []
-    for shard, raw in zip(todo, index_bundles([records(shard.entries, renderer) for shard in todo]), strict=True):
+    for shard, raw in zip(todo, index_bundles([records(shard.entries, renderer) for shard in todo], workers), strict=True):
         bundle = deterministic(raw)
         entry = json.loads(bundle["pagefind-entry.json"])
         wasm = {f"wasm.{language['wasm']}.pagefind" for language in entry["languages"].values()}

@@ -164,7 +164,9 @@ def test_the_index_has_one_shard_per_month_and_one_shared_script(search_site: Co
 def test_an_edit_indexes_its_own_month_again_and_no_other(search_site: Config, monkeypatch: pytest.MonkeyPatch) -> None:
     indexed: list[list[str]] = []
     real = search_module.index_bundles
-    monkeypatch.setattr(search_module, "index_bundles", lambda indexes: indexed.append([url for records in indexes for url, _ in records]) or real(indexes))
+    monkeypatch.setattr(
+        search_module, "index_bundles", lambda indexes, lanes=1: indexed.append([url for records in indexes for url, _ in records]) or real(indexes, lanes)
+    )
     before = {rel: data for rel, data in site_files(search_site.output_dir).items() if rel.startswith("pagefind/2024-1")}
     ports = search_site.content_dir / "gazette/ports.md"
     ports.write_text(ports.read_text(encoding="utf-8").replace("ferries", "catamarans"), encoding="utf-8")
