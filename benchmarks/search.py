@@ -56,7 +56,8 @@ def main() -> None:
         files = [data for shard_files, _ in made for data in shard_files.values()]
         print(f"{len(site.entries):,} entries: records {records_cpu:.2f} s CPU ({records_wall:.2f} s wall); ", end="")
         print(f"{len(every)} shards in {args.workers} Pagefind process(es): {index_cpu:.2f} s CPU + {own_cpu:.2f} s here ({index_wall:.2f} s wall); ", end="")
-        print(f"{len(files):,} files, {sum(map(len, files)) / 1e6:.1f} MB; largest Pagefind process {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+        largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"{len(files):,} files, {sum(map(len, files)) / 1e6:.1f} MB; largest Pagefind process {largest_mb:.0f} MB")
         largest = max(every, key=lambda shard: len(shard.entries))
         wall, child, own = time.perf_counter(), cpu(resource.RUSAGE_CHILDREN), cpu(resource.RUSAGE_SELF)
         index_shards([largest], Renderer(site, config))  # a fresh renderer: the bodies are parsed, as in an edit
