@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import corpus
-from benchmarks.measure import CommandFailed, Run, Summary, load_average, summarize, timed
+from benchmarks.measure import SETTLE_SECONDS, CommandFailed, Run, Summary, load_average, summarize, timed
 from benchmarks.peers import Peer, PeerEntry, PeerUnavailable, all_peers, clean_env
 from benchmarks.trees import Trash, differences, rewritten, stamps
 from generator.entries.frontmatter import dump
@@ -59,9 +59,6 @@ PEER_CACHE = Path(__file__).resolve().parent / ".peers"
 PLAIN_THEME = Path(__file__).resolve().parent / "plain_theme"
 OURS = "newsdigest"
 PLAIN = "newsdigest (plain theme)"
-# The build trusts a file's size and mtime only once it is 2 s older than the previous build's
-# scan (generator.build.RACY_MARGIN_NS): a user does not build within a second of writing the corpus.
-SETTLE_SECONDS = 2.5
 
 
 # ---------------------------------------------------------------- results

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.05
+# The build trusts a file's size and mtime only once it is 2 s older than the previous build's
+# scan (generator.build.RACY_MARGIN_NS): a user does not build within a second of writing the corpus.
+SETTLE_SECONDS = 2.5
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import build, corpus
+from benchmarks import corpus
+from benchmarks.measure import SETTLE_SECONDS
 from benchmarks.soak_serve import Serve, start_serve
 
 EVENT_SECONDS = 60.0  # a reload slower than this is a failure, not a figure
@@ -81,10 +82,8 @@ def run(root: Path, entries: int, edits: int) -> list[str]:
     config = root / "config.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("https://example.org/digest/", "https://example.org/"), encoding="utf-8")
     article = next(e for e in made if e.fields["kind"] == "article")
-    # As benchmarks.build does: a file written within RACY_MARGIN_NS of a build's scan is hashed again by
-    # the next build (its time cannot be trusted), so a corpus written just before serve started would
-    # make the first save re-read all of it. A user's files are older than that.
-    time.sleep(build.SETTLE_SECONDS)
+    # A corpus written just before serve started would make the first save re-read all of it (see SETTLE_SECONDS).
+    time.sleep(SETTLE_SECONDS)
     served = start_serve(root)
     try:
         served.settle(quiet=1.0, timeout=120)

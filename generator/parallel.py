@@ -155,6 +155,11 @@ def in_background(work: Callable[[C], R], arg: C) -> Iterator[AsyncResult[R]]:
         yield pool.apply_async(_call, (arg,))
 
 
+def processes(workers: int | None, items: int = 0, minimum: int = 0) -> int:
+    """`workers`, or one per core when not given; one alone for fewer than `minimum` items (forking would cost more)."""
+    return (workers or os.cpu_count() or 1) if items >= minimum else 1
+
+
 def chunk_ranges(total: int, size: int) -> list[range]:
     """range(total) cut into consecutive chunks of `size` (the last may be shorter)."""
     return [range(start, min(start + size, total)) for start in range(0, total, size)]

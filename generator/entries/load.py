@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from generator.cache import BuildCache, CachedFile, EntryRowWriter, dumps, loads
 from generator.entries.model import Entry
 from generator.entries.parse import EntryError, parse_entry
-from generator.parallel import chunk_ranges, fan_out
+from generator.parallel import chunk_ranges, fan_out, processes
 from generator.problems import Problem
 
 SUFFIXES = (".md", ".markdown")
@@ -165,7 +165,7 @@ def load_entries(
     loaded = Loaded()
     read_chunk = functools.partial(_read_chunk, todo, tz, max_bytes)
     with EntryRowWriter(cache) as rows:
-        for indices, outcomes in fan_out(read_chunk, chunk_ranges(len(todo), CHUNK), (workers or os.cpu_count() or 1) if len(todo) >= PARALLEL_MIN else 1):
+        for indices, outcomes in fan_out(read_chunk, chunk_ranges(len(todo), CHUNK), processes(workers, len(todo), PARALLEL_MIN)):
             for read, outcome in zip((todo[i] for i in indices), outcomes, strict=True):
                 if isinstance(outcome, list):  # unreadable: not cached, read again next time
                     results[read.rel] = outcome

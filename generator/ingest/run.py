@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +29,7 @@ from generator.ingest.located import Located, locate
 from generator.ingest.page import PageFailure
 from generator.ingest.tidy import writing
 from generator.ingest.write import Planned, added_of, edited_by_hand, entry_path, plan, read_existing, render, write_atomic
-from generator.parallel import chunk_ranges, fan_out
+from generator.parallel import chunk_ranges, fan_out, processes
 
 if TYPE_CHECKING:
     from generator.cluster import Cluster
@@ -248,7 +247,7 @@ def _read_all(files: Sequence[Path], jobs: Jobs, workers: int | None) -> Iterato
         return indices.start, [_read(files[i], jobs.rules, jobs.max_bytes, jobs.now, jobs.template(i)) for i in indices]
 
     chunks = chunk_ranges(len(files), CHUNK)
-    workers = _cores(workers, len(files))
+    workers = processes(workers, len(files), PARALLEL_MIN)
     # The first chunk here, before forking: what every page needs (the language
     # model, the rules for common first characters) is then loaded once and shared.
     yield from _in_order(itertools.chain(map(read_chunk, chunks[:1]), fan_out(read_chunk, chunks[1:], workers)))
@@ -287,11 +286,7 @@ def _clean_all(loaded: Iterable[Loaded], pages: int, workers: int | None, cluste
         from generator.cluster import on_cluster
 
         return _in_order(on_cluster(cluster, clean_loaded, loaded))
-    return _in_order(fan_out(clean_loaded, loaded, _cores(workers, pages)))
-
-
-def _cores(workers: int | None, pages: int) -> int:
-    return (workers or os.cpu_count() or 1) if pages >= PARALLEL_MIN else 1
+    return _in_order(fan_out(clean_loaded, loaded, processes(workers, pages, PARALLEL_MIN)))
 
 
 def _raw_or_reason(path: Path, max_bytes: int) -> bytes | str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from generator.cache import BuildCache, OutputRecord
 from generator.config import Config
 from generator.entries.model import Entry
 from generator.output import write_file
-from generator.parallel import chunk_ranges, fan_out
+from generator.parallel import chunk_ranges, fan_out, processes
 from generator.problems import Problem, TemplateError
 from generator.render.feedmodel import FeedSpec
 from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
@@ -151,7 +150,7 @@ def plan_jobs(
         jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
     if config.site.search:
         search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
-        jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache, workers or os.cpu_count() or 1))
+        jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache, processes(workers)))
     return jobs
 
 
@@ -320,8 +319,7 @@ def render_jobs(
     def render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
         return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]
 
-    workers = (workers or os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1
-    yield from _reporting(fan_out(render_chunk, chunk_ranges(len(jobs), CHUNK), workers), len(jobs), progress)
+    yield from _reporting(fan_out(render_chunk, chunk_ranges(len(jobs), CHUNK), processes(workers, len(jobs), PARALLEL_MIN_JOBS)), len(jobs), progress)
 
 
 def _reporting(
