@@ -121,8 +121,13 @@ class BuildCache:
         return self._stats
 
     def entry_payloads(self) -> Iterator[tuple[str, bytes]]:
-        """Every cached parse result, streamed row by row."""
-        yield from self._db.execute("SELECT path, payload FROM entries")
+        """Every cached parse result, streamed row by row.
+
+        The cursor itself, not a generator over it: a generator left half-read by Ctrl-C would close the
+        cursor when collected, after the build has closed the database, and print a traceback.
+        """
+        rows: Iterator[tuple[str, bytes]] = self._db.execute("SELECT path, payload FROM entries")
+        return rows
 
     def entry_payloads_of(self, paths: Iterable[str]) -> dict[str, bytes]:
         """The cached parse results of these files (those the cache has)."""

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.cache import dumps, loads
+from generator.cache import BuildCache, dumps, loads
 from generator.entries.frontmatter import dump
 from generator.entries.load import load_entries
 from generator.entries.model import Entry
@@ -210,3 +212,22 @@ def test_cache_parses_only_changed_files_and_hashes_untrusted_ones(tmp_path: Pat
     (content / "e0.md").unlink()
     assert sorted(e.id for e in load_entries(content, TZ, 10_000, cache).entries) == [f"id{i}" for i in range(1, 6)]
     cache.close()
+
+
+def test_cached_parses_read_halfway_leave_nothing_to_report_once_the_cache_is_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C during loading left the payload stream half-read; collected after the build closed the
+    # database, it printed "Exception ignored … Cannot operate on a closed database".
+    cache = BuildCache(tmp_path / "cache.sqlite")
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(3):
+        (content / f"e{i}.md").write_text(entry_text(f"Story {i}", id=f"id{i}"), encoding="utf-8")
+    load_entries(content, TZ, 10_000, cache)
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    rows = cache.entry_payloads()
+    assert next(rows)[0].startswith("e")
+    cache.close()
+    del rows
+    gc.collect()
+    assert unraisable == []
