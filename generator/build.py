@@ -218,9 +218,10 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
             reuse = reusable(store, index_key, shape, collected, before) if before is not None and not problems else None
             fp = Fingerprinter(site, collected.digests, reuse)
             jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
+            index, fingerprinted = fp.index(), len(fp.jobs)
+            del fp  # its memo holds every value it hashed: free it before the render workers fork
             result = _sync(jobs, renderer, trees, store, prepared, live_token, workers, progress)
-            index = fp.index()
-    result.warnings, result.skipped, result.fingerprinted = list(site.warnings), problems, len(fp.jobs)
+    result.warnings, result.skipped, result.fingerprinted = list(site.warnings), problems, fingerprinted
     complete = "" if problems else f"{env_key}:{read_token(trees.live)}"
     with store.transaction():
         store.set_meta("scan_ns", str(scan_ns))

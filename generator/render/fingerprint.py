@@ -76,17 +76,17 @@ class Fingerprinter:
     def __init__(self, site: Site, entry_digests: Mapping[str, Digest], reuse: Reuse | None = None) -> None:
         self._site = site
         self._entry_digests = entry_digests
-        self._memo: dict[int, tuple[object, Digest, frozenset[str]]] = {}  # keeps objects alive so ids stay unique
+        self._memo: dict[int, tuple[object, Digest, tuple[str, ...]]] = {}  # keeps objects alive so ids stay unique
         self._fields: dict[type, tuple[str, ...]] = {}
         self._shown: set[str] = set()  # entries read since the current job began
         self._reuse = reuse
         self._reused = {} if reuse is None else dict(zip(reuse.known.keys, reuse.known.fingerprints, strict=True))
-        self.jobs: dict[str, tuple[Digest, frozenset[str]]] = {}  # job key → fingerprint, entries shown (the jobs worked out)
+        self.jobs: dict[str, tuple[Digest, tuple[str, ...]]] = {}  # job key → fingerprint, entries shown (the jobs worked out)
         # The site's large parts, named across builds: an issue, month, source or tag shows the same entries while the
         # structure stays, so its digest carries over like a job's (an archive page need not hash every entry again).
         self._parts = {id(issue): f"issue:{issue.key}" for issue in site.issues} | {id(month): f"month:{month.key}" for month in site.months}
         self._parts |= {id(source): f"source:{source.slug}" for source in site.sources} | {id(tag): f"tag:{tag.slug}" for tag in site.tags}
-        self.parts: dict[str, tuple[Digest, frozenset[str]]] = {}  # the same for the parts worked out
+        self.parts: dict[str, tuple[Digest, tuple[str, ...]]] = {}  # the same for the parts worked out
 
     def job(self, key: str, compute: Callable[[], Digest]) -> Digest:
         """A job's fingerprint: the last build's when the site structure is the same and no entry it shows changed."""
@@ -96,7 +96,7 @@ class Fingerprinter:
                 return known
         self._shown = set()
         result = compute()
-        self.jobs[key] = (result, frozenset(self._shown))
+        self.jobs[key] = (result, tuple(self._shown))
         return result
 
     def index(self) -> JobIndex:
@@ -121,7 +121,7 @@ class Fingerprinter:
         if part is not None and self._reuse is not None and part not in self._reuse.dirty:
             known = self._reused.get(part)
             if known is not None:
-                self._memo[id(value)] = (value, known, frozenset())  # entries shown: only a full build records them
+                self._memo[id(value)] = (value, known, ())  # entries shown: only a full build records them
                 return known
         h = hashlib.blake2b(digest_size=16)
         outer, self._shown = self._shown, set()
@@ -140,7 +140,7 @@ class Fingerprinter:
             outer.update(self._shown)
             shown, self._shown = self._shown, outer
         result = h.digest()
-        self._memo[id(value)] = (value, result, frozenset(shown))
+        self._memo[id(value)] = (value, result, tuple(shown))
         if part is not None:
             self.parts[part] = (result, self._memo[id(value)][2])
         return result
