@@ -371,7 +371,15 @@ class Spare:
         if not self.holds_own:
             return {}
         store.set_meta(f"dirty:{self.token}", "1")
-        return store.outputs(self.token)
+        if not live_token:
+            return store.outputs(self.token)
+        held = dict(live)  # the spare is mostly what the live tree holds: read only where it differs
+        for path, record in store.output_differences(self.token, live_token).items():
+            if record is None:
+                del held[path]
+            else:
+                held[path] = record
+        return held
 
 
 def _start_spare(trees: Trees, store: BuildCache, live_token: str | None, background: ExitStack) -> Spare:

@@ -194,6 +194,22 @@ class BuildCache:
         rows = self._db.execute("SELECT path, fingerprint, digest FROM outputs WHERE tree = ?", (tree,))
         return {path: OutputRecord(fp, digest) for path, fp, digest in rows}
 
+    def output_differences(self, tree: str, base: str) -> dict[str, OutputRecord | None]:
+        """Where tree `tree` differs from tree `base`: its own record, or None where it lacks a path `base` has.
+
+        Two trees mostly agree (the spare is the live site of the build before), so
+        the join runs inside SQLite and only the differences come through Python.
+        """
+        rows = self._db.execute(
+            """SELECT t.path, t.fingerprint, t.digest FROM outputs t WHERE t.tree = ?1 AND NOT EXISTS
+                   (SELECT 1 FROM outputs b WHERE b.tree = ?2 AND b.path = t.path AND b.fingerprint = t.fingerprint AND b.digest = t.digest)
+               UNION ALL
+               SELECT b.path, NULL, NULL FROM outputs b WHERE b.tree = ?2 AND NOT EXISTS
+                   (SELECT 1 FROM outputs t WHERE t.tree = ?1 AND t.path = b.path)""",
+            (tree, base),
+        )
+        return {path: None if fp is None else OutputRecord(fp, digest) for path, fp, digest in rows}
+
     def count_outputs(self, tree: str) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outputs WHERE tree = ?", (tree,)).fetchone()[0])
 
