@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from generator.config import Config
 from generator.entries.parse import parse_entry
-from generator.render.fingerprint import Fingerprinter
+from generator.render.fingerprint import Fingerprinter, JobIndex
 from generator.structure.site import Site, build_site
 from tests.conftest import entry_text
 
@@ -97,3 +97,19 @@ def test_editing_a_body_changes_its_pages_but_not_the_sitemap(make_digest: Calla
     changed = {path for path in before if before[path] != after[path]}
     assert collected.site.urls["id1"] + "index.html" in changed and "sources/gazette/index.html" in changed
     assert "sitemap.xml" not in changed and "404.html" not in changed
+
+
+def test_job_index_names_the_jobs_showing_each_entry_after_a_round_trip(make_digest: Callable[..., Config]) -> None:
+    from generator.build import collect
+    from generator.render.engine import plan_jobs
+
+    config = make_digest({f"e{n}.md": entry_text(f"Story {n}", id=f"id{n}", source="Gazette" if n else "Courier") for n in range(3)})
+    collected = collect(config)
+    fp = Fingerprinter(collected.site, collected.digests)
+    plan_jobs(collected.site, config, collected.digests, fp=fp)
+    index, done = JobIndex.decode(fp.index().encode()), fp.jobs | fp.parts  # the site's parts (issues, sources…) too
+    assert index.keys == list(done) and index.fingerprints == [fingerprint for fingerprint, _ in done.values()]
+    for entry_id in ("id0", "id1", "id2"):
+        assert index.showing({entry_id}) == {key for key, (_, shown) in done.items() if entry_id in shown}
+    assert "sources/courier/index.html" in index.showing({"id0"}) and "sources/courier/index.html" not in index.showing({"id1"})
+    assert index.showing({"unknown"}) == set() and index.showing({"id0", "id1"}) == index.showing({"id0"}) | index.showing({"id1"})
