@@ -24,6 +24,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import cache as once
 from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -44,7 +45,7 @@ from generator.render.engine import Job
 from generator.render.fingerprint import Fingerprinter, JobIndex, Reuse, digest_bytes
 from generator.structure.matching import match_key, match_teasers
 from generator.structure.site import Grouper, Matcher, Site, build_site
-from generator.structure.stories import Story, group_stories, grouping_key, lead_key, sorted_shingles
+from generator.structure.stories import Grouping, Story, group_stories, regroup, sorted_shingles
 
 # A cached stat is trusted only for files older than the previous scan by this margin:
 # a file rewritten within the same timestamp tick keeps its size and mtime.
@@ -118,33 +119,41 @@ def remembered_matches(cache: BuildCache) -> Matcher:
 
 
 def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
-    """group_stories, skipped when nothing it reads changed since the last build (titles, times, sources, body leads)."""
+    """group_stories, scoring only the articles whose lead changed since the last build (all of them if titles, times or sources changed)."""
 
     def group(published: list[Entry]) -> Sequence[Story]:
-        key = digest_bytes(engine.code_key(), grouping_key(published, grouping))
+        key = digest_bytes(engine.code_key(), msgspec.msgpack.encode(msgspec.structs.asdict(grouping)))
         saved = cache.derived("stories", key)
-        if saved is not None:
-            return tuple(Story(ids[0], tuple(ids[1:])) for ids in msgspec.msgpack.decode(saved, type=list[list[str]]))
+        before = Grouping.decode(saved) if saved is not None else None
         # Shingling is most of the cost: each body lead's shingles are kept, so an edit shingles one article.
-        known = cache.shingles(engine.code_key().hex())
+        kept = once(lambda: cache.shingles(engine.code_key().hex()))  # read only if some lead changed
         used: dict[bytes, bytes] = {}
 
-        def shingled(entry: Entry) -> array[int]:
-            lead = lead_key(entry)
-            data = known.get(lead)
+        def shingled(entry: Entry, lead: bytes) -> array[int]:
+            data = kept().get(lead)
             if data is None:
                 return _kept(used, lead, sorted_shingles(entry.body))
-            hashes = array("I")
-            hashes.frombytes(data)
             used[lead] = data
-            return hashes
+            return _unpacked(data)
 
-        found = group_stories(published, grouping, shingled)
-        cache.set_derived("stories", key, msgspec.msgpack.encode([story.ids for story in found]))
-        cache.update_shingles({lead: hashes for lead, hashes in used.items() if lead not in known}, known.keys() - used.keys())  # old ones go
-        return found
+        def shingles_of(lead: bytes) -> array[int] | None:
+            data = kept().get(lead)
+            return None if data is None else _unpacked(data)
+
+        found = regroup(published, grouping, shingled, before, shingles_of)
+        if found is not before:
+            known = kept()
+            cache.set_derived("stories", key, found.encode())
+            cache.update_shingles({lead: hashes for lead, hashes in used.items() if lead not in known}, known.keys() - used.keys())  # old ones go
+        return found.stories
 
     return group
+
+
+def _unpacked(data: bytes) -> array[int]:
+    hashes = array("I")
+    hashes.frombytes(data)
+    return hashes
 
 
 def _kept(store: dict[bytes, bytes], key: bytes, hashes: array[int]) -> array[int]:

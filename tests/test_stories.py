@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.config.load import load_config
 from generator.config.schema import StoriesConfig
 from generator.entries.model import Entry
+from generator.structure import stories
 from generator.structure.stories import Story, group_stories
 
 CONFIG = StoriesConfig()
@@ -96,3 +100,68 @@ def test_stories_are_on_by_default_and_false_turns_them_off(tmp_path: Path) -> N
 def test_bad_story_thresholds_are_explained(tmp_path: Path, value: str, message: str) -> None:
     with pytest.raises(Exception, match=message):
         load_config(config_text(tmp_path, value))
+
+
+# Sentences written for these tests; bodies made of a few of them share shingles with many others.
+SENTENCES = [
+    "The council met on Tuesday to discuss the closing of the river bridge to all cars.",
+    "Engineers said the cracks in the piers were found during the spring inspection of the bridge.",
+    "Buses will take the northern ring road while the works last into the summer.",
+    "Cyclists and people on foot may still cross the bridge on the footway each day.",
+    "A councillor said the decision was overdue and that repairs should have started years ago.",
+    "Shops near the bridge fear they will lose trade while the road stays closed.",
+    "The harbour authority said the new rail bridge would open three months late.",
+    "Trains will keep using the old line through the valley until the autumn timetable.",
+]
+SOURCES = ["Daily", "Courier", "Gazette", "Herald"]
+
+
+def corpus_article(n: int, picks: list[int], source: int, day: int) -> Entry:
+    body = " ".join(SENTENCES[i] for i in picks)
+    return article(f"e{n:02d}", SOURCES[source], f"Bridge report number {n % 5}", body, days=day)
+
+
+LEADS = [[0, 1, 2], [0, 1, 3], [1, 2, 3, 4], [4, 5], [6, 7], [5, 6, 7], [2]]  # some retell others, some share a sentence
+ARTICLE = st.tuples(st.sampled_from(LEADS), st.integers(0, 3), st.integers(0, 3))
+
+
+def regrouped_after(entries: list[Entry], edits: dict[int, list[int]]) -> tuple[Entry, ...]:
+    edited = list(entries)
+    for n, picks in edits.items():
+        edited[n] = dataclasses.replace(edited[n], body=" ".join(SENTENCES[i] for i in picks))
+    return tuple(edited)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    articles=st.lists(ARTICLE, min_size=4, max_size=24),
+    edits=st.dictionaries(st.integers(0, 23), st.sampled_from(LEADS), max_size=4),
+    max_posting=st.sampled_from([3, 6, stories.MAX_POSTING]),
+)
+def test_regrouping_after_lead_edits_finds_what_grouping_afresh_finds(articles: list[tuple[list[int], int, int]], edits: dict[int, list[int]], max_posting: int) -> None:
+    # Small postings limits make edits cross MAX_POSTING, where regrouping has to score everything again.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stories, "MAX_POSTING", max_posting)
+        entries = [corpus_article(n, picks, source, day) for n, (picks, source, day) in enumerate(articles)]
+        before = stories.regroup(entries, CONFIG)
+        old = {stories.lead_key(e): stories.sorted_shingles(e.body) for e in entries}
+        edited = regrouped_after(entries, {n: picks for n, picks in edits.items() if n < len(entries)})
+        again = stories.regroup(edited, CONFIG, before=before, shingles_of=old.get)
+        fresh = stories.regroup(edited, CONFIG)
+        assert again.stories == fresh.stories and again.edges == fresh.edges and again.leads == fresh.leads
+
+
+def test_an_edited_lead_is_scored_against_its_candidates_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = [corpus_article(n, LEADS[n % 4], n // 4, 0) for n in range(12)]  # each lead told by three sources
+    before = stories.regroup(entries, CONFIG)
+    assert before.stories  # the corpus has stories to keep
+    old = {stories.lead_key(e): stories.sorted_shingles(e.body) for e in entries}
+    edited = regrouped_after(entries, {3: LEADS[0]})
+    fresh = stories.regroup(edited, CONFIG)
+    scored: list[tuple[str, str]] = []
+    real = stories._same_story
+    monkeypatch.setattr(stories, "_same_story", lambda a, b, config: scored.append((a.entry.id, b.entry.id)) or real(a, b, config))
+    again = stories.regroup(edited, CONFIG, before=before, shingles_of=old.get)
+    assert again.stories == fresh.stories and again.edges == fresh.edges
+    assert scored and all("e03" in pair for pair in scored)
+    assert stories.regroup(edited, CONFIG, before=again) is again  # nothing changed since: nothing scored or rebuilt

@@ -54,7 +54,26 @@ class _Doc:
     shingles: array[int]  # sorted, unique: a tenth of a frozenset's memory (the bottom-k sketch is its head)
 
 
-Shingler = Callable[[Entry], "array[int]"]  # an article → its sorted shingle hashes (sorted_shingles, or a cache of it)
+Shingler = Callable[[Entry, bytes], "array[int]"]  # an article and its lead_key → its sorted shingle hashes
+MAX_REGROUPED = 50  # more articles with a new lead than this are grouped afresh
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """Stories found, and what the next grouping needs to score only the articles whose lead changed."""
+
+    stories: tuple[Story, ...]
+    frame: bytes  # frame_key: the articles and everything of them but their bodies
+    leads: dict[str, bytes]  # article id → lead_key
+    edges: list[tuple[str, str]]  # the candidate pairs found to be one story
+
+    def encode(self) -> bytes:
+        return msgspec.msgpack.encode((self.frame, self.leads, self.edges, [story.ids for story in self.stories]))
+
+    @staticmethod
+    def decode(data: bytes) -> Grouping:
+        frame, leads, edges, stories = msgspec.msgpack.decode(data, type=tuple[bytes, dict[str, bytes], list[tuple[str, str]], list[list[str]]])
+        return Grouping(tuple(Story(ids[0], tuple(ids[1:])) for ids in stories), frame, leads, edges)
 
 
 def group_stories(entries: Iterable[Entry], config: StoriesConfig, shingled: Shingler | None = None) -> tuple[Story, ...]:
@@ -62,25 +81,54 @@ def group_stories(entries: Iterable[Entry], config: StoriesConfig, shingled: Shi
 
     `shingled` gives an article's sorted_shingles (the build remembers them, as they are most of the cost).
     """
-    shingle = shingled or (lambda entry: sorted_shingles(entry.body))
-    grouped = (e for e in entries if e.kind == "article" and e.source and not e.draft)
-    docs = sorted((_Doc(e, normalise_title(e.title), shingle(e)) for e in grouped), key=lambda d: d.entry.id)
+    return regroup(entries, config, shingled).stories
+
+
+def regroup(
+    entries: Iterable[Entry],
+    config: StoriesConfig,
+    shingled: Shingler | None = None,
+    before: Grouping | None = None,
+    shingles_of: Callable[[bytes], array[int] | None] | None = None,
+) -> Grouping:
+    """group_stories, scoring again only the pairs of articles whose lead changed since `before`.
+
+    That takes the same articles with the same titles, times and sources (the
+    frame), and the changed articles' old shingles (`shingles_of` a lead key);
+    otherwise every candidate pair is scored, as group_stories does.
+    """
+    shingle = shingled or (lambda entry, _: sorted_shingles(entry.body))
+    articles = sorted((e for e in entries if e.kind == "article" and e.source and not e.draft), key=lambda e: e.id)
+    frame, leads = frame_key(articles, config), {e.id: lead_key(e) for e in articles}
+    if before is not None and before.frame == frame and before.leads == leads:
+        return before
+    docs = [_Doc(e, normalise_title(e.title), shingle(e, leads[e.id])) for e in articles]
+    postings, word_counts = _postings(docs)
+    edges = None
+    if before is not None and before.frame == frame and shingles_of is not None:
+        edges = _edges_since(before, docs, postings, word_counts, leads, shingles_of, config)
+    if edges is None:
+        edges = [(a, b) for a, b in _pairs(postings) if _same_story(docs[a], docs[b], config)]
+    named = [(docs[a].entry.id, docs[b].entry.id) for a, b in edges]
+    return Grouping(_stories(docs, edges), frame, leads, sorted(named))
+
+
+def frame_key(articles: Iterable[Entry], config: StoriesConfig) -> bytes:
+    """A hash of everything grouping reads but the bodies (msgpack: bytes depend only on values)."""
+    fields = [(e.id, e.source, e.title, e.when) for e in articles]
+    return hashlib.blake2b(msgspec.msgpack.encode([msgspec.structs.asdict(config), fields]), digest_size=16).digest()
+
+
+def _stories(docs: Sequence[_Doc], edges: Iterable[tuple[int, int]]) -> tuple[Story, ...]:
     parent = list(range(len(docs)))
-    for a, b in _candidate_pairs(docs):
-        if _same_story(docs[a], docs[b], config):
-            _union(parent, a, b)
+    for a, b in edges:
+        _union(parent, a, b)
     groups: dict[int, list[Entry]] = defaultdict(list)
     for position, doc in enumerate(docs):
         groups[_find(parent, position)].append(doc.entry)
     ordered = [_oldest_first(members) for members in groups.values() if len({m.source for m in members}) > 1]
     ordered.sort(key=lambda members: (members[0].when, members[0].id))
     return tuple(Story(members[0].id, tuple(e.id for e in members[1:])) for members in ordered)
-
-
-def grouping_key(entries: Iterable[Entry], config: StoriesConfig) -> bytes:
-    """A hash of everything group_stories reads: equal keys, equal stories (msgpack: bytes depend only on values)."""
-    fields = [(e.id, e.source, e.kind, e.draft, e.title, e.when, e.body[:BODY_CHARS]) for e in entries]
-    return hashlib.blake2b(msgspec.msgpack.encode([msgspec.structs.asdict(config), fields]), digest_size=16).digest()
 
 
 def story_of(stories: Sequence[Story]) -> dict[str, Story]:
@@ -148,20 +196,65 @@ def lead_key(entry: Entry) -> bytes:
     return hashlib.blake2b(entry.body[:BODY_CHARS].encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _candidate_pairs(docs: Sequence[_Doc]) -> list[tuple[int, int]]:
+def _keys(doc: _Doc, word_counts: Counter[str], sketch: array[int] | None = None) -> list[object]:
+    """The posting keys of an article: its bottom-k shingle hashes (of `sketch`, if given) and its rarest title words."""
+    rare = sorted(set(doc.title.split()), key=lambda w: (word_counts[w], w))[:TITLE_KEYS]
+    return [*(doc.shingles if sketch is None else sketch)[:SKETCH_SIZE], *("w:" + word for word in rare)]
+
+
+def _postings(docs: Sequence[_Doc]) -> tuple[dict[object, list[int]], Counter[str]]:
     word_counts = Counter(w for d in docs for w in set(d.title.split()))
     postings: dict[object, list[int]] = defaultdict(list)
     for position, doc in enumerate(docs):
-        for key in doc.shingles[:SKETCH_SIZE]:
+        for key in _keys(doc, word_counts):
             postings[key].append(position)
-        rare = sorted(set(doc.title.split()), key=lambda w: (word_counts[w], w))[:TITLE_KEYS]
-        for word in rare:
-            postings["w:" + word].append(position)
+    return postings, word_counts
+
+
+def _pairs(postings: Mapping[object, list[int]]) -> list[tuple[int, int]]:
+    """Candidate pairs: articles sharing a key that not too many share."""
     pairs: set[tuple[int, int]] = set()
     for positions in postings.values():
         if 1 < len(positions) <= MAX_POSTING:
             pairs.update((a, b) for i, a in enumerate(positions) for b in positions[i + 1 :])
     return sorted(pairs)
+
+
+def _edges_since(
+    before: Grouping,
+    docs: Sequence[_Doc],
+    postings: Mapping[object, list[int]],
+    word_counts: Counter[str],
+    leads: Mapping[str, bytes],
+    shingles_of: Callable[[bytes], array[int] | None],
+    config: StoriesConfig,
+) -> list[tuple[int, int]] | None:
+    """The edges of a full grouping, from `before`'s and the pairs of the changed articles alone; None if that cannot be exact.
+
+    With the frame the same, only changed articles change their keys. Pairs of
+    unchanged articles stay candidates, and keep their scores, as long as no
+    posting the changed ones leave or join crosses MAX_POSTING.
+    """
+    changed = [i for i, doc in enumerate(docs) if before.leads[doc.entry.id] != leads[doc.entry.id]]
+    if len(changed) > MAX_REGROUPED:
+        return None
+    balance: Counter[object] = Counter()  # per key: members now minus members before
+    for i in changed:
+        old = shingles_of(before.leads[docs[i].entry.id])
+        if old is None:
+            return None
+        balance.update(docs[i].shingles[:SKETCH_SIZE])
+        balance.subtract(old[:SKETCH_SIZE])
+    if any((len(postings.get(key, ())) <= MAX_POSTING) != (len(postings.get(key, ())) - gained <= MAX_POSTING) for key, gained in balance.items()):
+        return None
+    moved, position = set(changed), {doc.entry.id: i for i, doc in enumerate(docs)}
+    edges = {(position[a], position[b]) for a, b in before.edges if position[a] not in moved and position[b] not in moved}
+    for i in changed:
+        for key in _keys(docs[i], word_counts):
+            members = postings[key]
+            if 1 < len(members) <= MAX_POSTING:
+                edges.update((min(i, j), max(i, j)) for j in members if j != i and _same_story(docs[min(i, j)], docs[max(i, j)], config))
+    return sorted(edges)
 
 
 def _same_story(a: _Doc, b: _Doc, config: StoriesConfig) -> bool:
