@@ -165,3 +165,12 @@ def test_an_edited_lead_is_scored_against_its_candidates_alone(monkeypatch: pyte
     assert again.stories == fresh.stories and again.edges == fresh.edges
     assert scored and all("e03" in pair for pair in scored)
     assert stories.regroup(edited, CONFIG, before=again) is again  # nothing changed since: nothing scored or rebuilt
+
+
+def test_a_report_grown_past_its_lead_becomes_the_story_lead_when_regrouped() -> None:
+    lead = (BRIDGE + " ") * (stories.BODY_CHARS // len(BRIDGE) + 1)  # the same lead, longer than grouping reads
+    entries = [article("a", "Daily", "Bridge closes", lead + "Short."), article("b", "Courier", "Bridge closes", lead + "A longer ending.")]
+    before = stories.regroup(entries, CONFIG)
+    assert before.stories == (Story("b", ("a",)),)
+    grown = [dataclasses.replace(entries[0], body=lead + "A much longer ending than the other one."), entries[1]]
+    assert stories.regroup(grown, CONFIG, before=before).stories == stories.regroup(grown, CONFIG).stories == (Story("a", ("b",)),)

@@ -14,6 +14,7 @@ the same stories, in the same order, whatever order the entries came in.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import zlib
 from array import array
@@ -100,8 +101,10 @@ def regroup(
     shingle = shingled or (lambda entry, _: sorted_shingles(entry.body))
     articles = sorted((e for e in entries if e.kind == "article" and e.source and not e.draft), key=lambda e: e.id)
     frame, leads = frame_key(articles, config), {e.id: lead_key(e) for e in articles}
-    if before is not None and before.frame == frame and before.leads == leads:
-        return before
+    if before is not None and before.frame == frame and before.leads == leads:  # the same pairs: only leads may swap
+        position = {e.id: i for i, e in enumerate(articles)}  # (a story's lead is its longest earliest report)
+        found = _stories(articles, [(position[a], position[b]) for a, b in before.edges])
+        return before if found == before.stories else dataclasses.replace(before, stories=found)
     docs = [_Doc(e, normalise_title(e.title), shingle(e, leads[e.id])) for e in articles]
     postings, word_counts = _postings(docs)
     edges = None
@@ -110,7 +113,7 @@ def regroup(
     if edges is None:
         edges = [(a, b) for a, b in _pairs(postings) if _same_story(docs[a], docs[b], config)]
     named = [(docs[a].entry.id, docs[b].entry.id) for a, b in edges]
-    return Grouping(_stories(docs, edges), frame, leads, sorted(named))
+    return Grouping(_stories(articles, edges), frame, leads, sorted(named))
 
 
 def frame_key(articles: Iterable[Entry], config: StoriesConfig) -> bytes:
@@ -119,13 +122,14 @@ def frame_key(articles: Iterable[Entry], config: StoriesConfig) -> bytes:
     return hashlib.blake2b(msgspec.msgpack.encode([msgspec.structs.asdict(config), fields]), digest_size=16).digest()
 
 
-def _stories(docs: Sequence[_Doc], edges: Iterable[tuple[int, int]]) -> tuple[Story, ...]:
-    parent = list(range(len(docs)))
+def _stories(articles: Sequence[Entry], edges: Iterable[tuple[int, int]]) -> tuple[Story, ...]:
+    """The stories the edges (pairs of positions in `articles`) join."""
+    parent = list(range(len(articles)))
     for a, b in edges:
         _union(parent, a, b)
     groups: dict[int, list[Entry]] = defaultdict(list)
-    for position, doc in enumerate(docs):
-        groups[_find(parent, position)].append(doc.entry)
+    for position, entry in enumerate(articles):
+        groups[_find(parent, position)].append(entry)
     ordered = [_oldest_first(members) for members in groups.values() if len({m.source for m in members}) > 1]
     ordered.sort(key=lambda members: (members[0].when, members[0].id))
     return tuple(Story(members[0].id, tuple(e.id for e in members[1:])) for members in ordered)
