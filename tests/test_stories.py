@@ -138,7 +138,9 @@ def regrouped_after(entries: list[Entry], edits: dict[int, list[int]]) -> tuple[
     edits=st.dictionaries(st.integers(0, 23), st.sampled_from(LEADS), max_size=4),
     max_posting=st.sampled_from([3, 6, stories.MAX_POSTING]),
 )
-def test_regrouping_after_lead_edits_finds_what_grouping_afresh_finds(articles: list[tuple[list[int], int, int]], edits: dict[int, list[int]], max_posting: int) -> None:
+def test_regrouping_after_lead_edits_finds_what_grouping_afresh_finds(
+    articles: list[tuple[list[int], int, int]], edits: dict[int, list[int]], max_posting: int
+) -> None:
     # Small postings limits make edits cross MAX_POSTING, where regrouping has to score everything again.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(stories, "MAX_POSTING", max_posting)
