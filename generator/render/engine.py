@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from generator.render.pages import Page
 
 STATIC = "static"
+SEARCH_SCRIPT = f"{STATIC}/search.js"  # the search page's script (templates/search.html)
 PARALLEL_MIN_JOBS = 400  # below this, forking costs more than it saves
 CHUNK = 32  # jobs per unit of parallel rendering
 
@@ -147,7 +148,8 @@ def plan_jobs(
     opml_key = digest_bytes(b"opml", msgspec.json.encode(config.site), code_key(), msgspec.json.encode(specs))
     jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
     for asset in static_assets(config):
-        jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
+        if asset.rel != SEARCH_SCRIPT or config.site.search:  # only the search page loads it
+            jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
     if config.site.search:
         search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
         jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache, processes(workers)))

@@ -253,11 +253,11 @@ def test_search_switched_off_leaves_no_index_page_or_box_and_switched_on_again_e
     search_site.path.write_text(ROOT_CONFIG.replace("site:\n", "site:\n  search: false\n"), encoding="utf-8")
     build(load_config(search_site.path))
     off = site_files(out)
-    assert not any(rel.startswith(("pagefind/", "search/")) for rel in off)
+    assert "static/search.js" in on and not any(rel.startswith(("pagefind/", "search/")) or rel == "static/search.js" for rel in off)
     pages = {rel: data.decode() for rel, data in off.items() if rel.endswith(".html")}
     assert pages and not any('class="site-search"' in html or "/search/" in html for html in pages.values())
     assert b"/search/" in on["sitemap.xml"] and b"/search/" not in off["sitemap.xml"]
-    assert set(off) == {rel for rel in on if not rel.startswith(("pagefind/", "search/"))}  # nothing else goes
+    assert set(off) == {rel for rel in on if not rel.startswith(("pagefind/", "search/")) and rel != "static/search.js"}  # nothing else goes
     search_site.path.write_text(ROOT_CONFIG, encoding="utf-8")
     build(load_config(search_site.path))
     assert site_files(out) == on  # back on: the index and every page as the first cold build wrote them
