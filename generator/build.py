@@ -31,7 +31,7 @@ from pathlib import Path
 
 import msgspec
 
-from generator.cache import BuildCache, OutputRecord, loads
+from generator.cache import BuildCache, OutputRecord, loads, uint32s
 from generator.config import Config
 from generator.config.schema import StoriesConfig
 from generator.entries.load import entry_files, load_entries
@@ -134,11 +134,11 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
             if data is None:
                 return _kept(used, lead, sorted_shingles(entry.body))
             used[lead] = data
-            return _unpacked(data)
+            return uint32s(data)
 
         def shingles_of(lead: bytes) -> array[int] | None:
             data = kept().get(lead)
-            return None if data is None else _unpacked(data)
+            return None if data is None else uint32s(data)
 
         found = regroup(published, grouping, shingled, before, shingles_of)
         if found is not before:
@@ -148,12 +148,6 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
         return found.stories
 
     return group
-
-
-def _unpacked(data: bytes) -> array[int]:
-    hashes = array("I")
-    hashes.frombytes(data)
-    return hashes
 
 
 def _kept(store: dict[bytes, bytes], key: bytes, hashes: array[int]) -> array[int]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -263,6 +264,13 @@ class EntryRowWriter:
         if self._cache is not None:
             self._cache.store_entry_files(self._changed, self._touched, self._removed)
         self._changed, self._touched, self._removed = [], [], []
+
+
+def uint32s(data: bytes) -> array[int]:
+    """An `array('I')` again, from the bytes of its tobytes() kept in the cache."""
+    values = array("I")
+    values.frombytes(data)
+    return values
 
 
 def dumps(value: object) -> bytes:

@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from generator.cache import uint32s
 from generator.entries.model import Entry
 from generator.structure.site import Site
 
@@ -85,17 +86,11 @@ class JobIndex:
     @staticmethod
     def decode(data: bytes) -> JobIndex:
         keys, fingerprints, ids, offsets, positions = msgspec.msgpack.decode(data, type=tuple[list[str], list[bytes], list[str], bytes, bytes])
-        return JobIndex(keys, fingerprints, ShownIn(ids, _unsigned(offsets), _unsigned(positions)))
+        return JobIndex(keys, fingerprints, ShownIn(ids, uint32s(offsets), uint32s(positions)))
 
     def showing(self, entry_ids: set[str]) -> set[str]:
         """Keys of the jobs whose fingerprint read any of these entries."""
         return {self.keys[i] for entry_id in entry_ids for i in self.shown_in[entry_id]}
-
-
-def _unsigned(data: bytes) -> array[int]:
-    values = array("I")
-    values.frombytes(data)
-    return values
 
 
 @dataclass(frozen=True, slots=True)
