@@ -103,7 +103,14 @@ def test_ctrl_c_stops_a_match_that_would_run_for_ever() -> None:
         f"rules.match({LINE!r})\n"
     )
     process = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # As a terminal leaves it: a test runner's worker may ignore SIGINT, and the child would inherit that
+        # (then the match runs to its end, about 35 s, and exits with nothing to say).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - as in tests/robustness/test_interrupt.py
     )
     try:
         assert process.stdout is not None and process.stdout.readline() == "matching\n"
