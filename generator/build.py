@@ -129,16 +129,16 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
         kept = once(lambda: cache.shingles(engine.code_key().hex()))  # read only if some lead changed
         used: dict[bytes, bytes] = {}
 
-        def shingled(entry: Entry, lead: bytes) -> array[int]:
-            data = kept().get(lead)
-            if data is None:
-                return _kept(used, lead, sorted_shingles(entry.body))
-            used[lead] = data
-            return uint32s(data)
-
         def shingles_of(lead: bytes) -> array[int] | None:
             data = kept().get(lead)
             return None if data is None else uint32s(data)
+
+        def shingled(entry: Entry, lead: bytes) -> array[int]:
+            hashes = shingles_of(lead)
+            if hashes is None:
+                return _kept(used, lead, sorted_shingles(entry.body))
+            used[lead] = kept()[lead]
+            return hashes
 
         found = regroup(published, grouping, shingled, before, shingles_of)
         if found is not before:

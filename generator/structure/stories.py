@@ -200,10 +200,10 @@ def lead_key(entry: Entry) -> bytes:
     return hashlib.blake2b(entry.body[:BODY_CHARS].encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _keys(doc: _Doc, word_counts: Counter[str], sketch: array[int] | None = None) -> list[object]:
-    """The posting keys of an article: its bottom-k shingle hashes (of `sketch`, if given) and its rarest title words."""
+def _keys(doc: _Doc, word_counts: Counter[str]) -> list[object]:
+    """The posting keys of an article: its bottom-k shingle hashes and its rarest title words."""
     rare = sorted(set(doc.title.split()), key=lambda w: (word_counts[w], w))[:TITLE_KEYS]
-    return [*(doc.shingles if sketch is None else sketch)[:SKETCH_SIZE], *("w:" + word for word in rare)]
+    return [*doc.shingles[:SKETCH_SIZE], *("w:" + word for word in rare)]
 
 
 def _postings(docs: Sequence[_Doc]) -> tuple[dict[object, list[int]], Counter[str]]:
