@@ -172,8 +172,9 @@ def test_a_cluster_that_loses_every_worker_fails_in_one_line_and_a_rerun_writes_
         lonely.scheduler.add_plugin(plugin, name="transitions")
         gone = threading.Event()
 
-        def retire_every_worker() -> None:  # once a page is cleaned, the cluster scales to nothing (no nanny restarts it)
-            while not any(finish == "memory" for _, _, finish in list(plugin.seen)):
+        def retire_every_worker() -> None:  # once the client holds a cleaned page, the cluster scales to nothing (no nanny restarts it)
+            # A result the client has gathered is released; one merely computed would be lost with its worker.
+            while not any(start == "memory" and finish in {"released", "forgotten"} for _, start, finish in list(plugin.seen)):
                 threading.Event().wait(0.005)
             lonely.scale(0)
             gone.set()
