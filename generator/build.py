@@ -24,7 +24,6 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from functools import cache as once
 from functools import partial
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -125,34 +124,50 @@ def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
         key = digest_bytes(engine.code_key(), msgspec.msgpack.encode(msgspec.structs.asdict(grouping)))
         saved = cache.derived("stories", key)
         before = Grouping.decode(saved) if saved is not None else None
-        # Shingling is most of the cost: each body lead's shingles are kept, so an edit shingles one article.
-        kept = once(lambda: cache.shingles(engine.code_key().hex()))  # read only if some lead changed
-        used: dict[bytes, bytes] = {}
-
-        def shingles_of(lead: bytes) -> array[int] | None:
-            data = kept().get(lead)
-            return None if data is None else uint32s(data)
-
-        def shingled(entry: Entry, lead: bytes) -> array[int]:
-            hashes = shingles_of(lead)
-            if hashes is None:
-                return _kept(used, lead, sorted_shingles(entry.body))
-            used[lead] = kept()[lead]
-            return hashes
-
-        found = regroup(published, grouping, shingled, before, shingles_of)
+        kept = KeptShingles(cache, engine.code_key().hex())
+        found = regroup(published, grouping, kept.shingled, before)
         if found is not before:
-            known = kept()
             cache.set_derived("stories", key, found.encode())
-            cache.update_shingles({lead: hashes for lead, hashes in used.items() if lead not in known}, known.keys() - used.keys())  # old ones go
+            kept.save(set(found.leads.values()))
         return found.stories
 
     return group
 
 
-def _kept(store: dict[bytes, bytes], key: bytes, hashes: array[int]) -> array[int]:
-    store[key] = hashes.tobytes()
-    return hashes
+class KeptShingles:
+    """Each body lead's shingles, kept in the cache: shingling is most of grouping's cost, so an edit shingles one article.
+
+    An edit's regrouping asks for a few leads, read a row each; a full one
+    asks for all, and past BULK of them the rest are read in one query.
+    """
+
+    BULK = 2000
+
+    def __init__(self, cache: BuildCache, key: str) -> None:
+        cache.use_shingles(key)
+        self._cache, self._asked = cache, 0
+        self._all: dict[bytes, bytes] | None = None
+        self.fresh: dict[bytes, bytes] = {}  # leads shingled in this build
+
+    def shingled(self, entry: Entry, lead: bytes) -> array[int]:
+        data = self._read(lead)
+        if data is not None:
+            return uint32s(data)
+        hashes = sorted_shingles(entry.body)
+        self.fresh[lead] = hashes.tobytes()
+        return hashes
+
+    def _read(self, lead: bytes) -> bytes | None:
+        if self._all is None:
+            self._asked += 1
+            if self._asked <= self.BULK:
+                return self._cache.shingle(lead)
+            self._all = self._cache.shingles()
+        return self._all.get(lead)
+
+    def save(self, leads: set[bytes]) -> None:
+        """Keep the new leads' shingles, and only those of `leads` (the old ones go)."""
+        self._cache.update_shingles(self.fresh, self._cache.shingle_leads() - leads)
 
 
 def remembered_template_keys(config: Config, cache: BuildCache, env_key: str) -> Mapping[str, bytes]:

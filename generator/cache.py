@@ -166,13 +166,24 @@ class BuildCache:
 
     # shingles of body leads (story grouping), a row each: an edit writes one row, not every article's
 
-    def shingles(self, key: str) -> dict[bytes, bytes]:
-        """Every kept lead's shingle hashes, if they were made by code with this key (else none: they are dropped)."""
+    def use_shingles(self, key: str) -> None:
+        """Keep the shingles only if they were made by code with this key (else they are dropped)."""
         if self.meta("shingles") != key:
             with self.transaction():
                 self._db.execute("DELETE FROM shingles")
                 self.set_meta("shingles", key)
+
+    def shingle(self, lead: bytes) -> bytes | None:
+        """One kept lead's shingle hashes."""
+        row = self._db.execute("SELECT hashes FROM shingles WHERE lead = ?", (lead,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def shingles(self) -> dict[bytes, bytes]:
+        """Every kept lead's shingle hashes."""
         return {bytes(lead): bytes(hashes) for lead, hashes in self._db.execute("SELECT lead, hashes FROM shingles")}
+
+    def shingle_leads(self) -> set[bytes]:
+        return {bytes(lead) for (lead,) in self._db.execute("SELECT lead FROM shingles")}
 
     def update_shingles(self, added: Mapping[bytes, bytes], removed: Iterable[bytes]) -> None:
         with self.transaction():

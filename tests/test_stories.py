@@ -146,26 +146,28 @@ def test_regrouping_after_lead_edits_finds_what_grouping_afresh_finds(
         patch.setattr(stories, "MAX_POSTING", max_posting)
         entries = [corpus_article(n, picks, source, day) for n, (picks, source, day) in enumerate(articles)]
         before = stories.regroup(entries, CONFIG)
-        old = {stories.lead_key(e): stories.sorted_shingles(e.body) for e in entries}
         edited = regrouped_after(entries, {n: picks for n, picks in edits.items() if n < len(entries)})
-        again = stories.regroup(edited, CONFIG, before=before, shingles_of=old.get)
+        again = stories.regroup(edited, CONFIG, before=before)
         fresh = stories.regroup(edited, CONFIG)
         assert again.stories == fresh.stories and again.edges == fresh.edges and again.leads == fresh.leads
+        assert again.keys == fresh.keys  # what the next regrouping reads
+        assert stories.Grouping.decode(again.encode()) == again
 
 
 def test_an_edited_lead_is_scored_against_its_candidates_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     entries = [corpus_article(n, LEADS[n % 4], n // 4, 0) for n in range(12)]  # each lead told by three sources
     before = stories.regroup(entries, CONFIG)
     assert before.stories  # the corpus has stories to keep
-    old = {stories.lead_key(e): stories.sorted_shingles(e.body) for e in entries}
     edited = regrouped_after(entries, {3: LEADS[0]})
     fresh = stories.regroup(edited, CONFIG)
     scored: list[tuple[str, str]] = []
     real = stories._same_story
     monkeypatch.setattr(stories, "_same_story", lambda a, b, config: scored.append((a.entry.id, b.entry.id)) or real(a, b, config))
-    again = stories.regroup(edited, CONFIG, before=before, shingles_of=old.get)
+    shingled: list[str] = []
+    again = stories.regroup(edited, CONFIG, lambda e, _: shingled.append(e.id) or stories.sorted_shingles(e.body), before)
     assert again.stories == fresh.stories and again.edges == fresh.edges
     assert scored and all("e03" in pair for pair in scored)
+    assert set(shingled) == {"e03"} | {i for pair in scored for i in pair}  # the edited article and the candidates scored, alone
     assert stories.regroup(edited, CONFIG, before=again) is again  # nothing changed since: nothing scored or rebuilt
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import msgspec
 from rapidfuzz import fuzz
 
+from generator.cache import uint32s
 from generator.config.schema import StoriesConfig
 from generator.entries.model import Entry
 from generator.structure.matching import normalise_title
@@ -60,6 +61,72 @@ MAX_REGROUPED = 50  # more articles with a new lead than this are grouped afresh
 
 
 @dataclass(frozen=True, slots=True)
+class Keys:
+    """Every article's posting keys, by its place among the id-sorted articles: where an edit's candidates are found.
+
+    Fixed-width rows (SKETCH_SIZE hashes, TITLE_KEYS word numbers, zero-padded, with a size each) in flat
+    arrays: a few bytes an article, read in one pass, instead of a dict of postings rebuilt from every body.
+    """
+
+    sketches: array[int]  # each article's bottom-k shingle hashes
+    sketch_sizes: bytes
+    words: tuple[str, ...]  # the title words that are keys, sorted
+    titles: array[int]  # each article's rarest title words, as places in `words`
+    title_sizes: bytes
+
+    @staticmethod
+    def of(rows: Sequence[tuple[Sequence[int], Sequence[str]]]) -> Keys:
+        """The keys of articles given as (sketch, rare title words) rows."""
+        words = tuple(sorted({w for _, rare in rows for w in rare}))
+        number = {w: n for n, w in enumerate(words)}
+        return Keys(
+            _rows((sketch for sketch, _ in rows), SKETCH_SIZE),
+            bytes(len(sketch) for sketch, _ in rows),
+            words,
+            _rows(([number[w] for w in rare] for _, rare in rows), TITLE_KEYS),
+            bytes(len(rare) for _, rare in rows),
+        )
+
+    def sketch(self, i: int) -> array[int]:
+        return self.sketches[i * SKETCH_SIZE : i * SKETCH_SIZE + self.sketch_sizes[i]]
+
+    def title(self, i: int) -> array[int]:
+        return self.titles[i * TITLE_KEYS : i * TITLE_KEYS + self.title_sizes[i]]
+
+    def resketched(self, sketches: Mapping[int, Sequence[int]]) -> Keys:
+        """These keys with some articles' sketches replaced."""
+        flat, sizes = array("I", self.sketches), bytearray(self.sketch_sizes)
+        for i, sketch in sketches.items():
+            flat[i * SKETCH_SIZE : (i + 1) * SKETCH_SIZE] = _rows([sketch], SKETCH_SIZE)
+            sizes[i] = len(sketch)
+        return dataclasses.replace(self, sketches=flat, sketch_sizes=bytes(sizes))
+
+    def sketch_postings(self, wanted: set[int]) -> dict[int, list[int]]:
+        """The articles (ascending) whose sketch holds each wanted hash."""
+        return _members(self.sketches, self.sketch_sizes, SKETCH_SIZE, wanted)
+
+    def title_postings(self, wanted: set[int]) -> dict[int, list[int]]:
+        """The articles (ascending) whose title keys hold each wanted word number."""
+        return _members(self.titles, self.title_sizes, TITLE_KEYS, wanted)
+
+
+def _rows(rows: Iterable[Sequence[int]], width: int) -> array[int]:
+    flat = array("I")
+    for row in rows:
+        flat.extend(row)
+        flat.extend([0] * (width - len(row)))  # zeros pad the row
+    return flat
+
+
+def _members(flat: array[int], sizes: bytes, width: int, wanted: set[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    for slot, value in enumerate(flat):
+        if value in wanted and slot % width < sizes[slot // width]:
+            found[value].append(slot // width)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class Grouping:
     """Stories found, and what the next grouping needs to score only the articles whose lead changed."""
 
@@ -67,14 +134,21 @@ class Grouping:
     frame: bytes  # frame_key: the articles and everything of them but their bodies
     leads: dict[str, bytes]  # article id → lead_key
     edges: list[tuple[str, str]]  # the candidate pairs found to be one story
+    keys: Keys
 
     def encode(self) -> bytes:
-        return msgspec.msgpack.encode((self.frame, self.leads, self.edges, [story.ids for story in self.stories]))
+        k = self.keys
+        keys = (k.sketches.tobytes(), k.sketch_sizes, k.words, k.titles.tobytes(), k.title_sizes)
+        return msgspec.msgpack.encode((self.frame, self.leads, self.edges, [story.ids for story in self.stories], keys))
 
     @staticmethod
     def decode(data: bytes) -> Grouping:
-        frame, leads, edges, stories = msgspec.msgpack.decode(data, type=tuple[bytes, dict[str, bytes], list[tuple[str, str]], list[list[str]]])
-        return Grouping(tuple(Story(ids[0], tuple(ids[1:])) for ids in stories), frame, leads, edges)
+        frame, leads, edges, stories, (sketches, sketch_sizes, words, titles, title_sizes) = msgspec.msgpack.decode(data, type=_Encoded)
+        keys = Keys(uint32s(sketches), sketch_sizes, tuple(words), uint32s(titles), title_sizes)
+        return Grouping(tuple(Story(ids[0], tuple(ids[1:])) for ids in stories), frame, leads, edges, keys)
+
+
+_Encoded = tuple[bytes, dict[str, bytes], list[tuple[str, str]], list[list[str]], tuple[bytes, bytes, list[str], bytes, bytes]]
 
 
 def group_stories(entries: Iterable[Entry], config: StoriesConfig, shingled: Shingler | None = None) -> tuple[Story, ...]:
@@ -85,35 +159,36 @@ def group_stories(entries: Iterable[Entry], config: StoriesConfig, shingled: Shi
     return regroup(entries, config, shingled).stories
 
 
-def regroup(
-    entries: Iterable[Entry],
-    config: StoriesConfig,
-    shingled: Shingler | None = None,
-    before: Grouping | None = None,
-    shingles_of: Callable[[bytes], array[int] | None] | None = None,
-) -> Grouping:
+def regroup(entries: Iterable[Entry], config: StoriesConfig, shingled: Shingler | None = None, before: Grouping | None = None) -> Grouping:
     """group_stories, scoring again only the pairs of articles whose lead changed since `before`.
 
     That takes the same articles with the same titles, times and sources (the
-    frame), and the changed articles' old shingles (`shingles_of` a lead key);
-    otherwise every candidate pair is scored, as group_stories does.
+    frame); otherwise every candidate pair is scored, as group_stories does.
     """
     shingle = shingled or (lambda entry, _: sorted_shingles(entry.body))
     articles = sorted((e for e in entries if e.kind == "article" and e.source and not e.draft), key=lambda e: e.id)
     frame, leads = frame_key(articles, config), {e.id: lead_key(e) for e in articles}
-    if before is not None and before.frame == frame and before.leads == leads:  # the same pairs: only leads may swap
-        position = {e.id: i for i, e in enumerate(articles)}  # (a story's lead is its longest earliest report)
-        found = _stories(articles, [(position[a], position[b]) for a, b in before.edges])
-        return before if found == before.stories else dataclasses.replace(before, stories=found)
+    if before is not None and before.frame == frame:
+        if before.leads == leads:  # the same pairs: only leads may swap (a story's lead is its longest earliest report)
+            found = _stories(articles, _placed(articles, before.edges))
+            return before if found == before.stories else dataclasses.replace(before, stories=found)
+        if (since := _edges_since(before, articles, leads, shingle, config)) is not None:
+            edges, keys = since
+            return Grouping(_stories(articles, edges), frame, leads, _named(articles, edges), keys)
     docs = [_Doc(e, normalise_title(e.title), shingle(e, leads[e.id])) for e in articles]
-    postings, word_counts = _postings(docs)
-    edges = None
-    if before is not None and before.frame == frame and shingles_of is not None:
-        edges = _edges_since(before, docs, postings, word_counts, leads, shingles_of, config)
-    if edges is None:
-        edges = [(a, b) for a, b in _pairs(postings) if _same_story(docs[a], docs[b], config)]
-    named = [(docs[a].entry.id, docs[b].entry.id) for a, b in edges]
-    return Grouping(_stories(articles, edges), frame, leads, sorted(named))
+    postings, keys = _postings(docs)
+    edges = [(a, b) for a, b in _pairs(postings) if _same_story(docs[a], docs[b], config)]
+    return Grouping(_stories(articles, edges), frame, leads, _named(articles, edges), keys)
+
+
+def _placed(articles: Sequence[Entry], named: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Pairs of ids as pairs of places in `articles`."""
+    position = {e.id: i for i, e in enumerate(articles)}
+    return [(position[a], position[b]) for a, b in named]
+
+
+def _named(articles: Sequence[Entry], edges: Iterable[tuple[int, int]]) -> list[tuple[str, str]]:
+    return sorted((articles[a].id, articles[b].id) for a, b in edges)
 
 
 def frame_key(articles: Iterable[Entry], config: StoriesConfig) -> bytes:
@@ -200,19 +275,19 @@ def lead_key(entry: Entry) -> bytes:
     return hashlib.blake2b(entry.body[:BODY_CHARS].encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _keys(doc: _Doc, word_counts: Counter[str]) -> list[object]:
-    """The posting keys of an article: its bottom-k shingle hashes and its rarest title words."""
-    rare = sorted(set(doc.title.split()), key=lambda w: (word_counts[w], w))[:TITLE_KEYS]
-    return [*doc.shingles[:SKETCH_SIZE], *("w:" + word for word in rare)]
+def _rare_words(doc: _Doc, word_counts: Counter[str]) -> list[str]:
+    """The article's rarest title words: posting keys beside its bottom-k shingle hashes."""
+    return sorted(set(doc.title.split()), key=lambda w: (word_counts[w], w))[:TITLE_KEYS]
 
 
-def _postings(docs: Sequence[_Doc]) -> tuple[dict[object, list[int]], Counter[str]]:
+def _postings(docs: Sequence[_Doc]) -> tuple[dict[object, list[int]], Keys]:
     word_counts = Counter(w for d in docs for w in set(d.title.split()))
+    rows = [(doc.shingles[:SKETCH_SIZE], _rare_words(doc, word_counts)) for doc in docs]
     postings: dict[object, list[int]] = defaultdict(list)
-    for position, doc in enumerate(docs):
-        for key in _keys(doc, word_counts):
+    for position, (sketch, rare) in enumerate(rows):
+        for key in (*sketch, *("w:" + word for word in rare)):
             postings[key].append(position)
-    return postings, word_counts
+    return postings, Keys.of(rows)
 
 
 def _pairs(postings: Mapping[object, list[int]]) -> list[tuple[int, int]]:
@@ -225,40 +300,40 @@ def _pairs(postings: Mapping[object, list[int]]) -> list[tuple[int, int]]:
 
 
 def _edges_since(
-    before: Grouping,
-    docs: Sequence[_Doc],
-    postings: Mapping[object, list[int]],
-    word_counts: Counter[str],
-    leads: Mapping[str, bytes],
-    shingles_of: Callable[[bytes], array[int] | None],
-    config: StoriesConfig,
-) -> list[tuple[int, int]] | None:
-    """The edges of a full grouping, from `before`'s and the pairs of the changed articles alone; None if that cannot be exact.
+    before: Grouping, articles: Sequence[Entry], leads: Mapping[str, bytes], shingle: Shingler, config: StoriesConfig
+) -> tuple[list[tuple[int, int]], Keys] | None:
+    """The edges and keys of a full grouping, from `before`'s and the changed articles' pairs alone; None if that cannot be exact.
 
-    With the frame the same, only changed articles change their keys. Pairs of
-    unchanged articles stay candidates, and keep their scores, as long as no
-    posting the changed ones leave or join crosses MAX_POSTING.
+    With the frame the same, only changed articles change their keys (their
+    sketches: title keys read titles alone). Pairs of unchanged articles stay
+    candidates, and keep their scores, as long as no posting the changed ones
+    leave or join crosses MAX_POSTING. Only the changed articles and their
+    candidates are shingled.
     """
-    changed = [i for i, doc in enumerate(docs) if before.leads[doc.entry.id] != leads[doc.entry.id]]
+    changed = [i for i, e in enumerate(articles) if before.leads[e.id] != leads[e.id]]
     if len(changed) > MAX_REGROUPED:
         return None
-    balance: Counter[object] = Counter()  # per key: members now minus members before
-    for i in changed:
-        old = shingles_of(before.leads[docs[i].entry.id])
-        if old is None:
-            return None
-        balance.update(docs[i].shingles[:SKETCH_SIZE])
-        balance.subtract(old[:SKETCH_SIZE])
-    if any((len(postings.get(key, ())) <= MAX_POSTING) != (len(postings.get(key, ())) - gained <= MAX_POSTING) for key, gained in balance.items()):
+    docs: dict[int, _Doc] = {}
+
+    def doc(i: int) -> _Doc:
+        if i not in docs:
+            e = articles[i]
+            docs[i] = _Doc(e, normalise_title(e.title), shingle(e, leads[e.id]))
+        return docs[i]
+
+    keys = before.keys.resketched({i: doc(i).shingles[:SKETCH_SIZE] for i in changed})
+    hashes = {h for i in changed for h in (*before.keys.sketch(i), *keys.sketch(i))}
+    was, now = before.keys.sketch_postings(hashes), keys.sketch_postings(hashes)
+    if any((len(was.get(h, ())) <= MAX_POSTING) != (len(now.get(h, ())) <= MAX_POSTING) for h in hashes):
         return None
-    moved, position = set(changed), {doc.entry.id: i for i, doc in enumerate(docs)}
-    edges = {(position[a], position[b]) for a, b in before.edges if position[a] not in moved and position[b] not in moved}
+    titled = keys.title_postings({w for i in changed for w in keys.title(i)})
+    moved = set(changed)
+    edges = {(a, b) for a, b in _placed(articles, before.edges) if a not in moved and b not in moved}
     for i in changed:
-        for key in _keys(docs[i], word_counts):
-            members = postings[key]
+        for members in (*(now[h] for h in keys.sketch(i)), *(titled[w] for w in keys.title(i))):
             if 1 < len(members) <= MAX_POSTING:
-                edges.update((min(i, j), max(i, j)) for j in members if j != i and _same_story(docs[min(i, j)], docs[max(i, j)], config))
-    return sorted(edges)
+                edges.update((min(i, j), max(i, j)) for j in members if j != i and _same_story(doc(min(i, j)), doc(max(i, j)), config))
+    return sorted(edges), keys
 
 
 def _same_story(a: _Doc, b: _Doc, config: StoriesConfig) -> bool:
