@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from generator.cache import BuildCache
 from generator.config import Config, load_config
+from generator.output import Trees
 from generator.problems import ConfigError
 from generator.render import engine
 from tests.conftest import CONFIG, entry_text
@@ -265,6 +267,9 @@ def test_a_rebuild_after_one_edit_shingles_only_the_edited_article(make_digest: 
     assert len(shingled) == 4
     shingled.clear()
     entries["herald.md"] = entries["herald.md"].replace("adds a line of its own.", "adds a line of its own, corrected.")
-    build(make_digest(entries))
+    config = make_digest(entries)
+    build(config)
     assert len(shingled) == 1 and "corrected" in shingled[0]
     assert "Also reported by" in page(make_digest(), ISSUE)
+    kept = BuildCache(Trees(config.output_dir).cache_file).shingles()
+    assert len(kept) == 4 and real(entries["herald.md"].split("---\n", 2)[2]).tobytes() in kept.values()  # the old lead's row went
