@@ -233,11 +233,12 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
         with frozen_heap():  # entries and site live until the end: no collector passes over them
             renderer = engine.Renderer(site, config, trees.state / "templates")
             shape = stories_key(site)
-            reuse = reusable(store, index_key, shape, collected, before) if before is not None and not problems else None
-            fp = Fingerprinter(site, collected.digests, reuse)
-            jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
-            index, fingerprinted = fp.index(), len(fp.jobs)
-            del fp  # its memo holds every value it hashed: free it before the render workers fork
+            with collector_paused():  # planning, too, makes the long-lived jobs and index, and garbage without cycles
+                reuse = reusable(store, index_key, shape, collected, before) if before is not None and not problems else None
+                fp = Fingerprinter(site, collected.digests, reuse)
+                jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
+                index, fingerprinted = fp.index(), len(fp.jobs)
+                del fp  # its memo holds every value it hashed: free it before the render workers fork
             result = _sync(jobs, renderer, trees, store, prepared, live_token, workers, progress)
     result.warnings, result.skipped, result.fingerprinted = list(site.warnings), problems, fingerprinted
     complete = "" if problems else f"{env_key}:{read_token(trees.live)}"
