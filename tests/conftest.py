@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from generator.build import build
 from generator.config import Config, load_config
 from generator.output import MARKER
+from generator.render import engine
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,3 +80,18 @@ def make_digest(tmp_path: Path) -> Callable[..., Config]:
 def site_files(root: Path) -> dict[str, bytes]:
     """Every file of a built site and its bytes, less the tree's own marker."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != MARKER}
+
+
+def rendered_by(config: Config, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """The outputs a build renders (one process, so every render is seen here)."""
+    seen: set[str] = set()
+    real = engine.Renderer.render
+
+    def render(self: engine.Renderer, job: engine.Job) -> dict[str, bytes]:
+        seen.update(job.paths)
+        return real(self, job)
+
+    monkeypatch.setattr(engine.Renderer, "render", render)
+    build(config, workers=1)
+    monkeypatch.setattr(engine.Renderer, "render", real)
+    return seen

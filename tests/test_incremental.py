@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from generator.build import BuildResult, build
 from generator.config import Config, load_config
 from generator.problems import DigestError
-from tests.conftest import CONFIG, entry_text, examples, site_files
+from tests.conftest import CONFIG, entry_text, examples, rendered_by, site_files
 
 SOURCES = ["Gazette", "Courier", "Herald"]
 TAGS = ["alpha", "beta", "gamma"]
@@ -315,3 +315,24 @@ def test_a_body_edit_works_out_again_only_the_fingerprints_of_the_outputs_showin
     assert 0 < result.fingerprinted < every / 2 and result.rendered > 0
     assert "Second version of the body." in (config.output_dir / "2024/12/10/story-0/index.html").read_text(encoding="utf-8")
     assert rebuild_equals_clean_build(make_digest(entries("Second version of the body.", title="Story zero"))).fingerprinted == every
+
+
+def test_a_body_edit_renders_only_the_page_of_a_long_source_list_that_shows_the_entry(make_digest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def entries(body: str) -> dict[str, str]:
+        return {
+            f"e{i}.md": entry_text(
+                f"Story {i}", body=body if i == 8 else "Some text.", id=f"s{i}", source="Gazette", tags="[alpha]", added=f"2024-12-1{i}T08:00:00+00:00"
+            )
+            for i in range(9)
+        }
+
+    paged = CONFIG + "digest:\n  per_page: 2\n"
+    config = make_digest(entries("First version."), paged)
+    build(config)
+    build(config)  # makes the spare tree
+    rendered = rendered_by(make_digest(entries("Second version of the body."), paged), monkeypatch)
+    lists = {p for p in rendered if p.startswith(("sources/", "tags/")) and p.endswith(".html")}
+    # Each list page names its source or tag and the count, not every entry: the newest entry is on page 1 alone.
+    assert lists == {"sources/gazette/index.html", "tags/alpha/index.html"}, rendered
+    assert (config.output_dir / "sources/gazette/page/5/index.html").is_file()
+    assert site_files(config.output_dir) == clean_build(config.path.parent, config.path.parent.parent / "clean")

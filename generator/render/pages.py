@@ -189,7 +189,7 @@ def collection_pages(collections: Sequence[Collection], folder: str, kind: str, 
     """An index of every source (or tag), then each one's paginated list with its feeds."""
     _ = language.gettext
     title, description = (_("Sources"), _("Sources in the digest.")) if kind == "source" else (_("Tags"), _("Tags in the digest."))
-    yield Page(folder, "collections.html", title, {"collections": collections, "kind": kind}, description, kind=f"{kind}s")
+    yield Page(folder, "collections.html", title, {"collections": [c.ref for c in collections], "kind": kind}, description, kind=f"{kind}s")
     for collection in collections:
         base = f"{folder}{collection.slug}/"
         feeds = feed_links(base, collection.name)
@@ -198,7 +198,7 @@ def collection_pages(collections: Sequence[Collection], folder: str, kind: str, 
         else:
             description = _("Stories tagged %(name)s, newest first.", name=collection.name)
         for pager in paginate(collection.entries, per_page, base):
-            context = {"collection": collection, "pager": pager, "kind": kind}
+            context = {"collection": collection.ref, "pager": pager, "kind": kind}
             yield Page(pager.url, "collection.html", numbered(collection.name, pager.number, language), context, description, kind=kind, feeds=feeds)
 
 

@@ -51,6 +51,24 @@ class Collection:
     slug: str
     entries: tuple[Entry, ...]
 
+    @property
+    def ref(self) -> CollectionRef:
+        return CollectionRef(self.name, self.slug, len(self.entries))
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionRef:
+    """A source or tag as its pages name it, without its entries.
+
+    A page that held the whole collection would show, to the incremental
+    build, every one of its entries: each edit would render every page of
+    the source and of each of its tags again.
+    """
+
+    name: str
+    slug: str
+    count: int  # entries
+
 
 def group_by_name(entries: Iterable[Entry], names: Callable[[Entry], Iterable[str]], kind: str) -> tuple[list[Collection], list[Problem]]:
     """Entries under each slug their names give (an entry at most once per slug), and a warning per shared page.
