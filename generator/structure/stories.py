@@ -175,10 +175,14 @@ def regroup(entries: Iterable[Entry], config: StoriesConfig, shingled: Shingler 
         if (since := _edges_since(before, articles, leads, shingle, config)) is not None:
             edges, keys = since
             return Grouping(_stories(articles, edges), frame, leads, _named(articles, edges), keys)
-    docs = [_Doc(e, normalise_title(e.title), shingle(e, leads[e.id])) for e in articles]
+    docs = [_doc(e, leads[e.id], shingle) for e in articles]
     postings, keys = _postings(docs)
     edges = [(a, b) for a, b in _pairs(postings) if _same_story(docs[a], docs[b], config)]
     return Grouping(_stories(articles, edges), frame, leads, _named(articles, edges), keys)
+
+
+def _doc(entry: Entry, lead: bytes, shingle: Shingler) -> _Doc:
+    return _Doc(entry, normalise_title(entry.title), shingle(entry, lead))
 
 
 def _placed(articles: Sequence[Entry], named: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
@@ -317,14 +321,14 @@ def _edges_since(
 
     def doc(i: int) -> _Doc:
         if i not in docs:
-            e = articles[i]
-            docs[i] = _Doc(e, normalise_title(e.title), shingle(e, leads[e.id]))
+            docs[i] = _doc(articles[i], leads[articles[i].id], shingle)
         return docs[i]
 
     keys = before.keys.resketched({i: doc(i).shingles[:SKETCH_SIZE] for i in changed})
-    hashes = {h for i in changed for h in (*before.keys.sketch(i), *keys.sketch(i))}
-    was, now = before.keys.sketch_postings(hashes), keys.sketch_postings(hashes)
-    if any((len(was.get(h, ())) <= MAX_POSTING) != (len(now.get(h, ())) <= MAX_POSTING) for h in hashes):
+    gained: Counter[int] = Counter(h for i in changed for h in keys.sketch(i))  # per hash: members now minus members before
+    gained.subtract(h for i in changed for h in before.keys.sketch(i))
+    now = keys.sketch_postings(set(gained))
+    if any((len(now.get(h, ())) <= MAX_POSTING) != (len(now.get(h, ())) - n <= MAX_POSTING) for h, n in gained.items()):
         return None
     titled = keys.title_postings({w for i in changed for w in keys.title(i)})
     moved = set(changed)
