@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import msgspec
@@ -37,7 +36,7 @@ from generator.entries.load import entry_files, load_entries
 from generator.entries.model import Entry
 from generator.faults import each, reached
 from generator.output import Trees, adopt_marker, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
-from generator.parallel import collector_paused, frozen_heap, in_background
+from generator.parallel import Running, collector_paused, frozen_heap, in_background
 from generator.problems import ConfigError, DigestError, Problem
 from generator.render import engine
 from generator.render.engine import Job
@@ -378,7 +377,7 @@ class Spare:
 
     token: str
     holds_own: bool  # the cache knows what it holds (a clean spare of an earlier build)
-    linking: AsyncResult[None] | None = None  # hard links to the live site, made in a forked process
+    linking: Running[None] | None = None  # hard links to the live site, made in a forked process
 
     def holds(self, store: BuildCache, live_token: str | None, live: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
         """What the spare holds once ready, marked dirty until the build completes."""

@@ -13,16 +13,20 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from multiprocessing.pool import AsyncResult
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, TypeVar
+
+from generator.problems import DigestError, Problem
 
 C = TypeVar("C")
 R = TypeVar("R")
@@ -30,8 +34,9 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 HELD = (signal.SIGINT, signal.SIGTERM)  # the signals that stop a build
 AHEAD = 4  # chunks queued per worker: enough that it never waits while this process is busy
+JOIN = 5.0  # seconds to wait for the workers the executor ends once one died
 
-# The work function of a forked worker, installed once by the pool's initializer
+# The work function of a forked worker, installed once by the executor's initializer
 # (fork hands it over without pickling, closures included).
 _work: Callable[[Any], Any] | None = None
 
@@ -42,7 +47,7 @@ def _install(work: Callable[[Any], Any], caller: int) -> None:
     _end_with(caller)
     default_signals()
     # Ctrl-C reaches the whole process group: only the caller handles it (and
-    # ends the pool), instead of every worker printing its own traceback.
+    # ends the workers), instead of every worker printing its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_SETMASK, ())  # blocked by _pool until now
 
@@ -50,9 +55,9 @@ def _install(work: Callable[[Any], Any], caller: int) -> None:
 def default_signals() -> None:
     """Undo the signal handling a forked worker inherits from its caller.
 
-    Pool.terminate() ends workers with SIGTERM and then waits for them: a
-    worker still running the handler of `digest serve` (which only asks for a
-    clean stop) would never end, and the caller would wait forever. So every
+    Workers are ended early with SIGTERM and then waited for: a worker still
+    running the handler of `digest serve` (which only asks for a clean stop)
+    would never end, and the caller would wait forever. So every
     handler installed in Python goes back to the default, and no wake-up fd
     is shared with the caller.
     """
@@ -75,9 +80,60 @@ def _end_with(caller: int) -> None:
         os._exit(1)
 
 
+class WorkerLost(DigestError):
+    """A forked worker ended before its work did: killed (by the kernel's out-of-memory killer, say) or crashed."""
+
+    def __init__(self, exitcode: int) -> None:
+        how = f"was killed by {signal.Signals(-exitcode).name}" if exitcode < 0 else f"exited with status {exitcode}"
+        hint = "out of memory? try fewer processes with --jobs" if exitcode == -signal.SIGKILL else None
+        super().__init__(Problem(None, f"a worker process {how} before finishing its work", hint=hint))
+
+
+@dataclass(frozen=True, slots=True)
+class Workers:
+    """Forked workers, and the processes they are: to name how one that died ended."""
+
+    executor: ProcessPoolExecutor
+    processes: tuple[BaseProcess, ...]
+
+    def submit(self, chunk: Any) -> Future[Any]:
+        return self.executor.submit(_call, chunk)
+
+    def result(self, pending: Future[R]) -> R:
+        """pending's result; WorkerLost once a worker has died, which ends the executor and every chunk it held."""
+        try:
+            return pending.result()
+        except BrokenProcessPool:
+            raise WorkerLost(self._first_death()) from None
+
+    def _first_death(self) -> int:
+        """The exit code of the worker that died: the executor ends the others with SIGTERM (or they never started)."""
+        for process in self.processes:
+            process.join(timeout=JOIN)
+        codes = [process.exitcode for process in self.processes if process.exitcode is not None]
+        return next((code for code in codes if code != -signal.SIGTERM), codes[0] if codes else 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Running(Generic[R]):
+    """Work started in a forked process."""
+
+    workers: Workers
+    pending: Future[R]
+
+    def get(self) -> R:
+        """Its result, once finished (WorkerLost if its process died)."""
+        return self.workers.result(self.pending)
+
+
 @contextmanager
-def _pool(work: Callable[[Any], Any], processes: int) -> Iterator[multiprocessing.pool.Pool]:
-    """A pool of forked workers that get no signal before they have dropped the caller's handlers; terminated after.
+def _pool(work: Callable[[Any], Any], processes: int) -> Iterator[Workers]:
+    """Forked workers that get no signal before they have dropped the caller's handlers; ended with the block.
+
+    concurrent.futures, not multiprocessing.Pool: a Pool gives the chunk of a
+    worker that dies to nobody, so the caller would wait for it for ever (and
+    terminating the Pool can hang on a lock the dead worker held); the
+    executor fails every chunk and ends the other workers instead.
 
     A forked worker runs the caller's handlers until its initializer replaced
     them: Ctrl-C in that moment would run serve's handler there. Blocking
@@ -85,18 +141,25 @@ def _pool(work: Callable[[Any], Any], processes: int) -> Iterator[multiprocessin
     then. Here, their handlers run once the workers are forked: an exception
     they raise in the middle of a fork, in its hooks, would be dropped.
     """
-    pool = None
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_install, initargs=(work, os.getpid()))
+    started: tuple[BaseProcess, ...] = ()
     try:
         with _signals_held():
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
             try:
-                pool = multiprocessing.get_context("fork").Pool(processes, initializer=_install, initargs=(work, os.getpid()))
+                others = set(multiprocessing.active_children())
+                executor.submit(int)  # with fork, the first submit forks every worker, here, before the executor's own thread starts
+                started = tuple(child for child in multiprocessing.active_children() if child not in others)
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        yield pool
+        yield Workers(executor, started)
+    except BaseException:  # an error, Ctrl-C or a caller that stopped early: a busy worker would run its chunk for nobody
+        for process in started:
+            if process.exitcode is None:
+                process.terminate()
+        raise
     finally:
-        if pool is not None:
-            pool.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
@@ -133,26 +196,26 @@ def fan_out(work: Callable[[C], R], chunks: Iterable[C], workers: int) -> Iterat
         yield from map(work, chunks)
         return
     todo = iter(chunks)
-    with frozen_heap(), _pool(work, workers - 1) as pool:
-        pending: deque[AsyncResult[R]] = deque()
+    with frozen_heap(), _pool(work, workers - 1) as forked:
+        pending: deque[Future[R]] = deque()
         while True:
             while len(pending) < AHEAD * (workers - 1) and (chunk := next(todo, None)) is not None:
-                pending.append(pool.apply_async(_call, (chunk,)))
-            while pending and pending[0].ready():
-                yield pending.popleft().get()
+                pending.append(forked.submit(chunk))
+            while pending and pending[0].done():
+                yield forked.result(pending.popleft())
             chunk = next(todo, None)
             if chunk is None:
                 break
             yield work(chunk)
         while pending:
-            yield pending.popleft().get()
+            yield forked.result(pending.popleft())
 
 
 @contextmanager
-def in_background(work: Callable[[C], R], arg: C) -> Iterator[AsyncResult[R]]:
+def in_background(work: Callable[[C], R], arg: C) -> Iterator[Running[R]]:
     """work(arg) in one forked process while this one goes on; ended with the block if it is still running."""
-    with _pool(work, 1) as pool:
-        yield pool.apply_async(_call, (arg,))
+    with _pool(work, 1) as forked:
+        yield Running(forked, forked.submit(arg))
 
 
 def processes(workers: int | None, items: int = 0, minimum: int = 0) -> int:

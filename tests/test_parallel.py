@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.parallel import collector_paused, fan_out, frozen_heap
+from generator.parallel import WorkerLost, collector_paused, fan_out, frozen_heap, in_background
 from tests.processes import running
 
 
@@ -41,6 +42,28 @@ def test_a_failing_chunk_raises_in_the_caller() -> None:
 
     with pytest.raises(ValueError, match="chunk 37"):
         list(fan_out(work, range(100), workers=2))
+
+
+@pytest.mark.timeout(60)  # the pool drops a dead worker's chunk: waiting for it would never end
+def test_a_worker_killed_mid_chunk_raises_worker_lost_and_ends_the_others() -> None:
+    caller = os.getpid()
+
+    def work(chunk: int) -> int:
+        if os.getpid() != caller:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
+        return chunk
+
+    with pytest.raises(WorkerLost, match=r"a worker process was killed by SIGKILL before finishing its work \(out of memory\? try fewer processes"):
+        list(fan_out(work, range(100), workers=3))
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.timeout(60)
+def test_a_background_process_that_dies_raises_worker_lost() -> None:
+    with in_background(os._exit, 3) as running, pytest.raises(WorkerLost, match="a worker process exited with status 3 before"):
+        running.get()
+    with in_background(lambda n: n * 2, 21) as running:
+        assert running.get() == 42
 
 
 def test_frozen_heap_nests_and_the_outermost_block_unfreezes() -> None:

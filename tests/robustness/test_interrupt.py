@@ -1,5 +1,8 @@
 """Ctrl-C in a terminal during `digest build` and `digest ingest`: `Aborted!`, exit 1, and nothing half-done.
 
+A worker killed on its own (by the out-of-memory killer, say) stops the build
+the same way, with a one-line error instead of a wait for ever.
+
 Ctrl-C reaches the whole process group (the command and its workers), so each
 command runs in a session of its own and the signal goes to that group.
 Every wait is bounded: a command that ignores the signal fails the test.
@@ -76,6 +79,29 @@ def test_ctrl_c_during_a_parallel_build_aborts_it_and_leaves_the_site_as_it_was(
     assert site_files(config.output_dir) == before
     with open(config.output_dir.with_name(f".{config.output_dir.name}.newsdigest") / "lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: raises BlockingIOError if still held
+
+
+def test_a_render_worker_killed_fails_the_build_in_one_line_and_leaves_the_site_as_it_was(make_digest: Callable[..., Config]) -> None:
+    entries = {f"e{i}.md": entry_text(f"Story number {i}", id=f"e{i}") for i in range(engine.PARALLEL_MIN_JOBS + 20)}
+    config = make_digest(entries)
+    build(config)
+    before = site_files(config.output_dir)
+    article = config.path.parent / "templates" / "article.html"
+    article.parent.mkdir(exist_ok=True)
+    article.write_text("{% for i in range(300000) %}{% endfor %}{{ entry.title }}\n", encoding="utf-8")  # seconds of rendering in all
+    process = start(["build", "-j", "2", "--config", str(config.path)], config.path.parent)
+    wait_until(lambda: bool(children(process.pid)), "the build's worker process")
+    for pid in children(process.pid):
+        os.kill(pid, signal.SIGKILL)  # as the out-of-memory killer does
+    out, _ = process.communicate(timeout=WAIT)
+    assert process.returncode == 1 and "Traceback" not in out, out
+    assert (
+        out.splitlines()[-1]
+        == "error: <input>: a worker process was killed by SIGKILL before finishing its work (out of memory? try fewer processes with --jobs)"
+    )
+    assert site_files(config.output_dir) == before
+    article.unlink()
+    assert build(config).written == 0  # the next build finds the site right as it is
 
 
 def test_ctrl_c_during_ingest_aborts_it_and_keeps_every_entry_written_whole(tmp_path: Path) -> None:
