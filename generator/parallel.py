@@ -34,7 +34,6 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 HELD = (signal.SIGINT, signal.SIGTERM)  # the signals that stop a build
 AHEAD = 4  # chunks queued per worker: enough that it never waits while this process is busy
-JOIN = 5.0  # seconds to wait for the workers the executor ends once one died
 
 # The work function of a forked worker, installed once by the executor's initializer
 # (fork hands it over without pickling, closures included).
@@ -107,9 +106,8 @@ class Workers:
             raise WorkerLost(self._first_death()) from None
 
     def _first_death(self) -> int:
-        """The exit code of the worker that died: the executor ends the others with SIGTERM (or they never started)."""
-        for process in self.processes:
-            process.join(timeout=JOIN)
+        """The exit code of the worker that died: the executor ends the others with SIGTERM."""
+        self.executor.shutdown(wait=True)  # the broken executor's thread reaps every worker: then each exit code is known
         codes = [process.exitcode for process in self.processes if process.exitcode is not None]
         return next((code for code in codes if code != -signal.SIGTERM), codes[0] if codes else 1)
 

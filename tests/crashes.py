@@ -31,7 +31,7 @@ def crash_at(step: int) -> Iterator[Callable[[], int]]:
     Yields a function telling how many changes were made or attempted.
     """
     steps = count()
-    armed = os.getpid()  # a forked child (the spare's linker) dies of a Crash unseen and its pool waits forever: only this process crashes
+    armed = os.getpid()  # only this process crashes: the steps counted are the build's own, not a forked child's (the spare's linker)
     originals: dict[str, Any] = {name: getattr(os, name) for name in STEPS}
     exchange = generator.output._exchange
 

@@ -59,6 +59,19 @@ def test_a_worker_killed_mid_chunk_raises_worker_lost_and_ends_the_others() -> N
 
 
 @pytest.mark.timeout(60)
+def test_a_base_exception_in_a_worker_reaches_the_caller_instead_of_ending_the_worker() -> None:
+    caller = os.getpid()
+
+    def work(chunk: int) -> int:
+        if os.getpid() != caller:
+            raise SystemExit(f"chunk {chunk} stops")  # not an Exception: a Pool worker died of it, and its chunk was waited for for ever
+        return chunk
+
+    with pytest.raises(SystemExit, match="stops"):
+        list(fan_out(work, range(100), workers=2))
+
+
+@pytest.mark.timeout(60)
 def test_a_background_process_that_dies_raises_worker_lost() -> None:
     with in_background(os._exit, 3) as running, pytest.raises(WorkerLost, match="a worker process exited with status 3 before"):
         running.get()
