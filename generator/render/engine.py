@@ -119,7 +119,7 @@ def plan_jobs(
     from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
     from generator.render.opml import OPML_FILE
     from generator.render.pages import plan_pages
-    from generator.render.search import RECORD_TEMPLATE, search_jobs
+    from generator.render.search import RECORD_TEMPLATE, start_search
     from generator.render.templates import make_environment, site_language
 
     fp = fp or Fingerprinter(site, entry_digests)
@@ -138,22 +138,28 @@ def plan_jobs(
         reports = tuple(feed_reports(entry, site, config) for entry in shown)
         return digest_bytes(feeds_key, fp.of(spec), fp.of(shown), fp.of(reports))
 
-    jobs = [page_job(page) for page in plan_pages(site, config, language)]
-    specs = []
-    for spec, entries in plan_feeds(site, config, language):
-        paths = feed_files(spec)
-        jobs.append(Job(paths, fp.job(paths[0], functools.partial(feed_fingerprint, spec, entries)), FeedJob(spec, tuple(entries))))
-        specs.append(spec)
-    # The list of feeds reads `site` and the feeds' titles and folders, not the `feeds` settings.
-    opml_key = digest_bytes(b"opml", msgspec.json.encode(config.site), code_key(), msgspec.json.encode(specs))
-    jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
-    for asset in static_assets(config):
-        if asset.rel != SEARCH_SCRIPT or config.site.search:  # only the search page loads it
-            jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
-    if config.site.search:
+    search = None
+    if config.site.search:  # first: Pagefind indexes the changed shards while the rest is planned
         search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
-        jobs.extend(search_jobs(site, renderer or Renderer(site, config), fp, search_key, cache, processes(workers)))
-    return jobs
+        search = start_search(site, renderer or Renderer(site, config), fp, search_key, cache, processes(workers))
+    try:
+        jobs = [page_job(page) for page in plan_pages(site, config, language)]
+        specs = []
+        for spec, entries in plan_feeds(site, config, language):
+            paths = feed_files(spec)
+            jobs.append(Job(paths, fp.job(paths[0], functools.partial(feed_fingerprint, spec, entries)), FeedJob(spec, tuple(entries))))
+            specs.append(spec)
+        # The list of feeds reads `site` and the feeds' titles and folders, not the `feeds` settings.
+        opml_key = digest_bytes(b"opml", msgspec.json.encode(config.site), code_key(), msgspec.json.encode(specs))
+        jobs.append(Job((OPML_FILE,), opml_key, OpmlJob(tuple(specs))))
+        for asset in static_assets(config):
+            if asset.rel != SEARCH_SCRIPT or config.site.search:  # only the search page loads it
+                jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
+    except BaseException:
+        if search is not None:
+            search.cancel()
+        raise
+    return jobs + (search.jobs(cache) if search is not None else [])
 
 
 def template_keys(env: jinja2.Environment) -> dict[str, Digest]:

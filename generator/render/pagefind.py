@@ -34,25 +34,39 @@ def pagefind_binary() -> Path:
     return binary
 
 
-def index_bundles(indexes: Sequence[Sequence[Record]], lanes: int = 1) -> list[Bundle]:
+class Services:
+    """The Pagefind processes of one indexing, so that all of them can be stopped at once (Ctrl-C, or a failure elsewhere)."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def stop(self) -> None:
+        """No bundle is begun after this, and the running services are killed (their sessions fail)."""
+        self.stopped.set()
+        for process in list(self.processes):
+            process.kill()
+
+
+def index_bundles(indexes: Sequence[Sequence[Record]], lanes: int = 1, services: Services | None = None) -> list[Bundle]:
     """One Pagefind bundle per list of records, made by up to `lanes` service processes side by side.
 
     Each process makes its bundles one after the other and drops each index once its files are read,
     so it holds one index at a time, not the whole site's. Which process makes a bundle does not change
-    its bytes. Python only waits here: the indexing is the services' own CPU.
+    its bytes. Python only waits here: the indexing is the services' own CPU. `services.stop()`, from
+    another thread, gives the indexing up (the services are killed, and the bundles are not to be used).
     """
     if not indexes:
         return []
     lanes = max(1, min(lanes, len(indexes)))
     bundles: list[Bundle] = [{} for _ in indexes]
-    processes: list[subprocess.Popen[bytes]] = []
-    stop = threading.Event()
+    services = services or Services()
 
     def lane(positions: range) -> None:
-        with _service(processes) as session:
+        with _service(services.processes) as session:
             for i in positions:
-                if stop.is_set():
-                    return
+                if services.stopped.is_set():
+                    return  # the indexing was given up: what is made is never used
                 bundles[i] = session.bundle(indexes[i])
 
     if lanes == 1:
@@ -64,9 +78,7 @@ def index_bundles(indexes: Sequence[Sequence[Record]], lanes: int = 1) -> list[B
             for future in futures:
                 future.result()
         except BaseException:  # one lane failed, or Ctrl-C: the others stop at once instead of indexing on
-            stop.set()
-            for process in processes:
-                process.kill()
+            services.stop()
             raise
     return bundles
 

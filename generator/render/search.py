@@ -29,6 +29,7 @@ whichever build indexed them.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import gzip
 import hashlib
@@ -44,7 +45,7 @@ import msgspec
 from generator.entries.model import Entry
 from generator.problems import OutputError, Problem
 from generator.render.fingerprint import Digest, Fingerprinter, digest_bytes
-from generator.render.pagefind import Bundle, Record, index_bundles
+from generator.render.pagefind import Bundle, Record, Services, index_bundles
 from generator.render.templates import render
 from generator.structure.site import Site
 
@@ -124,36 +125,68 @@ def pagefind_version() -> str:
     return importlib.metadata.version("pagefind")
 
 
-def search_jobs(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None, workers: int = 1) -> list[Job]:
+class SearchPlan:
+    """The search index's jobs, while Pagefind indexes the shards the cache does not know, in a thread of its own.
+
+    The services index on their own CPU while this process plans the pages;
+    `jobs` waits for them, `cancel` gives them up (Ctrl-C, or planning failed).
+    """
+
+    def __init__(self, known: list[Job], todo: list[tuple[Shard, Digest]], key: Digest, renderer: Renderer, workers: int) -> None:
+        self._known, self._todo, self._key = known, todo, key
+        self._services = Services()
+        self._thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search")
+        shards_todo = [shard for shard, _ in todo]
+        self._made = self._thread.submit(index_shards, shards_todo, renderer, workers, self._services) if todo else None
+
+    def jobs(self, cache: BuildCache | None) -> list[Job]:
+        """Every shard's job and the shared script's, once the indexing is done (its files recorded in the cache)."""
+        from generator.render.engine import Job
+
+        try:
+            made = self._made.result() if self._made is not None else []
+        except BaseException:  # Pagefind failed, or Ctrl-C while waiting for it
+            self.cancel()
+            raise
+        self._thread.shutdown()
+        jobs = list(self._known)
+        for (shard, fingerprint), (files, _) in zip(self._todo, made, strict=True):
+            if cache is not None:
+                cache.set_derived(f"search:{shard.name}", fingerprint, msgspec.msgpack.encode(sorted(files)))
+            jobs.append(Job(tuple(sorted(files)), fingerprint, ShardTask(shard, files)))
+        jobs.append(Job((f"{BUNDLE}/{RUNTIME}",), self._key, RuntimeTask(made[0][1] if made else None)))
+        return jobs
+
+    def cancel(self) -> None:
+        """Stop the indexing and wait for its thread: nothing it made is used."""
+        self._services.stop()
+        self._thread.shutdown(cancel_futures=True)
+
+
+def start_search(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None, workers: int = 1) -> SearchPlan | None:
     """The index's jobs: one per shard, plus the shared script (none for a site without entries: Pagefind refuses to index nothing).
 
     `key` covers what every record depends on besides its entry (code, settings, the record template);
-    the shards to index are shared among `workers` Pagefind processes.
+    the shards to index are shared among `workers` Pagefind processes, which start now.
     """
     from generator.render.engine import Job
 
     if not site.entries:
-        return []
+        return None
     key = digest_bytes(key, pagefind_version().encode())
-    jobs, todo = [], []
+    known, todo = [], []
 
     def fingerprint_of(shard: Shard) -> Digest:
         return digest_bytes(key, shard.name.encode(), fp.of(shard.entries))
 
     for shard in shards(site):
         fingerprint = fp.job(f"{BUNDLE}:{shard.name}", functools.partial(fingerprint_of, shard))
-        known = cache.derived(f"search:{shard.name}", fingerprint) if cache is not None else None
-        if known is None:
+        cached = cache.derived(f"search:{shard.name}", fingerprint) if cache is not None else None
+        if cached is None:
             todo.append((shard, fingerprint))
         else:
-            jobs.append(Job(tuple(msgspec.msgpack.decode(known, type=list[str])), fingerprint, ShardTask(shard, None)))
-    made = index_shards([shard for shard, _ in todo], renderer, workers)
-    for (shard, fingerprint), (files, _) in zip(todo, made, strict=True):
-        if cache is not None:
-            cache.set_derived(f"search:{shard.name}", fingerprint, msgspec.msgpack.encode(sorted(files)))
-        jobs.append(Job(tuple(sorted(files)), fingerprint, ShardTask(shard, files)))
-    jobs.append(Job((f"{BUNDLE}/{RUNTIME}",), key, RuntimeTask(made[0][1] if made else None)))
-    return jobs
+            known.append(Job(tuple(msgspec.msgpack.decode(cached, type=list[str])), fingerprint, ShardTask(shard, None)))
+    return SearchPlan(known, todo, key, renderer, workers)
 
 
 def render_search(task: ShardTask | RuntimeTask, paths: Sequence[str], renderer: Renderer) -> dict[str, bytes]:
@@ -172,10 +205,10 @@ def render_search(task: ShardTask | RuntimeTask, paths: Sequence[str], renderer:
     return files
 
 
-def index_shards(todo: Sequence[Shard], renderer: Renderer, workers: int = 1) -> list[tuple[dict[str, bytes], bytes]]:
+def index_shards(todo: Sequence[Shard], renderer: Renderer, workers: int = 1, services: Services | None = None) -> list[tuple[dict[str, bytes], bytes]]:
     """Each shard's files (at their place in the site) and Pagefind's script, from `workers` Pagefind services."""
     made = []
-    for shard, raw in zip(todo, index_bundles([records(shard.entries, renderer) for shard in todo], workers), strict=True):
+    for shard, raw in zip(todo, index_bundles([records(shard.entries, renderer) for shard in todo], workers, services), strict=True):
         bundle = deterministic(raw)
         entry = json.loads(bundle["pagefind-entry.json"])
         wasm = {f"wasm.{language['wasm']}.pagefind" for language in entry["languages"].values()}

@@ -165,7 +165,9 @@ def test_an_edit_indexes_its_own_month_again_and_no_other(search_site: Config, m
     indexed: list[list[str]] = []
     real = search_module.index_bundles
     monkeypatch.setattr(
-        search_module, "index_bundles", lambda indexes, lanes=1: indexed.append([url for records in indexes for url, _ in records]) or real(indexes, lanes)
+        search_module,
+        "index_bundles",
+        lambda indexes, lanes=1, services=None: indexed.append([url for records in indexes for url, _ in records]) or real(indexes, lanes, services),
     )
     before = {rel: data for rel, data in site_files(search_site.output_dir).items() if rel.startswith("pagefind/2024-1")}
     ports = search_site.content_dir / "gazette/ports.md"
