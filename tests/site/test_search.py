@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -263,3 +266,36 @@ def test_search_switched_off_leaves_no_index_page_or_box_and_switched_on_again_e
     search_site.path.write_text(ROOT_CONFIG, encoding="utf-8")
     build(load_config(search_site.path))
     assert site_files(out) == on  # back on: the index and every page as the first cold build wrote them
+
+
+@pytest.mark.timeout(60)
+def test_a_planning_error_while_pagefind_indexes_kills_its_service_and_is_raised(search_site: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render import pagefind, pages
+
+    indexing, stopped = threading.Event(), threading.Event()
+    killed: list[subprocess.Popen[bytes]] = []
+    real_bundle, real_stop = pagefind._Session.bundle, pagefind.Services.stop
+
+    def bundle(self: Any, records: Any) -> Any:
+        indexing.set()
+        stopped.wait(30)  # the service is killed while it holds an index
+        return real_bundle(self, records)
+
+    def stop(self: pagefind.Services) -> None:
+        killed.extend(self.processes)
+        real_stop(self)
+        stopped.set()
+
+    def plan_pages(*args: Any) -> Any:
+        assert indexing.wait(30), "Pagefind did not start while the pages were planned"
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(pagefind._Session, "bundle", bundle)
+    monkeypatch.setattr(pagefind.Services, "stop", stop)
+    monkeypatch.setattr(pages, "plan_pages", plan_pages)
+    ports = search_site.content_dir / "gazette/ports.md"
+    ports.write_text(ports.read_text(encoding="utf-8").replace("ferries", "catamarans"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="planning failed"):
+        build(search_site)
+    assert len(killed) == 1 and killed[0].wait(timeout=10) == -signal.SIGKILL
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith(("search", "pagefind"))]
