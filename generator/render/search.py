@@ -164,10 +164,10 @@ class SearchPlan:
 
 
 def start_search(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None, workers: int = 1) -> SearchPlan | None:
-    """The index's jobs: one per shard, plus the shared script (none for a site without entries: Pagefind refuses to index nothing).
+    """The index's plan, whose `jobs` are one per shard plus the shared script (None for a site without entries: Pagefind refuses to index nothing).
 
     `key` covers what every record depends on besides its entry (code, settings, the record template);
-    the shards to index are shared among `workers` Pagefind processes, which start now.
+    the shards the cache does not know are shared among `workers` Pagefind processes, which start now.
     """
     from generator.render.engine import Job
 
