@@ -235,10 +235,10 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
             with collector_paused():  # planning, too, makes the long-lived jobs and index, and garbage without cycles
                 reuse = reusable(store, index_key, shape, collected, before) if before is not None and not problems else None
                 fp = Fingerprinter(site, collected.digests, reuse)
-                jobs = engine.plan_jobs(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
+                plan = engine.plan(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
                 index, fingerprinted = fp.index(), len(fp.jobs)
                 del fp  # its memo holds every value it hashed: free it before the render workers fork
-            result = _sync(jobs, renderer, trees, store, prepared, live_token, workers, progress)
+            result = _sync(plan, renderer, trees, store, prepared, live_token, workers, progress)
     result.warnings, result.skipped, result.fingerprinted = list(site.warnings), problems, fingerprinted
     complete = "" if problems else f"{env_key}:{read_token(trees.live)}"
     with store.transaction():
@@ -328,7 +328,7 @@ def _scan_inputs(config: Config, store: BuildCache, trust_before_ns: int) -> tup
 
 
 def _sync(
-    jobs: Sequence[Job],
+    plan: engine.Plan,
     renderer: engine.Renderer,
     trees: Trees,
     store: BuildCache,
@@ -337,21 +337,58 @@ def _sync(
     workers: int | None,
     progress: Progress | None,
 ) -> BuildResult:
-    """Bring the spare tree to the planned state, then swap it in."""
+    """Bring the spare tree to the planned state, then swap it in (Pagefind's services stopped if it fails)."""
+    try:
+        return _synced(plan, renderer, trees, store, prepared, live_token, workers, progress)
+    except BaseException:
+        if plan.search is not None:
+            plan.search.cancel()
+        raise
+
+
+def _synced(
+    plan: engine.Plan,
+    renderer: engine.Renderer,
+    trees: Trees,
+    store: BuildCache,
+    prepared: Spare,
+    live_token: str | None,
+    workers: int | None,
+    progress: Progress | None,
+) -> BuildResult:
     live = store.outputs(live_token) if live_token else {}
-    planned = {path: job.fingerprint for job in jobs for path in job.paths}
-    if trees.live.exists() and live_token and len(live) == len(planned) and all(live.get(p) and live[p].fingerprint == f for p, f in planned.items()):
-        return BuildResult(unchanged=len(planned), nothing_to_do=True)
+
+    def stale(jobs: Sequence[Job]) -> list[Job]:
+        return [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
+
+    jobs, search, todo = plan.jobs, plan.search, stale(plan.jobs)
+    # Pagefind goes on indexing while the pages render here; not while workers fork (no thread may run then).
+    if search is not None and not (search.pending and todo and engine.render_processes(len(todo), workers) == 1):
+        later = search.jobs(store)
+        jobs, todo, search = jobs + later, todo + stale(later), None
+        planned = {path: job.fingerprint for job in jobs for path in job.paths}
+        if trees.live.exists() and live_token and len(live) == len(planned) and all(live.get(p) and live[p].fingerprint == f for p, f in planned.items()):
+            return BuildResult(unchanged=len(planned), nothing_to_do=True)
     spare_token, spare = prepared.token, prepared.holds(store, live_token, live)
     reached("spare")
-    todo = [job for job in jobs if not all(p in live and live[p].fingerprint == job.fingerprint for p in job.paths)]
     records: dict[str, OutputRecord] = {}
     written = 0
     target = engine.Target(trees.spare, spare, trees.state / "templates")
-    rendered = engine.render_jobs(todo, renderer.site, renderer.config, target, workers, progress, renderer)
-    for rel, record, wrote in each("render", rendered):
-        records[rel] = record
-        written += wrote
+
+    def render(batch: Sequence[Job], before: int) -> None:
+        nonlocal written
+        shown = (lambda done, total: progress(before + done, before + total)) if progress else None
+        for rel, record, wrote in each("render", engine.render_jobs(batch, renderer.site, renderer.config, target, workers, shown, renderer)):
+            records[rel] = record
+            written += wrote
+
+    render(todo, 0)
+    if search is not None:
+        later = search.jobs(store)
+        jobs, batch = jobs + later, stale(later)
+        render(batch, len(todo))
+        todo += batch
+    planned = {path: job.fingerprint for job in jobs for path in job.paths}
     for rel in planned:
         if rel not in records:  # unchanged since the live build: the spare may still need the live bytes
             records[rel] = live[rel]

@@ -82,10 +82,14 @@ def _end_with(caller: int) -> None:
 class WorkerLost(DigestError):
     """A forked worker ended before its work did: killed (by the kernel's out-of-memory killer, say) or crashed."""
 
-    def __init__(self, exitcode: int) -> None:
-        how = f"was killed by {signal.Signals(-exitcode).name}" if exitcode < 0 else f"exited with status {exitcode}"
+    def __init__(self, exitcode: int | None) -> None:
+        how = "ended" if exitcode is None else _how_it_ended(exitcode)  # None: it ended before its process was known
         hint = "out of memory? try fewer processes with --jobs" if exitcode == -signal.SIGKILL else None
         super().__init__(Problem(None, f"a worker process {how} before finishing its work", hint=hint))
+
+
+def _how_it_ended(exitcode: int) -> str:
+    return f"was killed by {signal.Signals(-exitcode).name}" if exitcode < 0 else f"exited with status {exitcode}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +109,11 @@ class Workers:
         except BrokenProcessPool:
             raise WorkerLost(self._first_death()) from None
 
-    def _first_death(self) -> int:
-        """The exit code of the worker that died: the executor ends the others with SIGTERM."""
+    def _first_death(self) -> int | None:
+        """The exit code of the worker that died (the executor ends the others with SIGTERM); None if it is not known."""
         self.executor.shutdown(wait=True)  # the broken executor's thread reaps every worker: then each exit code is known
         codes = [process.exitcode for process in self.processes if process.exitcode is not None]
-        return next((code for code in codes if code != -signal.SIGTERM), codes[0] if codes else 1)
+        return next((code for code in codes if code != -signal.SIGTERM), codes[0] if codes else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,7 @@ def test_a_background_process_that_dies_raises_worker_lost() -> None:
         running.get()
     with in_background(lambda n: n * 2, 21) as running:
         assert running.get() == 42
+    assert str(WorkerLost(None)) == "<input>: a worker process ended before finishing its work"  # one that died before it was known
 
 
 def test_frozen_heap_nests_and_the_outermost_block_unfreezes() -> None:

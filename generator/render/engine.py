@@ -34,6 +34,7 @@ from generator.structure.site import Site
 if TYPE_CHECKING:
     from generator.render.i18n import Language
     from generator.render.pages import Page
+    from generator.render.search import SearchPlan
 
 STATIC = "static"
 SEARCH_SCRIPT = f"{STATIC}/search.js"  # the search page's script (templates/search.html)
@@ -96,6 +97,14 @@ def environment_key(config: Config) -> bytes:
     return digest_bytes(*parts)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The planned jobs, and the search index's, which Pagefind may still be making (see SearchPlan)."""
+
+    jobs: list[Job]
+    search: SearchPlan | None
+
+
 def plan_jobs(
     site: Site,
     config: Config,
@@ -106,7 +115,22 @@ def plan_jobs(
     fp: Fingerprinter | None = None,
     workers: int | None = None,
 ) -> list[Job]:
-    """Every output of the site with the fingerprint of its inputs.
+    """Every output of the site with the fingerprint of its inputs (the arguments are plan's)."""
+    planned = plan(site, config, entry_digests, templates, renderer, cache, fp, workers)
+    return planned.jobs + (planned.search.jobs(cache) if planned.search is not None else [])
+
+
+def plan(
+    site: Site,
+    config: Config,
+    entry_digests: dict[str, bytes],
+    templates: Mapping[str, Digest] | None = None,
+    renderer: Renderer | None = None,
+    cache: BuildCache | None = None,
+    fp: Fingerprinter | None = None,
+    workers: int | None = None,
+) -> Plan:
+    """Every output of the site with the fingerprint of its inputs; the search index's as Pagefind makes them.
 
     `templates`: template_keys, if known; `renderer`: the one that will render
     the jobs (the search index renders bodies while planning, and the pages
@@ -159,7 +183,7 @@ def plan_jobs(
         if search is not None:
             search.cancel()
         raise
-    return jobs + (search.jobs(cache) if search is not None else [])
+    return Plan(jobs, search)
 
 
 def template_keys(env: jinja2.Environment) -> dict[str, Digest]:
@@ -327,7 +351,12 @@ def render_jobs(
     def render_chunk(indices: range) -> tuple[int, list[tuple[str, OutputRecord, bool]]]:
         return len(indices), [result for i in indices for result in _render_into(renderer, jobs[i], target, made)]
 
-    yield from _reporting(fan_out(render_chunk, chunk_ranges(len(jobs), CHUNK), processes(workers, len(jobs), PARALLEL_MIN_JOBS)), len(jobs), progress)
+    yield from _reporting(fan_out(render_chunk, chunk_ranges(len(jobs), CHUNK), render_processes(len(jobs), workers)), len(jobs), progress)
+
+
+def render_processes(jobs: int, workers: int | None) -> int:
+    """How many processes render_jobs uses for this many jobs (more than one: it forks)."""
+    return processes(workers, jobs, PARALLEL_MIN_JOBS)
 
 
 def _reporting(

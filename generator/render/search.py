@@ -128,8 +128,10 @@ def pagefind_version() -> str:
 class SearchPlan:
     """The search index's jobs, while Pagefind indexes the shards the cache does not know, in a thread of its own.
 
-    The services index on their own CPU while this process plans the pages;
-    `jobs` waits for them, `cancel` gives them up (Ctrl-C, or planning failed).
+    The services index on their own CPU while this process plans and renders
+    the pages; `jobs` waits for them, `cancel` gives them up (Ctrl-C, or a
+    failure elsewhere). The thread only talks to Pagefind: the records are
+    rendered before it starts.
     """
 
     def __init__(self, known: list[Job], todo: list[tuple[Shard, Digest]], key: Digest, renderer: Renderer, workers: int) -> None:
@@ -137,7 +139,13 @@ class SearchPlan:
         self._services = Services()
         self._thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search")
         shards_todo = [shard for shard, _ in todo]
-        self._made = self._thread.submit(index_shards, shards_todo, renderer, workers, self._services) if todo else None
+        indexes = [records(shard.entries, renderer) for shard in shards_todo]  # here: the thread must not share the renderer
+        self._made = self._thread.submit(bundle_shards, shards_todo, indexes, workers, self._services) if todo else None
+
+    @property
+    def pending(self) -> bool:
+        """Whether Pagefind has shards to index (then `jobs` may wait for it)."""
+        return self._made is not None
 
     def jobs(self, cache: BuildCache | None) -> list[Job]:
         """Every shard's job and the shared script's, once the indexing is done (its files recorded in the cache)."""
@@ -205,10 +213,17 @@ def render_search(task: ShardTask | RuntimeTask, paths: Sequence[str], renderer:
     return files
 
 
-def index_shards(todo: Sequence[Shard], renderer: Renderer, workers: int = 1, services: Services | None = None) -> list[tuple[dict[str, bytes], bytes]]:
+def index_shards(todo: Sequence[Shard], renderer: Renderer, workers: int = 1) -> list[tuple[dict[str, bytes], bytes]]:
     """Each shard's files (at their place in the site) and Pagefind's script, from `workers` Pagefind services."""
+    return bundle_shards(todo, [records(shard.entries, renderer) for shard in todo], workers)
+
+
+def bundle_shards(
+    todo: Sequence[Shard], indexes: Sequence[Sequence[Record]], workers: int = 1, services: Services | None = None
+) -> list[tuple[dict[str, bytes], bytes]]:
+    """index_shards once the records are rendered: no renderer needed, so it may run beside one in another thread."""
     made = []
-    for shard, raw in zip(todo, index_bundles([records(shard.entries, renderer) for shard in todo], workers, services), strict=True):
+    for shard, raw in zip(todo, index_bundles(indexes, workers, services), strict=True):
         bundle = deterministic(raw)
         entry = json.loads(bundle["pagefind-entry.json"])
         wasm = {f"wasm.{language['wasm']}.pagefind" for language in entry["languages"].values()}

@@ -269,8 +269,10 @@ def test_search_switched_off_leaves_no_index_page_or_box_and_switched_on_again_e
 
 
 @pytest.mark.timeout(60)
-def test_a_planning_error_while_pagefind_indexes_kills_its_service_and_is_raised(search_site: Config, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.render import pagefind, pages
+@pytest.mark.parametrize("stage", ["planning", "rendering"])
+def test_an_error_while_pagefind_indexes_kills_its_service_and_is_raised(search_site: Config, monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
+    """Pagefind indexes the changed shard while the pages are planned and (an edit's few, here) rendered."""
+    from generator.render import engine, pagefind, pages
 
     indexing, stopped = threading.Event(), threading.Event()
     killed: list[subprocess.Popen[bytes]] = []
@@ -286,16 +288,19 @@ def test_a_planning_error_while_pagefind_indexes_kills_its_service_and_is_raised
         real_stop(self)
         stopped.set()
 
-    def plan_pages(*args: Any) -> Any:
-        assert indexing.wait(30), "Pagefind did not start while the pages were planned"
-        raise RuntimeError("planning failed")
+    def fail(*args: Any) -> Any:
+        assert indexing.wait(30), f"Pagefind did not start before the {stage}"
+        raise RuntimeError(f"{stage} failed")
 
     monkeypatch.setattr(pagefind._Session, "bundle", bundle)
     monkeypatch.setattr(pagefind.Services, "stop", stop)
-    monkeypatch.setattr(pages, "plan_pages", plan_pages)
+    if stage == "planning":
+        monkeypatch.setattr(pages, "plan_pages", fail)
+    else:
+        monkeypatch.setattr(engine.Renderer, "render", fail)
     ports = search_site.content_dir / "gazette/ports.md"
     ports.write_text(ports.read_text(encoding="utf-8").replace("ferries", "catamarans"), encoding="utf-8")
-    with pytest.raises(RuntimeError, match="planning failed"):
+    with pytest.raises(RuntimeError, match=f"{stage} failed"):
         build(search_site)
     assert len(killed) == 1 and killed[0].wait(timeout=10) == -signal.SIGKILL
     assert not [thread for thread in threading.enumerate() if thread.name.startswith(("search", "pagefind"))]
