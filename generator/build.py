@@ -238,7 +238,8 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
                 plan = engine.plan(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
                 index, fingerprinted = fp.index(), len(fp.jobs)
                 del fp  # its memo holds every value it hashed: free it before the render workers fork
-            result = _sync(plan, renderer, trees, store, prepared, live_token, workers, progress)
+            with engine.search_stopped_on_failure(plan.search):
+                result = _sync(plan, renderer, trees, store, prepared, live_token, workers, progress)
     result.warnings, result.skipped, result.fingerprinted = list(site.warnings), problems, fingerprinted
     complete = "" if problems else f"{env_key}:{read_token(trees.live)}"
     with store.transaction():
@@ -337,25 +338,7 @@ def _sync(
     workers: int | None,
     progress: Progress | None,
 ) -> BuildResult:
-    """Bring the spare tree to the planned state, then swap it in (Pagefind's services stopped if it fails)."""
-    try:
-        return _synced(plan, renderer, trees, store, prepared, live_token, workers, progress)
-    except BaseException:
-        if plan.search is not None:
-            plan.search.cancel()
-        raise
-
-
-def _synced(
-    plan: engine.Plan,
-    renderer: engine.Renderer,
-    trees: Trees,
-    store: BuildCache,
-    prepared: Spare,
-    live_token: str | None,
-    workers: int | None,
-    progress: Progress | None,
-) -> BuildResult:
+    """Bring the spare tree to the planned state, then swap it in."""
     live = store.outputs(live_token) if live_token else {}
 
     def stale(jobs: Sequence[Job]) -> list[Job]:

@@ -84,13 +84,13 @@ def test_values_it_cannot_hash_are_refused() -> None:
 
 def test_editing_a_body_changes_its_pages_but_not_the_sitemap(make_digest: Callable[..., Config]) -> None:
     from generator.build import collect
-    from generator.render.engine import plan_jobs
+    from generator.render.engine import plan
 
     config = make_digest({f"e{n}.md": entry_text(f"Story {n}", id=f"id{n}", source="Gazette") for n in range(3)})
     collected = collect(config)
 
     def fingerprints(digests: dict[str, bytes]) -> dict[str, bytes]:
-        return {path: job.fingerprint for job in plan_jobs(collected.site, config, digests) for path in job.paths}
+        return {path: job.fingerprint for job in plan(collected.site, config, digests).all_jobs(None) for path in job.paths}
 
     before = fingerprints(collected.digests)
     after = fingerprints({**collected.digests, "id1": b"edited".ljust(16)})
@@ -101,12 +101,12 @@ def test_editing_a_body_changes_its_pages_but_not_the_sitemap(make_digest: Calla
 
 def test_job_index_names_the_jobs_showing_each_entry_after_a_round_trip(make_digest: Callable[..., Config]) -> None:
     from generator.build import collect
-    from generator.render.engine import plan_jobs
+    from generator.render.engine import plan
 
     config = make_digest({f"e{n}.md": entry_text(f"Story {n}", id=f"id{n}", source="Gazette" if n else "Courier") for n in range(3)})
     collected = collect(config)
     fp = Fingerprinter(collected.site, collected.digests)
-    plan_jobs(collected.site, config, collected.digests, fp=fp)
+    plan(collected.site, config, collected.digests, fp=fp).all_jobs(None)
     index, done = JobIndex.decode(fp.index().encode()), fp.jobs | fp.parts  # the site's parts (issues, sources…) too
     assert index.keys == list(done) and index.fingerprints == [fingerprint for fingerprint, _ in done.values()]
     for entry_id in ("id0", "id1", "id2"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,20 +105,20 @@ class Plan:
     jobs: list[Job]
     search: SearchPlan | None
 
+    def all_jobs(self, cache: BuildCache | None) -> list[Job]:
+        """Every job, the search index's included (waiting for Pagefind if it is still indexing)."""
+        return self.jobs + (self.search.jobs(cache) if self.search is not None else [])
 
-def plan_jobs(
-    site: Site,
-    config: Config,
-    entry_digests: dict[str, bytes],
-    templates: Mapping[str, Digest] | None = None,
-    renderer: Renderer | None = None,
-    cache: BuildCache | None = None,
-    fp: Fingerprinter | None = None,
-    workers: int | None = None,
-) -> list[Job]:
-    """Every output of the site with the fingerprint of its inputs (the arguments are plan's)."""
-    planned = plan(site, config, entry_digests, templates, renderer, cache, fp, workers)
-    return planned.jobs + (planned.search.jobs(cache) if planned.search is not None else [])
+
+@contextmanager
+def search_stopped_on_failure(search: SearchPlan | None) -> Iterator[None]:
+    """Pagefind's services killed if the block fails (an error, or Ctrl-C): nothing they make would be used."""
+    try:
+        yield
+    except BaseException:
+        if search is not None:
+            search.cancel()
+        raise
 
 
 def plan(
@@ -166,7 +167,7 @@ def plan(
     if config.site.search:  # first: Pagefind indexes the changed shards while the rest is planned
         search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
         search = start_search(site, renderer or Renderer(site, config), fp, search_key, cache, processes(workers))
-    try:
+    with search_stopped_on_failure(search):
         jobs = [page_job(page) for page in plan_pages(site, config, language)]
         specs = []
         for spec, entries in plan_feeds(site, config, language):
@@ -179,10 +180,6 @@ def plan(
         for asset in static_assets(config):
             if asset.rel != SEARCH_SCRIPT or config.site.search:  # only the search page loads it
                 jobs.append(Job((asset.rel,), digest_bytes(b"static", asset.source.read_bytes()), asset))
-    except BaseException:
-        if search is not None:
-            search.cancel()
-        raise
     return Plan(jobs, search)
 
 
