@@ -35,9 +35,21 @@ from generator.config.schema import StoriesConfig
 from generator.entries.load import entry_files, load_entries
 from generator.entries.model import Entry
 from generator.faults import each, reached
-from generator.output import Trees, adopt_marker, check_output_dir, delete_file, link_tree, new_tree, read_token, swap_in, write_file
+from generator.output import (
+    Trees,
+    adopt_marker,
+    check_output_dir,
+    delete_file,
+    link_file,
+    link_tree,
+    new_tree,
+    read_token,
+    swap_in,
+    tree_files,
+    write_file,
+)
 from generator.parallel import Running, collector_paused, frozen_heap, in_background
-from generator.problems import ConfigError, DigestError, Problem
+from generator.problems import ConfigError, DigestError, OutputError, Problem
 from generator.render import engine
 from generator.render.engine import Job
 from generator.render.fingerprint import Fingerprinter, JobIndex, Reuse, digest_bytes
@@ -247,7 +259,29 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
         store.set_meta("complete", complete)
         if complete:
             store.set_derived("jobs", _index_key(complete, shape), index.encode())
+    if complete and not trees.spare.exists():
+        _link_spare(trees, store)
     return result
+
+
+def _link_spare(trees: Trees, store: BuildCache) -> None:
+    """After a first build (its spare was renamed into place), a new spare of hard links to it.
+
+    The next build then starts from a clean spare instead of linking one
+    while it loads: the first change after a cold build costs what the
+    changes after it do. Killed half-way, the spare stays marked dirty and
+    the next build makes it afresh.
+    """
+    live_token = read_token(trees.live)
+    token = new_tree(trees.spare)
+    with store.transaction():
+        store.set_meta(f"tree:{token}", "1")
+        store.set_meta(f"dirty:{token}", "1")
+    reached("link")
+    link_tree(trees.live, trees.spare)
+    with store.transaction():
+        store.copy_outputs(str(live_token), token)
+        store.set_meta(f"dirty:{token}", "")
 
 
 def _index_key(complete: str, shape: bytes) -> bytes:
@@ -353,6 +387,7 @@ def _sync(
         if trees.live.exists() and live_token and len(live) == len(planned) and all(live.get(p) and live[p].fingerprint == f for p, f in planned.items()):
             return BuildResult(unchanged=len(planned), nothing_to_do=True)
     spare_token, spare = prepared.token, prepared.holds(store, live_token, live)
+    foreign = _keep_foreign(trees, store, prepared, live)
     reached("spare")
     records: dict[str, OutputRecord] = {}
     written = 0
@@ -365,10 +400,12 @@ def _sync(
             records[rel] = record
             written += wrote
 
+    _refuse_clash(trees, foreign, jobs)
     render(todo, 0)
     if search is not None:
         later = search.jobs(store)
         jobs, batch = jobs + later, stale(later)
+        _refuse_clash(trees, foreign, later)
         render(batch, len(todo))
         todo += batch
     planned = {path: job.fingerprint for job in jobs for path in job.paths}
@@ -381,9 +418,11 @@ def _sync(
                 reached("fill")
     obsolete = [rel for rel in spare if rel not in planned]
     for rel in obsolete:
-        delete_file(trees.spare, rel)
+        if rel not in foreign:  # a user's file now stands where an output was: the record goes, the file stays
+            delete_file(trees.spare, rel)
     with store.transaction():
         store.replace_outputs(spare_token, {r: rec for r, rec in records.items() if spare.get(r) != rec}, obsolete)
+        store.set_meta(f"foreign:{spare_token}", msgspec.json.encode(sorted(foreign)).decode() if foreign else "")
         store.set_meta(f"dirty:{spare_token}", "")
     reached("swap")
     swap_in(trees.spare, trees.live)
@@ -397,12 +436,13 @@ class Spare:
 
     token: str
     holds_own: bool  # the cache knows what it holds (a clean spare of an earlier build)
-    linking: Running[None] | None = None  # hard links to the live site, made in a forked process
+    linked: bool = False  # made afresh of hard links to the live site, in a forked process
+    live_files: Running[list[str]] | None = None  # every file of the live site, as that process found (and linked) them
 
     def holds(self, store: BuildCache, live_token: str | None, live: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
         """What the spare holds once ready, marked dirty until the build completes."""
-        if self.linking is not None:
-            self.linking.get()
+        if self.linked:
+            self.foreign(live)  # waits for the links
             with store.transaction():
                 store.copy_outputs(str(live_token), self.token)
             return live
@@ -419,6 +459,10 @@ class Spare:
                 held[path] = record
         return held
 
+    def foreign(self, live: dict[str, OutputRecord]) -> list[str]:
+        """The live site's files that no build wrote: put there by hand (a CNAME, a verification file)."""
+        return [] if self.live_files is None else [rel for rel in self.live_files.get() if rel not in live]
+
 
 def _start_spare(trees: Trees, store: BuildCache, live_token: str | None, background: ExitStack) -> Spare:
     """The spare tree, made ready alongside the build.
@@ -428,18 +472,44 @@ def _start_spare(trees: Trees, store: BuildCache, live_token: str | None, backgr
     (files are never modified in place, so the twins stay independent). The
     links are system calls, tens of thousands at 10,000 entries: a forked
     process makes them while this one loads and plans (a thread would wait
-    for the interpreter lock after every call).
+    for the interpreter lock after every call). A clean spare is kept, and
+    the forked process only lists the live site, to find the files put there by hand.
     """
-    token = read_token(trees.spare)
+    live, spare = trees.live, trees.spare
+    known_live = bool(live_token and live.is_dir() and store.meta(f"tree:{live_token}"))
+    token = read_token(spare)
     if token is not None and not store.meta(f"dirty:{token}") and store.meta(f"tree:{token}"):
-        return Spare(token, holds_own=True)
+        listing = background.enter_context(in_background(lambda _: tree_files(live), None)) if known_live else None
+        return Spare(token, holds_own=True, live_files=listing)
     if token is not None:
         store.forget_tree(token)
-    token = new_tree(trees.spare)
+    token = new_tree(spare)
     with store.transaction():
         store.set_meta(f"tree:{token}", "1")
         store.set_meta(f"dirty:{token}", "1")
-    if not (live_token and trees.live.is_dir() and store.meta(f"tree:{live_token}")):
+    if not known_live:
         return Spare(token, holds_own=False)
-    live, spare = trees.live, trees.spare
-    return Spare(token, holds_own=False, linking=background.enter_context(in_background(lambda _: link_tree(live, spare), None)))
+    return Spare(token, holds_own=False, linked=True, live_files=background.enter_context(in_background(lambda _: link_tree(live, spare), None)))
+
+
+def _keep_foreign(trees: Trees, store: BuildCache, prepared: Spare, live: dict[str, OutputRecord]) -> set[str]:
+    """The files put into the live site by hand (a CNAME, a verification file), carried into the spare so the swap keeps them.
+
+    Those the spare holds from an earlier build but the live site no longer
+    does (deleted by hand) leave the spare, before anything is rendered there.
+    """
+    foreign = set(prepared.foreign(live))
+    for rel in set(msgspec.json.decode(store.meta(f"foreign:{prepared.token}") or "[]", type=list[str])) - foreign:
+        delete_file(trees.spare, rel)
+    if not prepared.linked:
+        for rel in sorted(foreign):
+            link_file(trees.live, trees.spare, rel)
+    return foreign
+
+
+def _refuse_clash(trees: Trees, foreign: set[str], jobs: Sequence[Job]) -> None:
+    """Refuse to render an output over a file put there by hand: its twin in the spare is a hard link to the user's file."""
+    clash = next((path for job in jobs for path in job.paths if path in foreign), None) if foreign else None
+    if clash is not None:
+        hint = "move it out of the output folder: the site now has a page there"
+        raise OutputError(Problem(trees.live / clash, "a file newsdigest did not write stands where the build writes one; refusing to replace it", hint=hint))

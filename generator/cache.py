@@ -240,7 +240,7 @@ class BuildCache:
     def forget_tree(self, tree: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM outputs WHERE tree = ?", (tree,))
-            self._db.execute("DELETE FROM meta WHERE key IN (?, ?)", (f"tree:{tree}", f"dirty:{tree}"))
+            self._db.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", (f"tree:{tree}", f"dirty:{tree}", f"foreign:{tree}"))
 
 
 class EntryRowWriter:

@@ -113,20 +113,42 @@ def _set_token(tree: Path, token: str) -> bool:
     return True
 
 
-def link_tree(source: Path, target: Path) -> None:
-    """Make `target` a copy of `source` made of hard links (cheap; files are never modified in place)."""
-    _link_folder(os.fspath(source), os.fspath(target))
+def link_tree(source: Path, target: Path) -> list[str]:
+    """Make `target` a copy of `source` made of hard links (cheap; files are never modified in place); the files linked."""
+    found: list[str] = []
+    _walk(os.fspath(source), "", found, os.fspath(target))
+    return found
 
 
-def _link_folder(source: str, target: str) -> None:
+def tree_files(tree: Path) -> list[str]:
+    """Every file of a tree, as paths relative to it."""
+    found: list[str] = []
+    _walk(os.fspath(tree), "", found, None)
+    return found
+
+
+def _walk(source: str, rel: str, found: list[str], target: str | None) -> None:
     # scandir on plain strings: a site has tens of thousands of files, and Path objects per file cost more than the links.
-    os.makedirs(target, exist_ok=True)
+    if target is not None:
+        os.makedirs(target, exist_ok=True)
     with os.scandir(source) as items:
         for item in items:
             if item.is_dir(follow_symlinks=False):
-                _link_folder(item.path, os.path.join(target, item.name))
+                _walk(item.path, f"{rel}{item.name}/", found, None if target is None else os.path.join(target, item.name))
             elif item.name != MARKER:
-                os.link(item.path, os.path.join(target, item.name))
+                if target is not None:
+                    os.link(item.path, os.path.join(target, item.name))
+                found.append(rel + item.name)
+
+
+def link_file(source: Path, target: Path, rel: str) -> None:
+    """Put a hard link to a file of tree `source` into tree `target`, replacing what is there."""
+    path = target / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.unlink(missing_ok=True)
+    os.link(source / rel, temp)
+    os.replace(temp, path)
 
 
 def write_file(tree: Path, rel: str, data: bytes, exists: bool = True, made: set[Path] | None = None) -> None:

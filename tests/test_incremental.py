@@ -10,8 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
+import generator.build
 from generator.build import BuildResult, build
+from generator.cache import BuildCache
 from generator.config import Config, load_config
+from generator.output import Trees, read_token
 from generator.problems import DigestError
 from tests.conftest import CONFIG, entry_text, examples, rendered_by, site_files
 
@@ -162,7 +165,6 @@ def test_one_edit_rewrites_only_the_pages_that_show_it(make_digest) -> None:  # 
     entries = {f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}", added=f"2024-12-1{i}T08:00:00+00:00") for i in range(5)}
     config = make_digest(entries)
     build(config)
-    build(config)  # makes the spare tree
     article = next(config.output_dir.glob("2024/12/10/story-0/index.html"))
     untouched = next(config.output_dir.glob("2024/12/14/story-4/index.html"))
     before = untouched.stat().st_mtime_ns
@@ -171,6 +173,30 @@ def test_one_edit_rewrites_only_the_pages_that_show_it(make_digest) -> None:  # 
     assert "A new body." in article.read_text(encoding="utf-8")
     assert 0 < result.written < len(site_files(config.output_dir)) / 2
     assert untouched.stat().st_mtime_ns == before
+
+
+def test_a_first_build_leaves_a_clean_spare_of_hard_links_so_the_first_edit_links_no_tree(make_digest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(3)})
+    build(config)
+    trees = Trees(config.output_dir)
+    live, spare = site_files(trees.live), site_files(trees.spare)
+    assert spare == live
+    assert all(os.path.samefile(trees.live / rel, trees.spare / rel) for rel in live)
+    token = read_token(trees.spare)
+    store = BuildCache(trees.cache_file)
+    try:
+        assert token is not None and store.meta(f"dirty:{token}") == "" and store.outputs(token) == store.outputs(str(read_token(trees.live)))
+    finally:
+        store.close()
+
+    def no_linking(*args: object) -> None:
+        raise AssertionError("the first edit made a spare tree")
+
+    monkeypatch.setattr(generator.build, "link_tree", no_linking)
+    (config.content_dir / "e1.md").write_text(entry_text("Story 1", body="Edited.", id="s1"), encoding="utf-8")
+    build(config)
+    assert read_token(trees.live) == token  # the spare the first build left went live
+    assert b"Edited." in b"".join(site_files(trees.live).values())
 
 
 def test_parallel_and_serial_builds_agree(make_digest, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -101,14 +101,53 @@ def test_files_beside_the_site_are_never_touched(project: Path) -> None:
     assert (project / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
-def test_a_file_the_user_adds_to_site_is_not_silently_deleted(project: Path) -> None:
-    """A CNAME or verification file dropped into site/ by hand must survive rebuilds, or the build must refuse."""
-    assert cli("build", cwd=project).returncode == 0
-    (project / "site" / "CNAME").write_text("news.example.org\n", encoding="utf-8")
-    for round_ in range(2):  # two real rebuilds: the tree swapped out by the first is swapped back in by the second
-        write_entries(project / "content", 2, seed=round_, first=200 + 10 * round_)
+HAND_MADE = {"CNAME": "news.example.org\n", ".well-known/security.txt": "Contact: mailto:desk@example.org\n"}
+
+
+def _add_by_hand(site: Path) -> None:
+    for rel, text in HAND_MADE.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+
+
+def _rebuilt(project: Path, rounds: int, first: int) -> None:
+    """`rounds` real rebuilds, each after new entries: the tree swapped out by one is swapped back in by the next."""
+    for round_ in range(rounds):
+        write_entries(project / "content", 2, seed=round_, first=first + 10 * round_)
         result = cli("build", cwd=project)
-        if result.returncode != 0:
-            assert result.returncode == 2 and "CNAME" in result.stderr, result.stderr
-            break
-        assert (project / "site" / "CNAME").read_text(encoding="utf-8") == "news.example.org\n", f"lost after rebuild {round_ + 1}"
+        assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("builds_before", [1, 3])  # after a first build, and once both trees have been live
+def test_files_the_user_adds_to_site_survive_rebuilds_and_stay_gone_once_deleted(project: Path, builds_before: int) -> None:
+    """A CNAME or verification file dropped into site/ by hand is carried into every new site; deleted by hand, it stays deleted."""
+    assert cli("build", cwd=project).returncode == 0
+    _rebuilt(project, builds_before - 1, first=100)
+    _add_by_hand(project / "site")
+    for round_ in range(3):
+        _rebuilt(project, 1, first=200 + 10 * round_)
+        assert {rel: (project / "site" / rel).read_text(encoding="utf-8") for rel in HAND_MADE} == HAND_MADE, f"lost after rebuild {round_ + 1}"
+    (project / "site" / "CNAME").unlink()
+    _rebuilt(project, 3, first=300)
+    assert not (project / "site" / "CNAME").exists()
+    assert (project / "site" / ".well-known" / "security.txt").read_text(encoding="utf-8") == HAND_MADE[".well-known/security.txt"]
+
+
+def test_a_build_that_would_write_over_a_file_put_there_by_hand_is_refused(project: Path) -> None:
+    """The user's file stands where a page is built next: the build stops, naming it, and neither the file nor the site changes."""
+    assert cli("build", cwd=project).returncode == 0
+    entry = next((project / "content").rglob("entry-00003.md"))
+    kept = entry.read_bytes()
+    pages = set(snapshot(project / "site").files)
+    entry.unlink()
+    assert cli("build", cwd=project).returncode == 0
+    gone = sorted(rel for rel in pages - set(snapshot(project / "site").files) if rel.endswith("/index.html") and rel.count("/") > 3)
+    assert len(gone) == 1, gone  # the entry's own article page
+    (project / "site" / gone[0]).parent.mkdir(parents=True)
+    (project / "site" / gone[0]).write_text("my own page\n", encoding="utf-8")
+    before = snapshot(project / "site")
+    entry.write_bytes(kept)
+    result = cli("build", cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert f"error: {project / 'site' / gone[0]}: a file newsdigest did not write stands where the build writes one" in result.stderr
+    assert snapshot(project / "site") == before
