@@ -144,7 +144,7 @@ def plan(
     from generator.render.feeds import feed_entries, feed_files, feed_reports, plan_feeds
     from generator.render.opml import OPML_FILE
     from generator.render.pages import plan_pages
-    from generator.render.search import RECORD_TEMPLATE, start_search
+    from generator.render.search import RECORD_TEMPLATE, shards, start_search
     from generator.render.templates import make_environment, site_language
 
     fp = fp or Fingerprinter(site, entry_digests)
@@ -163,12 +163,12 @@ def plan(
         reports = tuple(feed_reports(entry, site, config) for entry in shown)
         return digest_bytes(feeds_key, fp.of(spec), fp.of(shown), fp.of(reports))
 
-    search = None
+    search, found = None, shards(site) if config.site.search else []
     if config.site.search:  # first: Pagefind indexes the changed shards while the rest is planned
         search_key = digest_bytes(b"search", pages_key, templates[RECORD_TEMPLATE])
-        search = start_search(site, renderer or Renderer(site, config), fp, search_key, cache, processes(workers))
+        search = start_search(site, found, renderer or Renderer(site, config), fp, search_key, cache, processes(workers))
     with search_stopped_on_failure(search):
-        jobs = [page_job(page) for page in plan_pages(site, config, language)]
+        jobs = [page_job(page) for page in plan_pages(site, config, language, [shard.name for shard in found])]
         specs = []
         for spec, entries in plan_feeds(site, config, language):
             paths = feed_files(spec)

@@ -62,9 +62,12 @@ def feed_links(folder: str, name: str) -> tuple[FeedLink, ...]:
     return tuple(FeedLink(media, f"{name} ({label})", folder + file, label) for media, label, file in formats)
 
 
-def plan_pages(site: Site, config: Config, language: Language) -> Iterator[Page]:
-    """Every page of the site, in a stable order: HTML pages, then 404, sitemap and robots.txt."""
-    html = list(_html_pages(site, config, language))
+def plan_pages(site: Site, config: Config, language: Language, shard_names: Sequence[str] = ()) -> Iterator[Page]:
+    """Every page of the site, in a stable order: HTML pages, then 404, sitemap and robots.txt.
+
+    `shard_names`: the search index's shards, which the search page loads (with site.search on).
+    """
+    html = list(_html_pages(site, config, language, shard_names))
     yield from html
     _ = language.gettext
     yield Page("404.html", "404.html", _("Page not found"), {}, _("There is no page at this address."), kind="404", indexed=False)
@@ -93,7 +96,7 @@ def sitemap_pages(pages: Sequence[Page], limit: int | None = None) -> Iterator[P
     yield Page("sitemap.xml", "sitemap-index.xml", "Sitemap index", {"parts": parts}, kind="sitemap", indexed=False)
 
 
-def _html_pages(site: Site, config: Config, language: Language) -> Iterator[Page]:
+def _html_pages(site: Site, config: Config, language: Language, shard_names: Sequence[str]) -> Iterator[Page]:
     per_page = config.digest.per_page
     _ = language.gettext
     yield home_page(site, config)
@@ -111,9 +114,7 @@ def _html_pages(site: Site, config: Config, language: Language) -> Iterator[Page
     yield from collection_pages(site.tags, "tags/", "tag", per_page, language)
     yield Page("archive/", "archive.html", _("Archive"), {"months": site.months}, _("Every issue of the digest, by month."), kind="archive")
     if config.site.search:
-        from generator.render.search import shard_names  # here: that module builds on this one
-
-        yield Page("search/", "search.html", _("Search"), {"shards": shard_names(site)}, _("Search every story of the digest."), kind="search")
+        yield Page("search/", "search.html", _("Search"), {"shards": list(shard_names)}, _("Search every story of the digest."), kind="search")
     for month in site.months:
         yield month_page(month, language)
     from generator.render.wanted import wanted_pages  # here: that module builds on this one

@@ -96,8 +96,6 @@ def shards(site: Site) -> list[Shard]:
     while the month's count of shards stays the same. Within a shard, entries
     are in order of id, so a shard's index depends only on its entries.
     """
-    if _last_shards and _last_shards[0][0] is site:
-        return _last_shards[0][1]
     months: dict[str, list[Entry]] = {}
     for entry in site.entries:
         months.setdefault(f"{entry.when:%Y-%m}", []).append(entry)
@@ -108,16 +106,7 @@ def shards(site: Site) -> list[Shard]:
         for entry in months[month]:
             parts[int.from_bytes(hashlib.blake2b(entry.id.encode(), digest_size=8).digest(), "big") % count].append(entry)
         made.extend(Shard(f"{month}.{i + 1}", tuple(sorted(part, key=lambda entry: entry.id))) for i, part in enumerate(parts) if part)
-    _last_shards[:] = [(site, made)]
     return made
-
-
-_last_shards: list[tuple[Site, list[Shard]]] = []  # the last site's: the search page and the index both ask for them
-
-
-def shard_names(site: Site) -> list[str]:
-    """What the search page lists: every shard's folder name, newest month first."""
-    return [shard.name for shard in shards(site)]
 
 
 def pagefind_version() -> str:
@@ -171,8 +160,12 @@ class SearchPlan:
         self._thread.shutdown(cancel_futures=True)
 
 
-def start_search(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None, workers: int = 1) -> SearchPlan | None:
-    """The index's plan, whose `jobs` are one per shard plus the shared script (None for a site without entries: Pagefind refuses to index nothing).
+def start_search(
+    site: Site, found: Sequence[Shard], renderer: Renderer, fp: Fingerprinter, key: Digest, cache: BuildCache | None, workers: int = 1
+) -> SearchPlan | None:
+    """The index's plan, whose `jobs` are one per shard (`found`: the site's shards) plus the shared script.
+
+    None for a site without entries: Pagefind refuses to index nothing.
 
     `key` covers what every record depends on besides its entry (code, settings, the record template);
     the shards the cache does not know are shared among `workers` Pagefind processes, which start now.
@@ -187,7 +180,7 @@ def start_search(site: Site, renderer: Renderer, fp: Fingerprinter, key: Digest,
     def fingerprint_of(shard: Shard) -> Digest:
         return digest_bytes(key, shard.name.encode(), fp.of(shard.entries))
 
-    for shard in shards(site):
+    for shard in found:
         fingerprint = fp.job(f"{BUNDLE}:{shard.name}", functools.partial(fingerprint_of, shard))
         cached = cache.derived(f"search:{shard.name}", fingerprint) if cache is not None else None
         if cached is None:
