@@ -15,13 +15,11 @@ fingerprints (see `reusable`).
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import hashlib
 import os
 import time
-from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,9 +27,8 @@ from pathlib import Path
 
 import msgspec
 
-from generator.cache import BuildCache, OutputRecord, loads, uint32s
+from generator.cache import BuildCache, OutputRecord, loads
 from generator.config import Config
-from generator.config.schema import StoriesConfig
 from generator.entries.load import entry_files, load_entries
 from generator.entries.model import Entry
 from generator.faults import each, reached
@@ -50,12 +47,13 @@ from generator.output import (
 )
 from generator.parallel import Running, collector_paused, frozen_heap, in_background
 from generator.problems import ConfigError, DigestError, OutputError, Problem
+from generator.remembered import body_changes, keep_site, kept_site, once, remembered_matches, remembered_stories, remembered_template_keys
 from generator.render import engine
 from generator.render.engine import Job
 from generator.render.fingerprint import Fingerprinter, JobIndex, Reuse, digest_bytes
-from generator.structure.matching import match_key, match_teasers
-from generator.structure.site import Grouper, Matcher, Site, build_site
-from generator.structure.stories import Grouping, Story, group_stories, regroup, sorted_shingles
+from generator.structure.matching import match_teasers
+from generator.structure.site import Site, build_site
+from generator.structure.stories import group_stories
 
 # A cached stat is trusted only for files older than the previous scan by this margin:
 # a file rewritten within the same timestamp tick keeps its size and mtime.
@@ -85,6 +83,7 @@ class Collected:
     problems: list[Problem]  # every bad entry
     digests: dict[str, bytes]  # entry id → hash of its file
     entries: list[Entry] = field(default_factory=list)  # every loaded entry, drafts too
+    kept: bool = False  # the site structure is the last build's (see remembered.kept_site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,102 +95,31 @@ class Before:
 
 
 def collect(
-    config: Config, cache: BuildCache | None = None, trust_before_ns: int = 0, workers: int | None = None, files: Sequence[EntryFile] | None = None
+    config: Config,
+    cache: BuildCache | None = None,
+    trust_before_ns: int = 0,
+    workers: int | None = None,
+    files: Sequence[EntryFile] | None = None,
+    before: tuple[str, Before] | None = None,
 ) -> Collected:
-    """Load and arrange the content, reporting every problem found (`files`: the entry files, if just listed)."""
+    """Load and arrange the content, reporting every problem found.
+
+    `files`: the entry files, if just listed; `before`: the last complete
+    build's key and what it read of the files that may have changed, whose
+    site structure is kept when it cannot have changed.
+    """
     if not config.content_dir.is_dir():  # a mistyped paths.content must not publish an empty site
         hint = "create it (digest ingest writes there), or set paths.content in config.yaml"
         raise ConfigError(Problem(config.content_dir, "content folder not found", hint=hint))
     loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers, files)
-    match = remembered_matches(cache) if cache is not None else match_teasers
     grouping = config.digest.story_grouping
-    group = None if grouping is None else remembered_stories(cache, grouping) if cache is not None else partial(group_stories, config=grouping)
+    group = None if grouping is None else once(remembered_stories(cache, grouping)) if cache is not None else partial(group_stories, config=grouping)
+    if cache is not None and before is not None and not loaded.problems:
+        kept = kept_site(cache, before[0], before[1].entries, loaded.entries, group)
+        if kept is not None:
+            return Collected(kept, loaded.problems, loaded.digests, loaded.entries, kept=True)
+    match = remembered_matches(cache) if cache is not None else match_teasers
     return Collected(build_site(loaded.entries, config.tz, config.digest.period, match, group), loaded.problems, loaded.digests, loaded.entries)
-
-
-def remembered_matches(cache: BuildCache) -> Matcher:
-    """match_teasers, skipped when no entry's id, source, kind, title or time changed since the last build.
-
-    Most rebuilds follow edits to bodies, and matching reads every title: at
-    100,000 entries it is a tenth of an incremental build.
-    """
-
-    def match(published: list[Entry]) -> Mapping[str, str]:
-        key = digest_bytes(engine.code_key(), match_key(published))
-        saved = cache.derived("matches", key)
-        if saved is not None:
-            return msgspec.msgpack.decode(saved, type=dict[str, str])
-        found = match_teasers(published)
-        cache.set_derived("matches", key, msgspec.msgpack.encode(found))
-        return found
-
-    return match
-
-
-def remembered_stories(cache: BuildCache, grouping: StoriesConfig) -> Grouper:
-    """group_stories, scoring only the articles whose lead changed since the last build (all of them if titles, times or sources changed)."""
-
-    def group(published: list[Entry]) -> Sequence[Story]:
-        key = digest_bytes(engine.code_key(), msgspec.msgpack.encode(msgspec.structs.asdict(grouping)))
-        saved = cache.derived("stories", key)
-        before = Grouping.decode(saved) if saved is not None else None
-        kept = KeptShingles(cache, engine.code_key().hex())
-        found = regroup(published, grouping, kept.shingled, before)
-        if found is not before:
-            cache.set_derived("stories", key, found.encode())
-            kept.save(set(found.leads.values()))
-        return found.stories
-
-    return group
-
-
-class KeptShingles:
-    """Each body lead's shingles, kept in the cache: shingling is most of grouping's cost, so an edit shingles one article.
-
-    An edit's regrouping asks for a few leads, read a row each; a full one
-    asks for all, and past BULK of them the rest are read in one query.
-    """
-
-    BULK = 2000
-
-    def __init__(self, cache: BuildCache, key: str) -> None:
-        cache.use_shingles(key)
-        self._cache, self._asked = cache, 0
-        self._all: dict[bytes, bytes] | None = None
-        self.fresh: dict[bytes, bytes] = {}  # leads shingled in this build
-
-    def shingled(self, entry: Entry, lead: bytes) -> array[int]:
-        data = self._read(lead)
-        if data is not None:
-            return uint32s(data)
-        hashes = sorted_shingles(entry.body)
-        self.fresh[lead] = hashes.tobytes()
-        return hashes
-
-    def _read(self, lead: bytes) -> bytes | None:
-        if self._all is None:
-            self._asked += 1
-            if self._asked <= self.BULK:
-                return self._cache.shingle(lead)
-            self._all = self._cache.shingles()
-        return self._all.get(lead)
-
-    def save(self, leads: set[bytes]) -> None:
-        """Keep the new leads' shingles, and only those of `leads` (the old ones go)."""
-        self._cache.update_shingles(self.fresh, self._cache.shingle_leads() - leads)
-
-
-def remembered_template_keys(config: Config, cache: BuildCache, env_key: str) -> Mapping[str, bytes]:
-    """engine.template_keys, parsed again only when code, config or a template changed (the environment key covers them)."""
-    from generator.render.templates import make_environment
-
-    key = bytes.fromhex(env_key)
-    saved = cache.derived("template_keys", key)
-    if saved is not None:
-        return msgspec.msgpack.decode(saved, type=dict[str, bytes])
-    found = engine.template_keys(make_environment(config))
-    cache.set_derived("template_keys", key, msgspec.msgpack.encode(found))
-    return found
 
 
 def build(config: Config, keep_going: bool = False, workers: int | None = None, progress: Progress | None = None) -> BuildResult:
@@ -236,7 +164,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     with ExitStack() as background:  # the spare is made ready while loading and planning go on
         prepared = _start_spare(trees, store, live_token, background)
         with collector_paused():  # loading makes long-lived objects, not garbage
-            collected = collect(config, store, trust_before, workers, files)
+            collected = collect(config, store, trust_before, workers, files, (index_key, before) if before is not None else None)
         reached("load")
         site, problems = collected.site, collected.problems
         if problems and not keep_going:
@@ -259,6 +187,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
         store.set_meta("complete", complete)
         if complete:
             store.set_derived("jobs", _index_key(complete, shape), index.encode())
+            keep_site(store, complete, site, collected.kept)
     if complete and not trees.spare.exists():
         _link_spare(trees, store)
     return result
@@ -320,16 +249,10 @@ def reusable(store: BuildCache, index_key: str, shape: bytes, collected: Collect
     saved = store.derived("jobs", _index_key(index_key, shape))
     if saved is None:
         return None
-    now = {entry.path: entry for entry in collected.entries if entry.path in before.entries}
-    changed: set[str] = set()
-    for rel, old in before.entries.items():
-        new = now.get(rel)
-        if old is None or new is None:
-            return None
-        if old != new or before.digests[rel] != collected.digests.get(new.id):
-            if dataclasses.replace(old, body="") != dataclasses.replace(new, body=""):
-                return None
-            changed.add(new.id)
+    pairs = body_changes(before.entries, collected.entries)
+    if pairs is None:
+        return None
+    changed = {new.id for rel, (old, new) in pairs.items() if old != new or before.digests[rel] != collected.digests.get(new.id)}
     known = JobIndex.decode(saved)
     return Reuse(known, known.showing(changed))
 

@@ -199,6 +199,33 @@ def test_a_first_build_leaves_a_clean_spare_of_hard_links_so_the_first_edit_link
     assert b"Edited." in b"".join(site_files(trees.live).values())
 
 
+def test_a_body_edit_keeps_the_site_structure_unless_the_stories_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a change to what the structure reads (any field but the body, or the stories) builds it again; each build equals a clean one."""
+    built: list[int] = []
+    real = generator.build.build_site
+    monkeypatch.setattr(generator.build, "build_site", lambda *args: built.append(1) or real(*args))
+    root = tmp_path / "digest"
+    (root / "content").mkdir(parents=True)
+    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    for n in range(6):
+        write_entry(root / "content", n, 0, n, story=0 if n in (1, 2) else None)
+    config = load_config(root / "config.yaml")
+    build(config, workers=1)
+    steps = [
+        (("body", 4, 1), 0),  # an article outside every story: kept
+        (("body", 1, 2), 0),  # a report of the story, its lead unchanged: kept
+        (("story", 4, 4), 1),  # article 4's body alone changes, and it now reports the story too: built again
+        (("retitle", 5, 2), 1),  # a title: built again
+        (("body", 5, 3), 0),
+    ]
+    for step, (op, rebuilt) in enumerate(steps):
+        built.clear()
+        apply(root, op)
+        build(config, workers=1)
+        assert len(built) == rebuilt, f"step {step} ({op[0]}): built the structure {len(built)} times"
+        assert site_files(config.output_dir) == clean_build(root, tmp_path / f"clean-{step}"), f"step {step} ({op[0]})"
+
+
 def test_parallel_and_serial_builds_agree(make_digest, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from generator.render import engine
 
@@ -240,7 +267,7 @@ def test_same_size_edit_within_the_same_clock_tick_is_not_missed(make_digest) ->
 
 
 def test_teaser_matches_are_worked_out_again_only_when_what_they_read_changes(make_digest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import generator.build as build_module
+    import generator.remembered as build_module
 
     calls: list[int] = []
     real = build_module.match_teasers

@@ -242,7 +242,7 @@ def test_an_edit_that_moves_a_report_to_another_story_re_renders_the_pages_of_bo
 
 
 def test_a_rebuild_after_one_edit_shingles_only_the_edited_article(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build as build_module
+    import generator.remembered as build_module
 
     shingled: list[str] = []
     real = build_module.sorted_shingles
