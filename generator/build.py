@@ -193,6 +193,18 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     return result
 
 
+class Differences(msgspec.Struct, frozen=True):
+    """Where a tree differs from tree `base` as it is now, kept in the cache for the build that finds them live and spare."""
+
+    base: str
+    paths: list[str]
+
+
+def _differences(base: str | None, paths: list[str]) -> str:
+    """Differences as the cache keeps them; "" (unknown) when too many to keep."""
+    return msgspec.json.encode(Differences(base, sorted(paths))).decode() if base and len(paths) <= MAX_COMPARED else ""
+
+
 def _link_spare(trees: Trees, store: BuildCache) -> None:
     """After a first build (its spare was renamed into place), a new spare of hard links to it.
 
@@ -210,6 +222,7 @@ def _link_spare(trees: Trees, store: BuildCache) -> None:
     link_tree(trees.live, trees.spare)
     with store.transaction():
         store.copy_outputs(str(live_token), token)
+        store.set_meta(f"differs:{live_token}", _differences(token, []))
         store.set_meta(f"dirty:{token}", "")
 
 
@@ -343,8 +356,12 @@ def _sync(
     for rel in obsolete:
         if rel not in foreign:  # a user's file now stands where an output was: the record goes, the file stays
             delete_file(trees.spare, rel)
+    differs = [rel for rel, record in records.items() if live.get(rel) != record] + [rel for rel in live if rel not in planned]
     with store.transaction():
         store.replace_outputs(spare_token, {r: rec for r, rec in records.items() if spare.get(r) != rec}, obsolete)
+        store.set_meta(f"differs:{spare_token}", _differences(live_token, differs))
+        if live_token:  # it listed where the live tree differs from the spare as it was before this build
+            store.set_meta(f"differs:{live_token}", "")
         store.set_meta(f"foreign:{spare_token}", msgspec.json.encode(sorted(foreign)).decode() if foreign else "")
         store.set_meta(f"dirty:{spare_token}", "")
     reached("swap")
@@ -375,9 +392,9 @@ class Spare:
         if not live_token:
             return store.outputs(self.token)
         held = dict(live)  # the spare is mostly what the live tree holds: read only where it differs
-        for path, record in store.output_differences(self.token, live_token).items():
+        for path, record in _spare_differences(store, self.token, live_token).items():
             if record is None:
-                del held[path]
+                held.pop(path, None)
             else:
                 held[path] = record
         return held
@@ -385,6 +402,15 @@ class Spare:
     def foreign(self, live: dict[str, OutputRecord]) -> list[str]:
         """The live site's files that no build wrote: put there by hand (a CNAME, a verification file)."""
         return [] if self.live_files is None else [rel for rel in self.live_files.get() if rel not in live]
+
+
+def _spare_differences(store: BuildCache, spare: str, live: str) -> dict[str, OutputRecord | None]:
+    """The spare's records where they differ from the live tree's: at the paths the build that made it live listed, else found by a join."""
+    kept = store.meta(f"differs:{live}")
+    listed = msgspec.json.decode(kept, type=Differences) if kept else None
+    if listed is None or listed.base != spare:
+        return store.output_differences(spare, live)
+    return store.outputs_at(spare, listed.paths)
 
 
 def _start_spare(trees: Trees, store: BuildCache, live_token: str | None, background: ExitStack) -> Spare:

@@ -226,6 +226,11 @@ class BuildCache:
         )
         return {path: None if fp is None else OutputRecord(fp, digest) for path, fp, digest in rows}
 
+    def outputs_at(self, tree: str, paths: Iterable[str]) -> dict[str, OutputRecord | None]:
+        """Tree `tree`'s records of these paths (None where it has none): for the few paths two trees are known to differ at."""
+        query = "SELECT fingerprint, digest FROM outputs WHERE tree = ? AND path = ?"
+        return {path: None if (row := self._db.execute(query, (tree, path)).fetchone()) is None else OutputRecord(*row) for path in paths}
+
     def count_outputs(self, tree: str) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outputs WHERE tree = ?", (tree,)).fetchone()[0])
 
@@ -244,7 +249,7 @@ class BuildCache:
     def forget_tree(self, tree: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM outputs WHERE tree = ?", (tree,))
-            self._db.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", (f"tree:{tree}", f"dirty:{tree}", f"foreign:{tree}"))
+            self._db.execute("DELETE FROM meta WHERE key IN (?, ?, ?, ?)", (f"tree:{tree}", f"dirty:{tree}", f"foreign:{tree}", f"differs:{tree}"))
 
 
 class EntryRowWriter:

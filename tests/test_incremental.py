@@ -226,6 +226,25 @@ def test_a_body_edit_keeps_the_site_structure_unless_the_stories_change(tmp_path
         assert site_files(config.output_dir) == clean_build(root, tmp_path / f"clean-{step}"), f"step {step} ({op[0]})"
 
 
+def test_the_spare_is_read_where_the_last_build_said_it_differs_and_that_agrees_with_a_full_comparison(make_digest) -> None:  # type: ignore[no-untyped-def]
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(4)})
+    build(config)
+    trees = Trees(config.output_dir)
+    for round_ in range(3):
+        (config.content_dir / "e1.md").write_text(entry_text("Story 1", body=f"Edit {round_}.", id="s1"), encoding="utf-8")
+        if round_ == 2:
+            (config.content_dir / "e3.md").unlink()
+        build(config)
+        live, spare = str(read_token(trees.live)), str(read_token(trees.spare))
+        store = BuildCache(trees.cache_file)
+        try:
+            listed = generator.build._spare_differences(store, spare, live)
+            kept = generator.build.msgspec.json.decode(store.meta(f"differs:{live}"), type=generator.build.Differences)
+            assert kept.base == spare and listed == store.output_differences(spare, live) != {}
+        finally:
+            store.close()
+
+
 def test_parallel_and_serial_builds_agree(make_digest, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from generator.render import engine
 
