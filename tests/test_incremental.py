@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
@@ -239,7 +240,7 @@ def test_the_spare_is_read_where_the_last_build_said_it_differs_and_that_agrees_
         store = BuildCache(trees.cache_file)
         try:
             listed = generator.build._spare_differences(store, spare, live)
-            kept = generator.build.msgspec.json.decode(store.meta(f"differs:{live}"), type=generator.build.Differences)
+            kept = msgspec.json.decode(store.meta(f"differs:{live}"), type=generator.build.Differences)
             assert kept.base == spare and listed == store.output_differences(spare, live) != {}
         finally:
             store.close()
