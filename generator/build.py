@@ -113,7 +113,8 @@ def collect(
         raise ConfigError(Problem(config.content_dir, "content folder not found", hint=hint))
     loaded = load_entries(config.content_dir, config.tz, config.build.max_entry_bytes, cache, trust_before_ns, workers, files)
     grouping = config.digest.story_grouping
-    group = None if grouping is None else once(remembered_stories(cache, grouping)) if cache is not None else partial(group_stories, config=grouping)
+    changed = before[1].entries.keys() if before is not None else None
+    group = None if grouping is None else once(remembered_stories(cache, grouping, changed)) if cache is not None else partial(group_stories, config=grouping)
     if cache is not None and before is not None and not loaded.problems:
         kept = kept_site(cache, before[0], before[1].entries, loaded.entries, group)
         if kept is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import build, collect
 from generator.cache import BuildCache
 from generator.config import Config, load_config
 from generator.output import Trees
@@ -239,6 +241,29 @@ def test_an_edit_that_moves_a_report_to_another_story_re_renders_the_pages_of_bo
     zoo_daily = page(config, article(11, "red-panda-cubs-at-the-zoo"))
     assert "Also reported by" not in zoo_daily  # the zoo story is now Daily's report alone
     assert page(config, article(13, "red-panda-cubs-at-the-zoo")).count('class="reports-source"') == 3
+
+
+def test_a_rebuild_after_one_edit_hashes_only_the_edited_articles_lead(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import remembered
+    from generator.structure import stories
+
+    hashed: list[str] = []
+    real = stories.lead_key
+    for module in (remembered, stories):
+        monkeypatch.setattr(module, "lead_key", lambda entry: hashed.append(entry.id) or real(entry))
+    config = make_digest(story_entries())
+    an_hour_ago = time.time() - 3600
+    for path in config.content_dir.iterdir():  # old enough for their size and time to be trusted
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    build(config)
+    assert len(hashed) == 4  # every article's, once
+    hashed.clear()
+    herald = config.content_dir / "herald.md"
+    herald.write_text(herald.read_text(encoding="utf-8").replace("adds a line of its own.", "adds a line of its own, corrected."), encoding="utf-8")
+    build(config)
+    seen = list(hashed)
+    assert seen == [next(e for e in collect(config).site.entries if e.path == "herald.md").id]
+    assert "Also reported by" in page(config, ISSUE)
 
 
 def test_a_rebuild_after_one_edit_shingles_only_the_edited_article(make_digest: Callable[..., Config], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -159,15 +159,23 @@ def group_stories(entries: Iterable[Entry], config: StoriesConfig, shingled: Shi
     return regroup(entries, config, shingled).stories
 
 
-def regroup(entries: Iterable[Entry], config: StoriesConfig, shingled: Shingler | None = None, before: Grouping | None = None) -> Grouping:
+def regroup(
+    entries: Iterable[Entry],
+    config: StoriesConfig,
+    shingled: Shingler | None = None,
+    before: Grouping | None = None,
+    lead: Callable[[Entry], bytes] | None = None,
+) -> Grouping:
     """group_stories, scoring again only the pairs of articles whose lead changed since `before`.
 
     That takes the same articles with the same titles, times and sources (the
     frame); otherwise every candidate pair is scored, as group_stories does.
+    `lead` gives lead_key (the caller may know it for articles it knows unchanged).
     """
     shingle = shingled or (lambda entry, _: sorted_shingles(entry.body))
     articles = sorted((e for e in entries if e.kind == "article" and e.source and not e.draft), key=lambda e: e.id)
-    frame, leads = frame_key(articles, config), {e.id: lead_key(e) for e in articles}
+    lead = lead or lead_key
+    frame, leads = frame_key(articles, config), {e.id: lead(e) for e in articles}
     if before is not None and before.frame == frame:
         if before.leads == leads:  # the same pairs: only leads may swap (a story's lead is its longest earliest report)
             found = _stories(articles, _placed(articles, before.edges))
