@@ -104,9 +104,9 @@ def collect(
 ) -> Collected:
     """Load and arrange the content, reporting every problem found.
 
-    `files`: the entry files, if just listed; `before`: the last complete
-    build's key and what it read of the files that may have changed, whose
-    site structure is kept when it cannot have changed.
+    `files`: the entry files, if just listed; `before`: the environment key
+    and what the last complete build read of the files that may have
+    changed: its site structure is kept when it cannot have changed.
     """
     if not config.content_dir.is_dir():  # a mistyped paths.content must not publish an empty site
         hint = "create it (digest ingest writes there), or set paths.content in config.yaml"
@@ -151,8 +151,8 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     env_key = engine.environment_key(config).hex()
     trust_before = int(store.meta("scan_ns") or 0) - RACY_MARGIN_NS
     live_token = read_token(trees.live)
-    files, before, index_key = None, None, f"{env_key}:{live_token}"
-    if live_token is not None and store.meta("complete") == index_key:
+    files, before = None, None
+    if live_token is not None and store.meta("complete") == f"{env_key}:{live_token}":
         unchanged, files, maybe_changed = _scan_inputs(config, store, trust_before)
         if unchanged:
             return BuildResult(unchanged=store.count_outputs(live_token), nothing_to_do=True)
@@ -165,7 +165,7 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
     with ExitStack() as background:  # the spare is made ready while loading and planning go on
         prepared = _start_spare(trees, store, live_token, background)
         with collector_paused():  # loading makes long-lived objects, not garbage
-            collected = collect(config, store, trust_before, workers, files, (index_key, before) if before is not None else None)
+            collected = collect(config, store, trust_before, workers, files, (env_key, before) if before is not None else None)
         reached("load")
         site, problems = collected.site, collected.problems
         if problems and not keep_going:
@@ -174,7 +174,9 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
             renderer = engine.Renderer(site, config, trees.state / "templates")
             shape = stories_key(site)
             with collector_paused():  # planning, too, makes the long-lived jobs and index, and garbage without cycles
-                reuse = reusable(store, index_key, shape, collected, before) if before is not None and not problems else None
+                index_key = _index_key(env_key, shape)
+                saved_index = _saved_index(store, index_key) if before is not None and not problems else None
+                reuse = reusable(saved_index, collected, before) if saved_index is not None and before is not None else None
                 fp = Fingerprinter(site, collected.digests, reuse)
                 plan = engine.plan(site, config, collected.digests, remembered_template_keys(config, store, env_key), renderer, store, fp, workers)
                 index, fingerprinted = fp.index(), len(fp.jobs)
@@ -187,8 +189,11 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
         store.set_meta("scan_ns", str(scan_ns))
         store.set_meta("complete", complete)
         if complete:
-            store.set_derived("jobs", _index_key(complete, shape), index.encode())
-            keep_site(store, complete, site, collected.kept)
+            jobs, fingerprints = index.encode()
+            if saved_index is None or jobs != saved_index[0]:  # a body edit's jobs show what they showed: not written again
+                store.set_derived("jobs", index_key, jobs)
+            store.set_derived("job_fingerprints", index_key, fingerprints)
+            keep_site(store, env_key, site, collected.kept)
     if complete and not trees.spare.exists():
         _link_spare(trees, store)
     return result
@@ -227,11 +232,15 @@ def _link_spare(trees: Trees, store: BuildCache) -> None:
         store.set_meta(f"dirty:{token}", "")
 
 
-def _index_key(complete: str, shape: bytes) -> bytes:
-    """What the job index is valid for: the build it describes, its stories, and the Pagefind its shards came from."""
+def _index_key(env_key: str, shape: bytes) -> bytes:
+    """What the job index is valid for: code, config and templates, the stories, and the Pagefind its shards came from.
+
+    That it describes the last complete build, the cache's `complete` mark
+    says: a build clears it first, and sets it with the index in one transaction.
+    """
     from generator.render.search import pagefind_version  # here: a no-change build never plans, and skips the import
 
-    return digest_bytes(complete.encode(), shape, pagefind_version().encode())
+    return digest_bytes(env_key.encode(), shape, pagefind_version().encode())
 
 
 def stories_key(site: Site) -> bytes:
@@ -250,7 +259,13 @@ def _before(store: BuildCache, maybe_changed: list[str], count: int) -> Before |
     )
 
 
-def reusable(store: BuildCache, index_key: str, shape: bytes, collected: Collected, before: Before) -> Reuse | None:
+def _saved_index(store: BuildCache, key: bytes) -> tuple[bytes, bytes] | None:
+    """The last complete build's job index, as JobIndex.encode gave it, if it was made with this key."""
+    jobs, fingerprints = store.derived("jobs", key), store.derived("job_fingerprints", key)
+    return None if jobs is None or fingerprints is None else (jobs, fingerprints)
+
+
+def reusable(saved: tuple[bytes, bytes], collected: Collected, before: Before) -> Reuse | None:
     """The last build's job index and the jobs showing a changed entry, if the site's structure cannot have changed.
 
     The structure (issues, URLs, pages, lists, feeds, search shards and what
@@ -259,15 +274,13 @@ def reusable(store: BuildCache, index_key: str, shape: bytes, collected: Collect
     the same, each changed one parses to an entry equal to its last one but
     for the body, and the stories are the same, every output shows the
     entries it showed: only those showing a changed entry can have changed.
+    `saved`: the last complete build's job index.
     """
-    saved = store.derived("jobs", _index_key(index_key, shape))
-    if saved is None:
-        return None
     pairs = body_changes(before.entries, collected.entries)
     if pairs is None:
         return None
     changed = {new.id for rel, (old, new) in pairs.items() if old != new or before.digests[rel] != collected.digests.get(new.id)}
-    known = JobIndex.decode(saved)
+    known = JobIndex.decode(*saved)
     return Reuse(known, known.showing(changed))
 
 

@@ -164,10 +164,6 @@ class BuildCache:
     def set_derived(self, name: str, key: bytes, value: bytes) -> None:
         self._db.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?)", (name, key, value))
 
-    def rekey_derived(self, name: str, key: bytes) -> None:
-        """Say the value stored under `name` holds for inputs with this key too (it is not written again)."""
-        self._db.execute("UPDATE derived SET key = ? WHERE name = ?", (key, name))
-
     # shingles of body leads (story grouping), a row each: an edit writes one row, not every article's
 
     def use_shingles(self, key: str) -> None:

@@ -153,8 +153,8 @@ def kept_site(cache: BuildCache, key: str, then: Mapping[str, Entry | None], ent
     The structure is worked out from every field of the entries but their
     bodies, and from the stories (see build.reusable). So it is the same
     when each file that may have changed holds an entry differing at most in
-    its body, and the stories `group` finds are the last build's. `key`
-    names the last complete build.
+    its body, and the stories `group` finds are the last build's. `key`:
+    the environment's (see keep_site).
     """
     pairs = body_changes(then, entries)
     saved = cache.derived(SITE, key.encode()) if pairs is not None else None
@@ -188,9 +188,12 @@ def once(group: Grouper) -> Grouper:
 
 
 def keep_site(cache: BuildCache, key: str, site: Site, kept: bool) -> None:
-    """Keep the site structure for the next build; one kept from the last build is renamed, not written again."""
+    """Keep the site structure for the next build (`key`: the environment's); one kept from the last build is kept as it is.
+
+    That it is the last complete build's, the cache's `complete` mark says:
+    a build clears it first, and sets it in the transaction that calls this.
+    """
     if kept:
-        cache.rekey_derived(SITE, key.encode())
         return
     buffer = io.BytesIO()
     _SitePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(site)

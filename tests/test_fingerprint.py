@@ -107,7 +107,7 @@ def test_job_index_names_the_jobs_showing_each_entry_after_a_round_trip(make_dig
     collected = collect(config)
     fp = Fingerprinter(collected.site, collected.digests)
     plan(collected.site, config, collected.digests, fp=fp).all_jobs(None)
-    index, done = JobIndex.decode(fp.index().encode()), fp.jobs | fp.parts  # the site's parts (issues, sources…) too
+    index, done = JobIndex.decode(*fp.index().encode()), fp.jobs | fp.parts  # the site's parts (issues, sources…) too
     assert index.keys == list(done) and index.fingerprints == [fingerprint for fingerprint, _ in done.values()]
     for entry_id in ("id0", "id1", "id2"):
         assert index.showing({entry_id}) == {key for key, (_, shown) in done.items() if entry_id in shown}

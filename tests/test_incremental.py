@@ -227,6 +227,24 @@ def test_a_body_edit_keeps_the_site_structure_unless_the_stories_change(tmp_path
         assert site_files(config.output_dir) == clean_build(root, tmp_path / f"clean-{step}"), f"step {step} ({op[0]})"
 
 
+def test_a_body_edit_writes_neither_the_job_index_nor_the_site_structure_again(make_digest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With search off: the search index's files are named by their contents, so its jobs, in the index, change with a body."""
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(4)}, config=CONFIG + "  search: false\n")
+    written: list[str] = []
+    real = BuildCache.set_derived
+    monkeypatch.setattr(BuildCache, "set_derived", lambda self, name, key, value: written.append(name) or real(self, name, key, value))
+    build(config)
+    assert {"jobs", "site"} <= set(written)
+    written.clear()
+    (config.content_dir / "e1.md").write_text(entry_text("Story 1", body="Edited.", id="s1"), encoding="utf-8")
+    assert build(config).written > 0
+    assert not {"jobs", "site"} & set(written)
+    written.clear()
+    (config.content_dir / "e1.md").write_text(entry_text("Story 1 retitled", body="Edited.", id="s1"), encoding="utf-8")
+    build(config)
+    assert {"jobs", "site"} <= set(written)  # a title is part of the structure
+
+
 def test_the_spare_is_read_where_the_last_build_said_it_differs_and_that_agrees_with_a_full_comparison(make_digest) -> None:  # type: ignore[no-untyped-def]
     config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(4)})
     build(config)

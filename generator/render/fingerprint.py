@@ -79,14 +79,15 @@ class JobIndex:
     fingerprints: list[Digest]
     shown_in: ShownIn
 
-    def encode(self) -> bytes:
+    def encode(self) -> tuple[bytes, bytes]:
+        """The jobs and what each shows, then their fingerprints: a body edit changes only the second."""
         shown = self.shown_in
-        return msgspec.msgpack.encode((self.keys, self.fingerprints, shown.ids, shown.offsets.tobytes(), shown.positions.tobytes()))
+        return msgspec.msgpack.encode((self.keys, shown.ids, shown.offsets.tobytes(), shown.positions.tobytes())), msgspec.msgpack.encode(self.fingerprints)
 
     @staticmethod
-    def decode(data: bytes) -> JobIndex:
-        keys, fingerprints, ids, offsets, positions = msgspec.msgpack.decode(data, type=tuple[list[str], list[bytes], list[str], bytes, bytes])
-        return JobIndex(keys, fingerprints, ShownIn(ids, uint32s(offsets), uint32s(positions)))
+    def decode(jobs: bytes, fingerprints: bytes) -> JobIndex:
+        keys, ids, offsets, positions = msgspec.msgpack.decode(jobs, type=tuple[list[str], list[str], bytes, bytes])
+        return JobIndex(keys, msgspec.msgpack.decode(fingerprints, type=list[bytes]), ShownIn(ids, uint32s(offsets), uint32s(positions)))
 
     def showing(self, entry_ids: set[str]) -> set[str]:
         """Keys of the jobs whose fingerprint read any of these entries."""
