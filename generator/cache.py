@@ -19,6 +19,7 @@ the cache (a new schema) leaves the record alone.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sqlite3
 from array import array
@@ -153,6 +154,31 @@ class BuildCache:
     def drop_entries(self) -> None:
         self._stats = None
         self._db.execute("DELETE FROM entries")
+        self._bulk_path.unlink(missing_ok=True)
+
+    # every entry in one file besides the rows: a build reads them in one pass, not a row and an unpickling each
+
+    @property
+    def _bulk_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".entries")
+
+    def entry_bulk(self) -> dict[str, tuple[bytes, object]]:
+        """The parse results the last bulk write kept: path → (hash of the bytes parsed, result); {} when there are none."""
+        try:
+            with self._bulk_path.open("rb") as handle:
+                items: list[tuple[str, bytes, object]] = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):  # none yet, or cut short by a crash: the rows hold them too
+            return {}
+        return {path: (digest, result) for path, digest, result in items}
+
+    def set_entry_bulk(self, items: list[tuple[str, bytes, object]]) -> None:
+        """Keep these (path, hash of the bytes parsed, result) in the bulk file, replaced whole (a temp file renamed over it)."""
+        temp = self._bulk_path.with_name(self._bulk_path.name + ".tmp")
+        with temp.open("wb") as handle:
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True  # no memo (it would hold every object written): entries share their words through _unpickled anyway
+            pickler.dump(items)
+        os.replace(temp, self._bulk_path)
 
     # derived results
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import msgspec
@@ -243,6 +244,35 @@ def test_a_body_edit_writes_neither_the_job_index_nor_the_site_structure_again(m
     (config.content_dir / "e1.md").write_text(entry_text("Story 1 retitled", body="Edited.", id="s1"), encoding="utf-8")
     build(config)
     assert {"jobs", "site"} <= set(written)  # a title is part of the structure
+
+
+def test_unchanged_entries_come_from_the_bulk_file_and_a_damaged_one_is_only_slower(make_digest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from generator.entries import load
+
+    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(6)})
+    an_hour_ago = time.time() - 3600
+    for path in config.content_dir.iterdir():  # old enough for their size and time to be trusted
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    build(config)
+    bulk = Trees(config.output_dir).cache_file.with_name("cache.sqlite.entries")
+    assert bulk.stat().st_size > 0
+    unpickled: list[bytes] = []
+    real = load.loads
+    monkeypatch.setattr(load, "loads", lambda payload: unpickled.append(payload) or real(payload))
+    (config.content_dir / "e1.md").write_text(entry_text("Story 1", body="Edited.", id="s1"), encoding="utf-8")
+    build(config)
+    assert len(unpickled) == 1  # the edited file's new parse; the five others came from the bulk file in one read
+    bulk.write_bytes(b"not a pickle")
+    (config.content_dir / "e2.md").write_text(entry_text("Story 2", body="Edited too.", id="s2"), encoding="utf-8")
+    unpickled.clear()
+    build(config)
+    assert len(unpickled) == 6  # every file from its own row, as before there was a bulk file
+    assert site_files(config.output_dir) == clean_build(config.path.parent, config.path.parent.with_name(config.path.parent.name + "-clean"))
+    store = BuildCache(bulk.with_name("cache.sqlite"))
+    try:
+        assert len(store.entry_bulk()) == 6  # written again
+    finally:
+        store.close()
 
 
 def test_the_spare_is_read_where_the_last_build_said_it_differs_and_that_agrees_with_a_full_comparison(make_digest) -> None:  # type: ignore[no-untyped-def]

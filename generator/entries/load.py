@@ -26,6 +26,7 @@ from generator.problems import Problem
 SUFFIXES = (".md", ".markdown")
 PARALLEL_MIN = 500  # files to read before forking pays off
 CHUNK = 100  # files per unit of parallel reading
+BULK_STALE = 500  # cached files read from their rows (changed since the bulk file) past which it is written again
 
 
 @dataclass(slots=True)
@@ -162,7 +163,7 @@ def load_entries(
             digests[rel] = row.digest
         else:
             todo.append(_ToRead(rel, item.path, info.st_size, info.st_mtime_ns, row.digest if row else None))
-    loaded = Loaded()
+    loaded, from_rows = Loaded(), 0
     read_chunk = functools.partial(_read_chunk, todo, tz, max_bytes)
     with EntryRowWriter(cache) as rows:
         for indices, outcomes in fan_out(read_chunk, chunk_ranges(len(todo), CHUNK), processes(workers, len(todo), PARALLEL_MIN)):
@@ -179,11 +180,32 @@ def load_entries(
                 rows.add(read.rel, CachedFile(read.size, read.mtime_ns, digests[read.rel], payload))
                 loaded.parsed += 1
         if cache is not None:
-            results.update((rel, loads(payload)) for rel, payload in cache.entry_payloads() if rel in reuse)  # type: ignore[misc]
+            from_rows = _from_cache(cache, reuse, digests, results)
             present = set(order)
             rows.remove(p for p in known if p not in present)
+    if cache is not None and (not reuse or from_rows == len(reuse) or from_rows > max(BULK_STALE, len(order) // 20)):  # none, or too old
+        cache.set_entry_bulk([(rel, digests[rel], results[rel]) for rel in order if rel in digests and rel in results])
     _assemble(loaded, order, results, digests)
     return loaded
+
+
+def _from_cache(cache: BuildCache, reuse: set[str], digests: dict[str, bytes], results: dict[str, ParseResult]) -> int:
+    """Put the cached parses of the `reuse` files into `results`: from the bulk file where it holds the same bytes, else from their rows.
+
+    Returns how many came from rows: files changed since the bulk was
+    written. Past BULK_STALE of them (or a twentieth), the bulk is written again.
+    """
+    bulk = cache.entry_bulk()
+    rest: set[str] = set()
+    for rel in reuse:
+        hit = bulk.get(rel)
+        if hit is not None and hit[0] == digests[rel]:
+            results[rel] = hit[1]  # type: ignore[assignment]  # what the rows hold: a ParseResult
+        else:
+            rest.add(rel)
+    rows = cache.entry_payloads() if len(rest) > BULK_STALE else cache.entry_payloads_of(rest).items()
+    results.update((rel, loads(payload)) for rel, payload in rows if rel in rest)  # type: ignore[misc]
+    return len(rest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,8 +71,9 @@ def test_ctrl_c_during_a_parallel_build_aborts_it_and_leaves_the_site_as_it_was(
     templates = config.path.parent / "templates"
     templates.mkdir(exist_ok=True)
     (templates / "article.html").write_text("{% for i in range(10 ** 15) %}{% endfor %}\n", encoding="utf-8")  # pages that never finish
-    process = start(["build", "--config", str(config.path)], config.path.parent)
-    wait_until(lambda: bool(children(process.pid)), "the build's worker processes")
+    process = start(["build", "-j", "2", "--config", str(config.path)], config.path.parent)
+    # Two children: the render worker, and the process that listed the live site when the build began (it lives as long as the build).
+    wait_until(lambda: len(children(process.pid)) >= 2, "the build's worker processes")
     workers = children(process.pid)
     out = ctrl_c(process)
     assert process.returncode == 1 and out.rstrip().endswith("Aborted!") and "Traceback" not in out, out
@@ -91,8 +92,8 @@ def test_a_render_worker_killed_fails_the_build_in_one_line_and_leaves_the_site_
     article.parent.mkdir(exist_ok=True)
     article.write_text("{% for i in range(300000) %}{% endfor %}{{ entry.title }}\n", encoding="utf-8")  # seconds of rendering in all
     process = start(["build", "-j", "2", "--config", str(config.path)], config.path.parent)
-    # The first change after a cold build also forks a process that links the spare tree, and it may be done
-    # before the render workers start: every forked child is killed once it has run a moment, until the build ends.
+    # A build also forks a process that lists the live site, which may be done before the render
+    # workers start: every forked child is killed once it has run a moment, until the build ends.
     deadline, seen = time.monotonic() + WAIT, set[int]()
     while process.poll() is None and time.monotonic() < deadline:
         now = children(process.pid)
