@@ -8,9 +8,10 @@ changed at all, it stops after a scan of file sizes and times.
 When only entries' bodies changed since the last complete build (same
 files, same ids, titles, dates, sources, tags, ..., same stories), the site
 has the same structure, so every output shows the same entries as before:
-only the outputs showing a changed entry, found in the job index the last
-build left (entry → outputs), are fingerprinted again; the others keep their
-fingerprints (see `reusable`).
+the structure is the last build's, refilled with the entries loaded now
+(see remembered.kept_site), and only the outputs showing a changed entry,
+found in the job index the last build left (entry → outputs), are
+fingerprinted again; the others keep their fingerprints (see `reusable`).
 """
 
 from __future__ import annotations

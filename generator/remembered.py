@@ -1,8 +1,9 @@
 """What a build keeps of the last one, to skip working it out again: teaser matches, stories, template keys, the site structure.
 
 Each is stored in the build cache under a key of everything it was made
-from, and used only when that key (or, for the site structure, the check
-in `kept_site`) says the inputs are the same.
+from, and used only when that key says the inputs are the same. The site
+structure is the last complete build's (the cache's complete mark says
+which), used only when `kept_site` finds what it reads unchanged.
 """
 
 from __future__ import annotations
