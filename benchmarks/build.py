@@ -6,8 +6,8 @@ process each time, so start-up and imports count) for:
 
 - cold: empty output (site/ and .site.newsdigest/ removed before every run);
 - no-change: a rebuild with nothing changed (checked: no output file rewritten);
-- first change: the first edit after the cold builds (a first build leaves the
-  spare tree ready, hard links to the live site, so this costs what an edit does);
+- first change: the first edit after the cold builds, which also sets up the
+  spare tree (hard links to the live site) once;
 - edit: one paragraph of an existing article changed;
 - add: one new article;
 - remove: one article deleted;
@@ -285,7 +285,7 @@ def bench_ours(root: Path, code: Path, entries: list[corpus.CorpusEntry], bench:
     subject = ours(root, code)
     changes = Changes(subject, entries, root.parent / "reference")
     out = [cold(subject, bench), unchanged(subject, bench, expect_no_writes=True)]
-    out.append(changed(changes, "first change", changes.edit, 1, bench, verify)[0])
+    out.append(changed(changes, "first change (spare setup)", changes.edit, 1, bench, verify)[0])
     out += changed(changes, "edit", changes.edit, bench.runs, bench, verify)
     out += changed(changes, "add", changes.add, bench.runs, bench, verify)
     out += changed(changes, "remove", changes.remove, bench.runs, bench, verify)

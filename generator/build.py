@@ -195,8 +195,6 @@ def _build(config: Config, trees: Trees, store: BuildCache, keep_going: bool, wo
                 store.set_derived("jobs", index_key, jobs)
             store.set_derived("job_fingerprints", index_key, fingerprints)
             keep_site(store, env_key, site, collected.kept)
-    if complete and not trees.spare.exists():
-        _link_spare(trees, store)
     return result
 
 
@@ -210,27 +208,6 @@ class Differences(msgspec.Struct, frozen=True):
 def _differences(base: str | None, paths: list[str]) -> str:
     """Differences as the cache keeps them; "" (unknown) when too many to keep."""
     return msgspec.json.encode(Differences(base, sorted(paths))).decode() if base and len(paths) <= MAX_COMPARED else ""
-
-
-def _link_spare(trees: Trees, store: BuildCache) -> None:
-    """After a first build (its spare was renamed into place), a new spare of hard links to it.
-
-    The next build then starts from a clean spare instead of linking one
-    while it loads: the first change after a cold build costs what the
-    changes after it do. Killed half-way, the spare stays marked dirty and
-    the next build makes it afresh.
-    """
-    live_token = read_token(trees.live)
-    token = new_tree(trees.spare)
-    with store.transaction():
-        store.set_meta(f"tree:{token}", "1")
-        store.set_meta(f"dirty:{token}", "1")
-    reached("link")
-    link_tree(trees.live, trees.spare)
-    with store.transaction():
-        store.copy_outputs(str(live_token), token)
-        store.set_meta(f"differs:{live_token}", _differences(token, []))
-        store.set_meta(f"dirty:{token}", "")
 
 
 def _index_key(env_key: str, shape: bytes) -> bytes:

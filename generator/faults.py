@@ -27,7 +27,6 @@ Phase = Literal[
     "fill",  # the n-th unchanged output copied from the live site into the spare
     "swap",  # the spare complete and recorded in the cache, just before the exchange
     "swapped",  # just after the exchange, before the build is recorded as complete
-    "link",  # a first build complete, its new spare made but not yet hard-linked from the live site
     "entry-temp",  # ingest: the n-th entry's temp file written, not yet renamed into place
     "entry-written",  # ingest: the n-th entry renamed into place
 ]

@@ -177,30 +177,6 @@ def test_one_edit_rewrites_only_the_pages_that_show_it(make_digest) -> None:  # 
     assert untouched.stat().st_mtime_ns == before
 
 
-def test_a_first_build_leaves_a_clean_spare_of_hard_links_so_the_first_edit_links_no_tree(make_digest, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    config = make_digest({f"e{i}.md": entry_text(f"Story {i}", id=f"s{i}") for i in range(3)})
-    build(config)
-    trees = Trees(config.output_dir)
-    live, spare = site_files(trees.live), site_files(trees.spare)
-    assert spare == live
-    assert all(os.path.samefile(trees.live / rel, trees.spare / rel) for rel in live)
-    token = read_token(trees.spare)
-    store = BuildCache(trees.cache_file)
-    try:
-        assert token is not None and store.meta(f"dirty:{token}") == "" and store.outputs(token) == store.outputs(str(read_token(trees.live)))
-    finally:
-        store.close()
-
-    def no_linking(*args: object) -> None:
-        raise AssertionError("the first edit made a spare tree")
-
-    monkeypatch.setattr(generator.build, "link_tree", no_linking)
-    (config.content_dir / "e1.md").write_text(entry_text("Story 1", body="Edited.", id="s1"), encoding="utf-8")
-    build(config)
-    assert read_token(trees.live) == token  # the spare the first build left went live
-    assert b"Edited." in b"".join(site_files(trees.live).values())
-
-
 def test_a_body_edit_keeps_the_site_structure_unless_the_stories_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only a change to what the structure reads (any field but the body, or the stories) builds it again; each build equals a clean one."""
     built: list[int] = []

@@ -148,7 +148,7 @@ def test_a_dirty_spare_is_not_trusted(tmp_path: Path, cold: dict[str, Tree]) -> 
     assert snapshot(tmp_path / "site") == cold["A"], describe(snapshot(tmp_path / "site"), cold)
 
 
-@pytest.mark.parametrize(("fault", "published"), [("load", False), ("spare", False), ("render@3", False), ("swap", False), ("swapped", True), ("link", True)])
+@pytest.mark.parametrize(("fault", "published"), [("load", False), ("spare", False), ("render@3", False), ("swap", False), ("swapped", True)])
 def test_a_first_build_killed_leaves_no_site_or_the_new_one_and_the_next_build_is_right(
     tmp_path: Path, cold: dict[str, Tree], fault: str, published: bool
 ) -> None:
