@@ -20,7 +20,7 @@ import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -85,6 +85,9 @@ class Collected:
     digests: dict[str, bytes]  # entry id → hash of its file
     entries: list[Entry] = field(default_factory=list)  # every loaded entry, drafts too
     kept: bool = False  # the site structure is the last build's (see remembered.kept_site)
+    # Path → entry then and now, for the files that may have changed since the last complete build, when they
+    # differ at most in their bodies (see remembered.body_changes); None when unknown or when they differ in more.
+    changes: Mapping[str, tuple[Entry, Entry]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +119,13 @@ def collect(
     grouping = config.digest.story_grouping
     changed = before[1].entries.keys() if before is not None else None
     group = None if grouping is None else once(remembered_stories(cache, grouping, changed)) if cache is not None else partial(group_stories, config=grouping)
-    if cache is not None and before is not None and not loaded.problems:
-        kept = kept_site(cache, before[0], before[1].entries, loaded.entries, group)
-        if kept is not None:
-            return Collected(kept, loaded.problems, loaded.digests, loaded.entries, kept=True)
+    pairs = body_changes(before[1].entries, loaded.entries) if before is not None and not loaded.problems else None
+    kept = kept_site(cache, before[0], pairs, loaded.entries, group) if cache is not None and before is not None and pairs is not None else None
+    if kept is not None:
+        return Collected(kept, loaded.problems, loaded.digests, loaded.entries, kept=True, changes=pairs)
     match = remembered_matches(cache) if cache is not None else match_teasers
-    return Collected(build_site(loaded.entries, config.tz, config.digest.period, match, group), loaded.problems, loaded.digests, loaded.entries)
+    site = build_site(loaded.entries, config.tz, config.digest.period, match, group)
+    return Collected(site, loaded.problems, loaded.digests, loaded.entries, changes=pairs)
 
 
 def build(config: Config, keep_going: bool = False, workers: int | None = None, progress: Progress | None = None) -> BuildResult:
@@ -254,7 +258,7 @@ def reusable(saved: tuple[bytes, bytes], collected: Collected, before: Before) -
     entries it showed: only those showing a changed entry can have changed.
     `saved`: the last complete build's job index.
     """
-    pairs = body_changes(before.entries, collected.entries)
+    pairs = collected.changes
     if pairs is None:
         return None
     changed = {new.id for rel, (old, new) in pairs.items() if old != new or before.digests[rel] != collected.digests.get(new.id)}
@@ -374,7 +378,8 @@ class Spare:
     def holds(self, store: BuildCache, live_token: str | None, live: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
         """What the spare holds once ready, marked dirty until the build completes."""
         if self.linked:
-            self.foreign(live)  # waits for the links
+            if self.live_files is not None:
+                self.live_files.get()  # the links are made
             with store.transaction():
                 store.copy_outputs(str(live_token), self.token)
             return live

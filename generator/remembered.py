@@ -148,18 +148,17 @@ def body_changes(then: Mapping[str, Entry | None], entries: Iterable[Entry]) -> 
     return pairs
 
 
-def kept_site(cache: BuildCache, key: str, then: Mapping[str, Entry | None], entries: Sequence[Entry], group: Grouper | None) -> Site | None:
+def kept_site(cache: BuildCache, key: str, pairs: Mapping[str, tuple[Entry, Entry]], entries: Sequence[Entry], group: Grouper | None) -> Site | None:
     """The last complete build's site structure, holding the entries loaded now, when building it again would give the same.
 
     The structure is worked out from every field of the entries but their
     bodies, and from the stories (see build.reusable). So it is the same
     when each file that may have changed holds an entry differing at most in
-    its body, and the stories `group` finds are the last build's. `key`:
-    the environment's (see keep_site).
+    its body (`pairs`, from body_changes: the entry then and now), and the
+    stories `group` finds are the last build's. `key`: the environment's (see keep_site).
     """
-    pairs = body_changes(then, entries)
-    saved = cache.derived(SITE, key.encode()) if pairs is not None else None
-    if pairs is None or saved is None:
+    saved = cache.derived(SITE, key.encode())
+    if saved is None:
         return None
     try:
         unpickler = pickle.Unpickler(io.BytesIO(saved))
